@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from django import template
+from django.utils.module_loading import autodiscover_modules
+
+from gongzhi.core.nav import community_nav_links
+from gongzhi.core.phone import mask_phone
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def community_links(context, community):
+    request = context["request"]
+    autodiscover_modules("nav")
+    return community_nav_links(request, community)
+
+
+@register.simple_tag(takes_context=True)
+def query_replace(context, **kwargs) -> str:
+    """The current query string with some parameters replaced (for pagination links)."""
+    query = context["request"].GET.copy()
+    for key, value in kwargs.items():
+        query[key] = value
+    return query.urlencode()
+
+
+@register.filter
+def masked(phone: str) -> str:
+    return mask_phone(phone)
+
+
+@register.filter
+def percent(part, whole) -> str:
+    try:
+        return f"{100 * float(part) / float(whole):.0f}%"
+    except (TypeError, ValueError, ZeroDivisionError):
+        return "—"

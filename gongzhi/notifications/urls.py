@@ -1,0 +1,10 @@
+from django.urls import path
+
+from gongzhi.notifications import views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("read/", views.mark_read, name="mark_read"),
+]
