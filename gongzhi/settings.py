@@ -6,6 +6,7 @@ PostgreSQL and ``REDIS_URL`` turns on the shared cache for several app nodes.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -18,7 +19,8 @@ PROJECT_DIR = BASE_DIR.parent
 VAR_DIR = Path(envstr("GONGZHI_VAR_DIR", str(PROJECT_DIR / "var")))
 
 DEBUG = envbool("DEBUG", False)
-TESTING = envbool("GONGZHI_TESTING", False)
+# pytest imports settings before any conftest can set the variable, so detect it too.
+TESTING = envbool("GONGZHI_TESTING", False) or "pytest" in sys.modules
 SECRET_KEY = secret_key_from(VAR_DIR)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 if TESTING:
@@ -169,6 +171,7 @@ FORMAT_MODULE_PATH = ["gongzhi.formats"]
 
 # --- static and media -------------------------------------------------------------------
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(envstr("STATIC_ROOT", str(VAR_DIR / "static")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(VAR_DIR / "media")))
@@ -196,6 +199,8 @@ if envstr("S3_BUCKET"):
 # One-node deployments serve uploads themselves; behind S3 or nginx turn this off.
 SERVE_MEDIA = envbool("SERVE_MEDIA", not envstr("S3_BUCKET"))
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
+if WHITENOISE_USE_FINDERS:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_BYTES", 8 * 1024 * 1024)

@@ -87,13 +87,13 @@ def area_overview(region) -> list[dict]:
     communities = (Community.objects.filter(subdistrict_id__in=sub_ids)
                    .select_related("subdistrict")
                    .annotate(
-                       households=_count(Household.objects.all()),
-                       verified=_count(Membership.objects.filter(status="verified")),
-                       pending=_count(Membership.objects.filter(status="pending")),
+                       n_households=_count(Household.objects.all()),
+                       n_verified=_count(Membership.objects.filter(status="verified")),
+                       n_pending=_count(Membership.objects.filter(status="pending")),
                    ).order_by("subdistrict__name", "name"))
     return [
-        {"community": c, "households": c.households, "verified": c.verified,
-         "pending": c.pending,
-         "coverage": round(100 * c.verified / c.households, 1) if c.households else None}
+        {"community": c, "households": c.n_households, "verified": c.n_verified,
+         "pending": c.n_pending,
+         "coverage": round(100 * c.n_verified / c.n_households, 1) if c.n_households else None}
         for c in communities
     ]
