@@ -33,7 +33,7 @@ demo: messages
 	$(BIN)/gongzhi runserver 127.0.0.1:$(PORT)
 
 lint: install
-	$(BIN)/ruff check gongzhi bench conftest.py
+	$(BIN)/ruff check gongzhi conftest.py $(wildcard bench)
 	GONGZHI_TESTING=1 $(BIN)/gongzhi makemigrations --check --dry-run
 	GONGZHI_TESTING=1 $(BIN)/gongzhi check --fail-level WARNING
 
