@@ -24,6 +24,7 @@ makemessages: install
 	cd gongzhi && ../$(BIN)/gongzhi makemessages -l zh_Hans -l en --no-obsolete --no-location \
 	  --ignore 'static/vendor/*' && ../$(BIN)/gongzhi makemessages -d djangojs -l zh_Hans -l en \
 	  --no-obsolete --no-location --ignore 'static/vendor/*'
+	$(BIN)/gongzhi fillenglish
 
 demo: messages
 	$(BIN)/gongzhi migrate --noinput
