@@ -60,20 +60,8 @@ def setup_django(url: str) -> None:
     settings.ALLOWED_HOSTS = ["*"]
     settings.DEBUG = False
     from django.core.management import call_command
-    from django.db.backends.postgresql.schema import DatabaseSchemaEditor as PgSchemaEditor
 
-    # Workaround (reported to the lead): core/0002 runs trigger SQL containing '%' through
-    # schema_editor.execute(sql) with params=(), which psycopg 3 parses for placeholders.
-    original = PgSchemaEditor.execute
-
-    def execute(self, sql, params=()):
-        return original(self, sql, None if params == () else params)
-
-    PgSchemaEditor.execute = execute
-    try:
-        call_command("migrate", verbosity=0, interactive=False)
-    finally:
-        PgSchemaEditor.execute = original
+    call_command("migrate", verbosity=0, interactive=False)
 
 
 def seed():
