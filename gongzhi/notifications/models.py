@@ -18,6 +18,10 @@ class Notification(models.Model):
     url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("sent"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    important = models.BooleanField(
+        _("important"), default=False,
+        help_text=_("Important notifications may also go out by SMS to people who allow it."))
+    digested_at = models.DateTimeField(_("included in a digest"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -42,6 +46,7 @@ class NotificationPreference(models.Model):
     sms_enabled = models.BooleanField(_("SMS for important updates"), default=False)
     sms_more_than_daily = models.BooleanField(_("allow more than one SMS a day"),
                                               default=False)
+    last_digest_on = models.DateField(_("last daily digest"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification preference")
@@ -49,3 +54,39 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class SmsLog(models.Model):
+    """One row per notification SMS we sent or held back (append-only).
+
+    The one-SMS-a-day rule lives in the database: at most one row per user and local day
+    may have ``counts_toward_cap`` (a partial unique constraint), so two workers delivering
+    at the same moment cannot both send. People who allow more than one SMS a day are
+    logged with ``counts_toward_cap=False``.
+    """
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("Sent")
+        SUPPRESSED = "suppressed", _("Held back (daily limit)")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recipient"),
+                             on_delete=models.CASCADE, related_name="sms_logs")
+    notification = models.ForeignKey(Notification, verbose_name=_("notification"), null=True,
+                                     blank=True, on_delete=models.SET_NULL, related_name="+")
+    day = models.DateField(_("day"), help_text=_("Local date the SMS belongs to."))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    counts_toward_cap = models.BooleanField(_("counts toward the daily limit"), default=False)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("SMS log entry")
+        verbose_name_plural = _("SMS log")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="smslog_one_capped_per_day",
+                                    condition=models.Q(counts_toward_cap=True)),
+        ]
+        indexes = [models.Index(fields=["user", "day"], name="smslog_user_day")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.day} {self.status}"

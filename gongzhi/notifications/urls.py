@@ -7,4 +7,5 @@ app_name = "notifications"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("read/", views.mark_read, name="mark_read"),
+    path("settings/", views.preferences, name="preferences"),
 ]
