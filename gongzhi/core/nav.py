@@ -37,9 +37,10 @@ def community_nav_links(request: HttpRequest, community) -> list[NavLink]:
     links: list[NavLink] = []
     for fn in _sections.values():
         links.extend(fn(request, community))
-    path = request.path
-    for link in links:
-        link.current = path.startswith(link.url)
+    # Only the most specific link is current ("My reports" rather than also "Reports").
+    matches = [link for link in links if request.path.startswith(link.url)]
+    if matches:
+        max(matches, key=lambda link: len(link.url)).current = True
     return sorted(links, key=lambda link: link.order)
 
 
