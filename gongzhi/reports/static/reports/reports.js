@@ -24,7 +24,7 @@
   function geo(data) { return gcj ? window.GongzhiCoords.toGcj02(data) : data; }
 
   function baseMap(el) {
-    var map = L.map(el, { scrollWheelZoom: false }).setView(toMap(cfg.center[0], cfg.center[1]), 17);
+    var map = L.map(el, { scrollWheelZoom: false, maxZoom: 20 }).setView(toMap(cfg.center[0], cfg.center[1]), 17);
     if (bm.url) {
       L.tileLayer(bm.url, { maxZoom: 19, subdomains: bm.subdomains || "abc",
                             attribution: bm.attribution || "" }).addTo(map);

@@ -10,7 +10,9 @@
   }
 
   function baseMap(cfg, el) {
-    var map = L.map(el, {preferCanvas: true, zoomControl: true});
+    // maxZoom on the map itself: with no basemap there is no tile layer to provide one,
+    // and marker clustering refuses to start without it.
+    var map = L.map(el, {preferCanvas: true, zoomControl: true, maxZoom: 20});
     var b = cfg.basemap || {};
     if (b.url) {
       L.tileLayer(b.url, {attribution: b.attribution || "", subdomains: b.subdomains || "abc",
