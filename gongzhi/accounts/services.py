@@ -402,7 +402,10 @@ def api_token_user(raw: str) -> User | None:
              .filter(token_hash=digest, revoked_at__isnull=True, user__is_active=True).first())
     if token is None:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    # Record use at most once a minute: a write per request would serialise busy clients.
+    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
 
 
