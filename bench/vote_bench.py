@@ -1,0 +1,239 @@
+"""Online vote throughput on PostgreSQL through the real HTTP stack (a benchmark, not a test).
+
+    .venv/bin/python bench/vote_bench.py [--voters 400] [--concurrency 16]
+        [--pg postgres://postgres@127.0.0.1:5432] [--keep-db]
+
+What it does, bounded in count and time and on loopback only:
+
+1. creates a dedicated database ``gongzhi_vote_bench`` (dropped first if it exists) and
+   migrates it;
+2. seeds one community with N verified voters, an API token each
+   (``accounts.services.api_token_create``) and an open participatory-budget ballot
+   (secret, approval, MES/add1, 8 projects);
+3. starts the app with ``gongzhi runserver --noreload`` (a real threaded WSGI server) on
+   127.0.0.1 on a free port;
+4. measures the throughput of a trivial endpoint (``/healthz``) on the same server as the
+   in-run reference, then sends every voter's vote (plus a duplicate for 10% of them, to
+   exercise the double-vote path) from a thread pool: votes per second, p50 / p99 latency;
+5. checks integrity: one record per voter, as many contents as records, every duplicate
+   refused, no content over budget, the hash chain and the recount verify after closing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DB_NAME = "gongzhi_vote_bench"
+PROJECTS = [("p1", 300), ("p2", 250), ("p3", 200), ("p4", 150), ("p5", 120), ("p6", 100),
+            ("p7", 80), ("p8", 50)]
+BUDGET = 600
+MAX_SECONDS = 180
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def recreate_db(pg: str) -> str:
+    import psycopg
+
+    with psycopg.connect(pg + "/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {DB_NAME}")
+    return f"{pg}/{DB_NAME}"
+
+
+def drop_db(pg: str) -> None:
+    import psycopg
+
+    with psycopg.connect(pg + "/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+
+
+def seed(n_voters: int):
+    from gongzhi.accounts.models import Membership, Role, RoleAssignment, User
+    from gongzhi.accounts.services import api_token_create
+    from gongzhi.decisions import services
+    from gongzhi.places.models import Community, Region
+
+    region = Region.objects.create(kind="subdistrict", name="bench")
+    community = Community.objects.create(name="Bench", slug="bench", subdistrict=region)
+    admin = User.objects.create(phone="13900000000", display_name="admin")
+    RoleAssignment.objects.create(user=admin, community=community, role=Role.ADMIN)
+    RoleAssignment.objects.create(user=admin, community=community, role=Role.WORKER)
+    users = User.objects.bulk_create([User(phone=f"137{i:08d}", display_name=f"v{i}")
+                                      for i in range(n_voters)])
+    Membership.objects.bulk_create([Membership(user=u, community=community,
+                                               status=Membership.Status.VERIFIED)
+                                    for u in users])
+    RoleAssignment.objects.bulk_create([RoleAssignment(user=u, community=community,
+                                                       role=Role.VERIFIED_RESIDENT)
+                                        for u in users])
+    tokens = [api_token_create(user=u, name="bench")[1] for u in users]
+    ballot = services.ballot_create(
+        actor=admin, community=community, title="bench", method="pb", secrecy="secret",
+        options=[{"key": k, "label": k, "cost": c} for k, c in PROJECTS], budget=BUDGET,
+        pb_rule="equalshares/add1")
+    services.ballot_open(actor=admin, ballot=ballot)
+    return admin, ballot, tokens
+
+
+def request(port: int, method: str, path: str, body: bytes | None = None,
+            token: str | None = None) -> tuple[int, float]:
+    headers = {"Content-Type": "application/json"} if body is not None else {}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    t0 = time.perf_counter()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request(method, path, body=body, headers=headers)
+        resp = conn.getresponse()
+        resp.read()
+        return resp.status, time.perf_counter() - t0
+    finally:
+        conn.close()
+
+
+def run_pool(concurrency: int, jobs) -> tuple[list[tuple[int, float]], float]:
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        results = list(pool.map(lambda job: job(), jobs))
+    return results, time.perf_counter() - t0
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def content_for(rng: random.Random) -> dict:
+    chosen, total = [], 0
+    for key, cost in rng.sample(PROJECTS, len(PROJECTS)):
+        if rng.random() < 0.5 and total + cost <= BUDGET:
+            chosen.append(key)
+            total += cost
+    return {"approve": chosen or ["p8"]}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--voters", type=int, default=400)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--health-requests", type=int, default=1000)
+    parser.add_argument("--pg", default=os.environ.get("BENCH_PG",
+                                                      "postgres://postgres@127.0.0.1:5432"))
+    parser.add_argument("--keep-db", action="store_true")
+    args = parser.parse_args()
+    if not 1 <= args.voters <= 5000 or not 1 <= args.concurrency <= 64:
+        parser.error("voters must be 1-5000 and concurrency 1-64")
+    started = time.monotonic()
+
+    url = recreate_db(args.pg)
+    env = dict(os.environ, DATABASE_URL=url, DEBUG="0", DB_CONN_MAX_AGE="0",
+               DJANGO_SETTINGS_MODULE="gongzhi.settings")
+    env.pop("GONGZHI_TESTING", None)
+    gongzhi = str(Path(sys.executable).parent / "gongzhi")
+    subprocess.run([gongzhi, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
+    os.environ.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="gongzhi.settings")
+    import django
+
+    django.setup()
+    t_seed = time.monotonic()
+    admin, ballot, tokens = seed(args.voters)
+    print(f"seeded {len(tokens)} voters with API tokens in {time.monotonic() - t_seed:.1f} s")
+
+    port = free_port()
+    log = open(os.environ.get("BENCH_SERVER_LOG", os.devnull), "w")  # noqa: SIM115
+    server = subprocess.Popen([gongzhi, "runserver", "--noreload", f"127.0.0.1:{port}"],
+                              env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log)
+    try:
+        for _ in range(100):
+            try:
+                if request(port, "GET", "/healthz")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise SystemExit("the server did not start")
+
+        jobs = [lambda: request(port, "GET", "/healthz")] * args.health_requests
+        health, h_wall = run_pool(args.concurrency, jobs)
+        h_lat = [t for _s, t in health]
+        print(f"/healthz: {len(health) / h_wall:8.1f} req/s   p50 {pct(h_lat, 50) * 1000:6.1f} ms"
+              f"   p99 {pct(h_lat, 99) * 1000:6.1f} ms   (reference, same server)")
+
+        rng = random.Random(1)
+        path = f"/api/v1/decisions/ballots/{ballot.pk}/vote"
+        vote_jobs, kinds = [], []
+        for token in tokens:
+            body = json.dumps({"content": content_for(rng)}).encode()
+            vote_jobs.append(lambda t=token, b=body: request(port, "POST", path, b, t))
+            kinds.append("vote")
+            if rng.random() < 0.1:  # a second, different vote from the same voter
+                other = json.dumps({"content": {"approve": ["p8"]}}).encode()
+                vote_jobs.append(lambda t=token, b=other: request(port, "POST", path, b, t))
+                kinds.append("dup")
+        order = list(range(len(vote_jobs)))
+        rng.shuffle(order)
+        results, v_wall = run_pool(args.concurrency, [vote_jobs[i] for i in order])
+        statuses: dict[int, int] = {}
+        for status, _t in results:
+            statuses[status] = statuses.get(status, 0) + 1
+        v_lat = [t for _s, t in results]
+        created = statuses.get(201, 0)
+        print(f"votes:    {created / v_wall:8.1f} votes/s ({len(results) / v_wall:.1f} req/s)"
+              f"   p50 {pct(v_lat, 50) * 1000:6.1f} ms   p99 {pct(v_lat, 99) * 1000:6.1f} ms"
+              f"   mean {statistics.mean(v_lat) * 1000:.1f} ms")
+        print(f"statuses: {dict(sorted(statuses.items()))}   concurrency {args.concurrency}")
+        if time.monotonic() - started > MAX_SECONDS:
+            print("warning: over the time budget")
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log.close()
+
+    from gongzhi.decisions import selectors, services
+    from gongzhi.decisions.models import BallotContent, VoterRecord
+    from gongzhi.decisions.verify import verify_export
+
+    records = VoterRecord.objects.filter(ballot=ballot).count()
+    contents = BallotContent.objects.filter(ballot=ballot).count()
+    costs = dict(PROJECTS)
+    over = sum(1 for c in BallotContent.objects.filter(ballot=ballot).values_list("content",
+                                                                                   flat=True)
+               if sum(costs[k] for k in c["approve"]) > BUDGET)
+    dups = kinds.count("dup")
+    services.ballot_close(actor=admin, ballot=ballot)
+    ballot.refresh_from_db()
+    report = verify_export(json.loads(json.dumps(selectors.export(ballot))))
+    ok = (records == contents == len(tokens) == created and over == 0
+          and statuses.get(409, 0) == dups and report["ok"])
+    print(f"integrity: records {records}, contents {contents}, voters {len(tokens)}, "
+          f"201s {created}, 409s {statuses.get(409, 0)} (duplicates sent {dups}), "
+          f"over budget {over}, chain+recount {'OK' if report['ok'] else report['errors']}")
+    print(f"result: {ballot.result['winners']}   total {time.monotonic() - started:.1f} s")
+    from django.db import connections
+
+    connections.close_all()
+    if not args.keep_db:
+        drop_db(args.pg)
+    print("INTEGRITY OK" if ok else "INTEGRITY FAILED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
