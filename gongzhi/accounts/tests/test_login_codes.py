@@ -16,7 +16,7 @@ PHONE = "13812345678"
 
 
 def _code_from(outbox) -> str:
-    return re.search(r"\b(\d{6})\b", outbox[-1][1]).group(1)
+    return re.search(r"(?<!\d)(\d{6})(?!\d)", outbox[-1][1]).group(1)
 
 
 @pytest.mark.django_db
