@@ -29,6 +29,18 @@ def community_of(obj: Any) -> Community | None:
     return None
 
 
+def _unwrap(user):
+    """The real User behind request.user's lazy wrapper, so views (which hold the wrapper)
+    and has_perm (which gets the real object) share one cache."""
+    from django.utils.functional import LazyObject, empty
+
+    if isinstance(user, LazyObject):
+        wrapped = user.__dict__.get("_wrapped")
+        if wrapped is not None and wrapped is not empty:
+            return wrapped
+    return user
+
+
 def _area_regions(user) -> frozenset[int]:
     cached = getattr(user, "_gz_area_regions", None)
     if cached is None:
@@ -50,6 +62,7 @@ def community_roles(user, community: Community | None) -> frozenset[str]:
     """The set of role codes ``user`` holds in ``community`` (empty for anonymous)."""
     if community is None or user is None or not user.is_authenticated:
         return frozenset()
+    user = _unwrap(user)
     cache: dict[int, frozenset[str]] = user.__dict__.setdefault("_gz_roles", {})
     if community.pk in cache:
         return cache[community.pk]
@@ -76,6 +89,7 @@ def community_roles(user, community: Community | None) -> frozenset[str]:
 
 def forget_roles(user) -> None:
     """Drop cached roles after a change made in the same request."""
+    user = _unwrap(user)
     user.__dict__.pop("_gz_roles", None)
     user.__dict__.pop("_gz_area_regions", None)
 
