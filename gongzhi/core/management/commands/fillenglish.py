@@ -24,11 +24,13 @@ class Command(BaseCommand):
                 for entry in po:
                     if entry.obsolete:
                         continue
+                    # A fuzzy entry holds makemessages' guess from a similar msgid: wrong.
+                    guessed = "fuzzy" in entry.flags
                     if entry.msgid_plural:
-                        if not all(entry.msgstr_plural.values()):
+                        if guessed or not all(entry.msgstr_plural.values()):
                             entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
                             filled += 1
-                    elif not entry.msgstr:
+                    elif guessed or not entry.msgstr:
                         entry.msgstr = entry.msgid
                         filled += 1
                     if "fuzzy" in entry.flags:
