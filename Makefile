@@ -31,7 +31,8 @@ demo: messages
 	$(BIN)/gongzhi collectstatic --noinput --verbosity 0
 	$(BIN)/gongzhi demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C stops)"
-	$(BIN)/gongzhi runserver 127.0.0.1:$(PORT)
+	TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend \
+	  $(BIN)/gongzhi runserver 127.0.0.1:$(PORT)
 
 lint: install
 	$(BIN)/ruff check gongzhi conftest.py $(wildcard bench)

@@ -128,7 +128,7 @@ def _synthetic(ctx: DemoContext, community, *, verified: int, pending: int,
         year = rng.randint(2014, 2026) if newcomer else rng.randint(1980, 2012)
         is_verified = i < verified
         memberships.append(Membership(
-            user=user, community=community, household=hh if is_verified else None,
+            user=user, community=community, household=hh,
             status=Membership.Status.VERIFIED if is_verified else Membership.Status.PENDING,
             claimed_building=hh.building.number, claimed_unit=hh.unit.number if hh.unit else "",
             claimed_room=hh.room, claimed_tenure=hh.tenure, moved_in_year=year,

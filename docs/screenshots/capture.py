@@ -1,0 +1,90 @@
+"""Regenerate the user-guide screenshots: `.venv/bin/python docs/screenshots/capture.py`.
+
+Builds a throw-away demo database in a temporary folder, serves it on a free loopback
+port, signs in as the demo accounts and photographs the pages the guide talks about, on a
+360-px phone and on a laptop. Needs Debian's Chromium (/usr/bin/chromium).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+GONGZHI = str(ROOT / ".venv" / "bin" / "gongzhi")
+ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+# (file name, account phone or None, path, viewport width)
+SHOTS = [
+    ("01-community-phone.png", None, "/c/s-community/", 360),
+    ("02-login-phone.png", None, "/accounts/login/", 360),
+    ("03-verification-queue.png", "13800000001", "/c/s-community/verification/", 1280),
+    ("04-ledger-import.png", "13800000001", "/c/s-community/ledger/import/", 1280),
+    ("05-map-phone.png", "13800000011", "/c/s-community/map/", 360),
+    ("06-map-laptop.png", "13800000001", "/c/b-community/map/", 1280),
+    ("07-reports.png", "13800000011", "/c/s-community/reports/", 360),
+    ("08-report-stats.png", "13800000003", "/c/b-community/reports/stats/", 1280),
+    ("09-projects.png", "13800000011", "/c/s-community/projects/", 360),
+    ("10-meetings.png", "13800000003", "/c/b-community/meetings/", 1280),
+    ("11-ballots.png", "13800000013", "/c/b-community/ballots/", 360),
+    ("12-people-roles.png", "13800000002", "/c/s-community/people/", 1280),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def main() -> int:
+    tmp = tempfile.mkdtemp(prefix="gongzhi-shots-")
+    env = {**os.environ, "GONGZHI_VAR_DIR": tmp, "DEBUG": "1", "TASKS_BACKEND":
+           "django_tasks.backends.immediate.ImmediateBackend"}
+    env.pop("DATABASE_URL", None)
+    subprocess.run([GONGZHI, "migrate", "-v0"], env=env, check=True)
+    subprocess.run([GONGZHI, "demo"], env=env, check=True, stdout=subprocess.DEVNULL)
+    port = free_port()
+    server = subprocess.Popen([GONGZHI, "runserver", f"127.0.0.1:{port}", "--noreload"],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        time.sleep(3)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            for name, phone, path, width in SHOTS:
+                ctx = browser.new_context(viewport={"width": width, "height": 800},
+                                          locale="zh-CN")
+                page = ctx.new_page()
+                if phone:
+                    page.goto(base + "/accounts/login/password/")
+                    page.fill("#id_login", phone)
+                    page.fill("#id_password", "gongzhi-demo")
+                    page.click("main button[type=submit]")
+                    page.wait_for_load_state("networkidle")
+                response = page.goto(base + path)
+                if response is None or response.status >= 400:
+                    print(f"skip {name}: {path} -> {response.status if response else '?'}")
+                    ctx.close()
+                    continue
+                page.wait_for_timeout(800)  # maps and charts draw after load
+                page.screenshot(path=str(HERE / name), full_page=width == 360)
+                print("wrote", name)
+                ctx.close()
+            browser.close()
+    finally:
+        server.terminate()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
