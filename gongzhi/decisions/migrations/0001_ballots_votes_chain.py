@@ -5,6 +5,8 @@ import uuid
 from django.conf import settings
 from django.db import migrations, models
 
+from gongzhi.core.db import append_only_trigger
+
 
 class Migration(migrations.Migration):
 
@@ -254,43 +256,5 @@ class Migration(migrations.Migration):
     ]
 
 
-# The ballot log is append-only in the database too (same pattern as the core audit log):
-# PostgreSQL refuses UPDATE and DELETE, SQLite refuses UPDATE (its test runner flushes
-# tables with DELETE).
-PG_UP = """
-CREATE OR REPLACE FUNCTION gongzhi_append_only() RETURNS trigger AS $$
-BEGIN
-    RAISE EXCEPTION 'append-only table %', TG_TABLE_NAME;
-END;
-$$ LANGUAGE plpgsql;
-CREATE TRIGGER decisions_logentry_append_only
-    BEFORE UPDATE OR DELETE ON decisions_logentry
-    FOR EACH ROW EXECUTE FUNCTION gongzhi_append_only();
-"""
-PG_DOWN = "DROP TRIGGER IF EXISTS decisions_logentry_append_only ON decisions_logentry;"
-SQLITE_UP = """
-CREATE TRIGGER decisions_logentry_no_update BEFORE UPDATE ON decisions_logentry
-BEGIN
-    SELECT RAISE(ABORT, 'append-only table decisions_logentry');
-END;
-"""
-SQLITE_DOWN = "DROP TRIGGER IF EXISTS decisions_logentry_no_update;"
-
-
-def append_only(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(PG_UP, params=None)
-    elif vendor == "sqlite":
-        schema_editor.execute(SQLITE_UP)
-
-
-def append_only_reverse(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(PG_DOWN, params=None)
-    elif vendor == "sqlite":
-        schema_editor.execute(SQLITE_DOWN)
-
-
-Migration.operations.append(migrations.RunPython(append_only, append_only_reverse))
+# The ballot log is append-only in the database too (same helper as the core audit log).
+Migration.operations.append(append_only_trigger("decisions_logentry"))
