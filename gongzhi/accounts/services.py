@@ -322,7 +322,7 @@ def invite_create(*, actor: User, household: Household, days: int = 30,
 def invite_redeem(*, user: User, code: str) -> Membership:
     code = code.strip().upper().replace(" ", "")
     now = timezone.now()
-    invite = (HouseholdInvite.objects.select_for_update()
+    invite = (HouseholdInvite.objects.select_for_update(of=("self",))
               .select_related("household__community", "household__building",
                               "household__unit")
               .filter(code=code).first())
