@@ -147,3 +147,8 @@ class DeleteAccountForm(forms.Form):
 class RoleForm(forms.Form):
     user_id = forms.IntegerField(widget=forms.HiddenInput)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("What the token is for"), max_length=60,
+                           help_text=_("e.g. the subdistrict's reporting system"))

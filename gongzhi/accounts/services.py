@@ -396,6 +396,15 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     return token, raw
 
 
+def api_token_revoke(*, user: User, token_id: int) -> bool:
+    revoked = ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now())
+    if revoked:
+        audit_record(actor=user, action="api_token.revoke", target=user,
+                     after={"token": token_id})
+    return bool(revoked)
+
+
 def api_token_user(raw: str) -> User | None:
     digest = hashlib.sha256(raw.encode()).hexdigest()
     token = (ApiToken.objects.select_related("user")

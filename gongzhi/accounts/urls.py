@@ -16,6 +16,7 @@ urlpatterns = [
     path("me/", views.profile, name="profile"),
     path("me/export.json", views.export_data, name="export"),
     path("me/delete/", views.delete_account, name="delete"),
+    path("me/tokens/", views.api_tokens, name="api_tokens"),
     path("join/", views.join_choose, name="join_choose"),
     path("join/<slug:slug>/", views.join, name="join"),
     path("invite/", views.invite_redeem, name="invite"),

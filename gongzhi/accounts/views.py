@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.accounts import services
 from gongzhi.accounts.forms import (
+    ApiTokenForm,
     CodeForm,
     ConsentForm,
     DeleteAccountForm,
@@ -237,6 +238,24 @@ def profile(request: HttpRequest) -> HttpResponse:
                    .select_related("community", "household__building", "household__unit"))
     return render(request, "accounts/profile.html",
                   {"form": form, "memberships": memberships})
+
+
+@login_required
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """Personal API tokens: create one (shown once), list and revoke."""
+    form = ApiTokenForm(request.POST or None)
+    new_token = ""
+    if request.method == "POST" and request.POST.get("revoke"):
+        services.api_token_revoke(user=request.user, token_id=int(request.POST["revoke"]))
+        messages.success(request, _("Token revoked."))
+        return redirect("accounts:api_tokens")
+    if request.method == "POST" and form.is_valid():
+        _token, new_token = services.api_token_create(user=request.user,
+                                                      name=form.cleaned_data["name"])
+        form = ApiTokenForm()
+    tokens = request.user.api_tokens.filter(revoked_at__isnull=True).order_by("-created_at")
+    return render(request, "accounts/api_tokens.html",
+                  {"form": form, "tokens": tokens, "new_token": new_token})
 
 
 @login_required

@@ -23,6 +23,7 @@ def _pages(p) -> list[tuple[str, str, set[str]]]:
         ("privacy", reverse("accounts:privacy"), ALL),
         ("profile", reverse("accounts:profile"), SIGNED_IN),
         ("inbox", reverse("notifications:inbox"), SIGNED_IN),
+        ("tokens", reverse("accounts:api_tokens"), SIGNED_IN),
         ("join", reverse("accounts:join_choose"), SIGNED_IN),
         ("queue", reverse("members:queue", args=[slug]), STAFF),
         ("decide", reverse("members:decide", args=[slug, pending.pk]), STAFF),
@@ -36,7 +37,7 @@ def _pages(p) -> list[tuple[str, str, set[str]]]:
     ]
 
 
-PAGE_NAMES = ["community", "orgs", "privacy", "profile", "inbox", "join", "queue", "decide",
+PAGE_NAMES = ["community", "orgs", "privacy", "profile", "inbox", "tokens", "join", "queue", "decide",
               "ledger", "ledger_import", "household", "org_create", "people", "audit", "area"]
 
 
