@@ -23,6 +23,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.i18n import localized_name
 from gongzhi.core.models import TimeStampedModel
 
 
@@ -88,7 +89,12 @@ class ProjectTemplate(TimeStampedModel):
         ordering = ["order", "name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language when it is stored as "中文 English"."""
+        return localized_name(self.name)
 
 
 class Project(TimeStampedModel):
@@ -225,7 +231,12 @@ class Phase(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language when it is stored as "中文 English"."""
+        return localized_name(self.name)
 
     def is_open(self, today: dt.date | None = None) -> bool:
         today = today or timezone.localdate()

@@ -37,8 +37,9 @@ def _pages(p) -> list[tuple[str, str, set[str]]]:
     ]
 
 
-PAGE_NAMES = ["community", "orgs", "privacy", "profile", "inbox", "tokens", "join", "queue", "decide",
-              "ledger", "ledger_import", "household", "org_create", "people", "audit", "area"]
+PAGE_NAMES = ["community", "orgs", "privacy", "profile", "inbox", "tokens", "join", "queue",
+              "decide", "ledger", "ledger_import", "household", "org_create", "people", "audit",
+              "area"]
 
 
 @pytest.mark.parametrize("persona", sorted(ALL))
