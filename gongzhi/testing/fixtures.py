@@ -84,3 +84,14 @@ def sms_outbox(settings):
     settings.SMS_BACKEND = "gongzhi.notifications.sms.LocmemSmsBackend"
     LocmemSmsBackend.outbox.clear()
     return LocmemSmsBackend.outbox
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language (zh-hans), whatever ran before it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -44,7 +44,10 @@ def test_osm_dry_run_counts_and_writes_nothing(siping):
 
 @needs_osm
 def test_osm_import_writes_then_skips_on_second_run(siping):
-    report = osm_import(actor=None, community=siping, path=SIPING, dry_run=False)
+    from django.utils import translation
+
+    with translation.override("en"):  # the reasons below are read in English
+        report = osm_import(actor=None, community=siping, path=SIPING, dry_run=False)
     assert report.created_buildings == 101
     # Paths whose middle is inside but which run on past the boundary are refused by
     # the same check as a hand-drawn shape, each with its reason in the report.
