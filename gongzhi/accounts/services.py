@@ -16,6 +16,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from gongzhi.accounts.access import forget_roles
 from gongzhi.accounts.models import (
@@ -30,6 +31,7 @@ from gongzhi.accounts.models import (
 )
 from gongzhi.core.audit import audit_record
 from gongzhi.core.phone import mask_phone
+from gongzhi.notifications.i18n import Message
 from gongzhi.notifications.services import notification_send
 from gongzhi.notifications.sms import send_sms
 from gongzhi.places.models import Community, Household, HouseholdInvite, Tenure
@@ -259,9 +261,10 @@ def membership_approve(*, actor: User, membership: Membership,
                  after={"status": "verified", "household": membership.household_id})
     notification_send(
         users=[membership.user], kind="membership.approved", community=membership.community,
-        title=_("You are now a verified resident of %(community)s")
-        % {"community": membership.community.name},
-        body=_("You can now take part in votes and projects of your community."),
+        title=Message(gettext_noop("You are now a verified resident of %(community)s"),
+                      {"community": membership.community.name}),
+        body=Message(gettext_noop(
+                         "You can now take part in votes and projects of your community.")),
         url=reverse("core:community", args=[membership.community.slug]),
     )
     return membership
@@ -294,10 +297,11 @@ def membership_refuse(*, actor: User, membership: Membership, reason: str) -> Me
                  reason=membership.refusal_reason)
     notification_send(
         users=[membership.user], kind="membership.refused", community=membership.community,
-        title=_("Your request to join %(community)s was not approved")
-        % {"community": membership.community.name},
-        body=_("Reason: %(reason)s. You can correct your address and ask again.")
-        % {"reason": membership.refusal_reason},
+        title=Message(gettext_noop("Your request to join %(community)s was not approved"),
+                      {"community": membership.community.name}),
+        body=Message(gettext_noop(
+            "Reason: %(reason)s. You can correct your address and ask again."),
+            {"reason": membership.refusal_reason}),
         url=reverse("accounts:join", args=[membership.community.slug]),
     )
     return membership

@@ -13,6 +13,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from gongzhi.accounts.models import Membership, Role, User
 from gongzhi.core.audit import audit_record, snapshot
@@ -30,6 +31,7 @@ from gongzhi.meetings.models import (
     MeetingSet,
     Registration,
 )
+from gongzhi.notifications.i18n import Message
 from gongzhi.notifications.services import notification_send
 
 MEETING_FIELDS = ["kind", "title", "description", "starts_at", "ends_at", "space", "place",
@@ -118,8 +120,9 @@ def meeting_update(*, actor: User, meeting: Meeting, **fields) -> Meeting:
                  target=meeting, before=before, after=after)
     if moved and meeting.is_public:
         _notify_registered(meeting, kind="meeting.changed", important=True,
-                           title=_("Meeting changed: %(title)s") % {"title": meeting.title},
-                           body=_("Please check the new time and place."))
+                           title=Message(gettext_noop("Meeting changed: %(title)s"),
+                                         {"title": meeting.title}),
+                           body=Message(gettext_noop("Please check the new time and place.")))
     _promote_waitlist(meeting)
     return meeting
 
@@ -147,9 +150,9 @@ def meeting_publish(*, actor: User, meeting: Meeting) -> Meeting:
                  target=meeting)
     org_ids = meeting.invitations.values_list("organisation_id", flat=True)
     notification_send(users=_org_member_users(org_ids), kind="meeting.invitation",
-                      title=_("Your organisation is invited: %(title)s")
-                      % {"title": meeting.title},
-                      body=meeting.get_kind_display(), url=meeting_url(meeting),
+                      title=Message(gettext_noop("Your organisation is invited: %(title)s"),
+                                    {"title": meeting.title}),
+                      body=MeetingKind(meeting.kind).label, url=meeting_url(meeting),
                       community=meeting.community)
     return meeting
 
@@ -162,7 +165,8 @@ def meeting_cancel(*, actor: User, meeting: Meeting, reason: str = "") -> Meetin
     audit_record(actor=actor, action="meetings.cancel", community=meeting.community,
                  target=meeting, reason=reason)
     _notify_registered(meeting, kind="meeting.cancelled", important=True,
-                       title=_("Meeting cancelled: %(title)s") % {"title": meeting.title},
+                       title=Message(gettext_noop("Meeting cancelled: %(title)s"),
+                                     {"title": meeting.title}),
                        body=reason)
     return meeting
 
@@ -224,9 +228,9 @@ def invitation_add(*, actor: User, meeting: Meeting, organisation,
     if created and notify and meeting.is_public:
         notification_send(users=_org_member_users([organisation.pk]),
                           kind="meeting.invitation",
-                          title=_("Your organisation is invited: %(title)s")
-                          % {"title": meeting.title},
-                          body=meeting.get_kind_display(), url=meeting_url(meeting),
+                          title=Message(gettext_noop("Your organisation is invited: %(title)s"),
+                                        {"title": meeting.title}),
+                          body=MeetingKind(meeting.kind).label, url=meeting_url(meeting),
                           community=meeting.community)
     return invitation
 
@@ -268,9 +272,10 @@ def _promote_waitlist(meeting: Meeting) -> list[Registration]:
     if promoted:
         notification_send(users=User.objects.filter(pk__in=[r.user_id for r in promoted]),
                           kind="meeting.promoted", important=True,
-                          title=_("A place is free for you: %(title)s")
-                          % {"title": meeting.title},
-                          body=_("You moved up from the waitlist and are now registered."),
+                          title=Message(gettext_noop("A place is free for you: %(title)s"),
+                                        {"title": meeting.title}),
+                          body=Message(gettext_noop(
+                              "You moved up from the waitlist and are now registered.")),
                           url=meeting_url(meeting), community=meeting.community)
     return promoted
 
@@ -495,8 +500,8 @@ def action_item_create(*, actor: User, meeting: Meeting, title: str, responsible
     if responsible_org is not None:
         notification_send(users=_org_member_users([responsible_org.pk]),
                           kind="meeting.action_item",
-                          title=_("New task for your organisation: %(title)s")
-                          % {"title": title}, url=meeting_url(meeting),
+                          title=Message(gettext_noop("New task for your organisation: %(title)s"),
+                                        {"title": title}), url=meeting_url(meeting),
                           community=meeting.community)
     return item
 
@@ -540,11 +545,12 @@ def action_items_flag_overdue(*, today: dt.date | None = None) -> int:
                 users += _org_member_users([item.responsible_org_id])
             notification_send(
                 users=users, kind="meeting.action_overdue", community=community,
-                title=_("Overdue: %(title)s") % {"title": item.title},
-                body=_("Due %(due)s, responsible: %(org)s. Decided at: %(meeting)s") % {
-                    "due": item.due_on.isoformat(),
-                    "org": item.responsible_org.name if item.responsible_org else "—",
-                    "meeting": item.meeting.title},
+                title=Message(gettext_noop("Overdue: %(title)s"), {"title": item.title}),
+                body=Message(gettext_noop(
+                    "Due %(due)s, responsible: %(org)s. Decided at: %(meeting)s"), {
+                        "due": item.due_on.isoformat(),
+                        "org": item.responsible_org.name if item.responsible_org else "—",
+                        "meeting": item.meeting.title}),
                 url=meeting_url(item.meeting))
             audit_record(actor=None, action="meetings.action_item_overdue",
                          community=community, target=item)

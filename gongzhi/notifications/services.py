@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from gongzhi.notifications.i18n import render_for
 from gongzhi.notifications.models import Notification, NotificationPreference, SmsLog
 
 PREFERENCE_FIELDS = ["email_delivery", "sms_enabled", "sms_more_than_daily"]
@@ -48,8 +49,9 @@ def notification_send(
         if user is None or user.pk in seen or getattr(user, "deleted_at", None):
             continue
         seen.add(user.pk)
-        rows.append(Notification(user=user, community=community, kind=kind, title=str(title),
-                                 body=str(body), url=url, important=important))
+        rows.append(Notification(user=user, community=community, kind=kind,
+                                 title=render_for(user, title)[:200],
+                                 body=render_for(user, body), url=url, important=important))
     created = Notification.objects.bulk_create(rows)
     if created:
         ids = [n.pk for n in created if n.pk]

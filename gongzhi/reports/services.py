@@ -12,11 +12,13 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from gongzhi.accounts.access import community_roles
 from gongzhi.accounts.models import Role
 from gongzhi.core.audit import audit_record, snapshot
 from gongzhi.core.uploads import strip_location
+from gongzhi.notifications.i18n import Message
 from gongzhi.notifications.services import notification_send
 from gongzhi.orgs.models import Organisation
 from gongzhi.places.models import Community
@@ -178,7 +180,8 @@ def _notify_step(report: Report, event: ReportEvent, actor) -> None:
     users = _followers(report, exclude=actor)
     if not users:
         return
-    title = _("Report #%(id)s: %(step)s") % {"id": report.pk, "step": event.get_kind_display()}
+    title = Message(gettext_noop("Report #%(id)s: %(step)s"),
+                    {"id": report.pk, "step": EventKind(event.kind).label})
     notification_send(users=users, kind=f"reports.{event.kind}", title=title,
                       body=event.note[:500], url=_report_url(report),
                       community=report.community)

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from gongzhi.core.audit import audit_record, snapshot
 from gongzhi.core.geo.geojson import (
@@ -25,6 +26,7 @@ from gongzhi.core.geo.geojson import (
     validate_geometry,
 )
 from gongzhi.core.uploads import strip_location
+from gongzhi.notifications.i18n import Message
 from gongzhi.places.models import Community
 from gongzhi.spaces.models import (
     CareLog,
@@ -293,7 +295,8 @@ def duties_flag_overdue(*, today: dt.date | None = None) -> int:
         with transaction.atomic():
             notification_send(
                 users=users, kind="spaces.duty_overdue", community=community,
-                title=_("%(n)s maintenance duties are overdue") % {"n": len(duties)},
+                title=Message(gettext_noop("%(n)s maintenance duties are overdue"),
+                              {"n": len(duties)}),
                 body=names,
                 url=reverse("spaces:duties_overdue", args=[community.slug]),
             )

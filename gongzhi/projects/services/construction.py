@@ -9,9 +9,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from gongzhi.core.audit import audit_record, snapshot
 from gongzhi.core.uploads import strip_location
+from gongzhi.notifications.i18n import Message
 from gongzhi.projects.models import (
     Donation,
     Project,
@@ -174,8 +176,8 @@ def donation_advance(*, actor, donation: Donation, condition: str, used_for: str
         _notify_after_commit(
             [donation.donor],
             kind="donation.update",
-            title=_("Your donation “%(i)s”: %(c)s")
-            % {"i": donation.item, "c": donation.get_condition_display()},
+            title=Message(gettext_noop("Your donation “%(i)s”: %(c)s"),
+                          {"i": donation.item, "c": Donation.Condition(donation.condition).label}),
             body=used_for,
             community=donation.community,
         )

@@ -11,9 +11,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from gongzhi.core.audit import audit_record, snapshot
 from gongzhi.core.uploads import strip_location
+from gongzhi.notifications.i18n import Message
 from gongzhi.projects import phases
 from gongzhi.projects.models import (
     AbuseReport,
@@ -239,7 +241,8 @@ def proposal_merge(*, actor, source: Proposal, target: Proposal, reason: str = "
     _notify_after_commit(
         [source.author, *supporters],
         kind="proposal.merged",
-        title=_("“%(s)s” was merged into “%(t)s”") % {"s": source.title, "t": target.title},
+        title=Message(gettext_noop("“%(s)s” was merged into “%(t)s”"),
+                      {"s": source.title, "t": target.title}),
         url=proposal_url(target),
         community=target.community,
         exclude=actor,
@@ -303,8 +306,8 @@ def proposal_answer(
     _notify_after_commit(
         [proposal.author, *supporters],
         kind="proposal.answered",
-        title=_("Official answer to “%(t)s”: %(a)s")
-        % {"t": proposal.title, "a": proposal.get_answer_display()},
+        title=Message(gettext_noop("Official answer to “%(t)s”: %(a)s"),
+                      {"t": proposal.title, "a": Proposal.Answer(proposal.answer).label}),
         body=text,
         url=proposal_url(proposal),
         community=proposal.community,
@@ -347,7 +350,7 @@ def comment_create(
         _notify_after_commit(
             [proposal.author],
             kind="proposal.comment",
-            title=_("New comment on “%(t)s”") % {"t": proposal.title},
+            title=Message(gettext_noop("New comment on “%(t)s”"), {"t": proposal.title}),
             body=body[:200],
             url=proposal_url(proposal),
             community=project.community,
@@ -438,7 +441,7 @@ def content_moderate(
         _notify_after_commit(
             [locked.author],
             kind="content.hidden",
-            title=_("A moderator hid your contribution"),
+            title=Message(gettext_noop("A moderator hid your contribution")),
             body=reason,
             community=locked.community,
         )
@@ -480,7 +483,7 @@ def amendment_create(
     _notify_after_commit(
         [proposal.author],
         kind="amendment.new",
-        title=_("Someone suggests a change to “%(t)s”") % {"t": proposal.title},
+        title=Message(gettext_noop("Someone suggests a change to “%(t)s”"), {"t": proposal.title}),
         body=amendment.reason,
         url=proposal_url(proposal),
         community=proposal.community,
@@ -519,12 +522,12 @@ def amendment_decide(*, actor, amendment: Amendment, accept: bool, note: str = "
     _notify_after_commit(
         [amendment.author],
         kind="amendment.decided",
-        title=(
-            _("Your change to “%(t)s” was accepted")
+        title=Message(
+            gettext_noop("Your change to “%(t)s” was accepted")
             if accept
-            else _("Your change to “%(t)s” was not taken up")
-        )
-        % {"t": proposal.title},
+            else gettext_noop("Your change to “%(t)s” was not taken up"),
+            {"t": proposal.title},
+        ),
         body=note,
         url=proposal_url(proposal),
         community=proposal.community,

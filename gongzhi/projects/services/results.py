@@ -10,9 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from gongzhi.core.audit import audit_record, snapshot
 from gongzhi.core.uploads import strip_location
+from gongzhi.notifications.i18n import Message
 from gongzhi.projects import phases
 from gongzhi.projects.models import (
     Milestone,
@@ -101,7 +103,8 @@ def result_create(
             after=snapshot(result, RESULT_FIELDS + ["source", "proposal", "project"]),
         )
         if notify and proposal is not None:
-            _notify_result(result, _("Work is planned: “%(t)s”") % {"t": result.title})
+            _notify_result(result, Message(gettext_noop("Work is planned: “%(t)s”"),
+                                           {"t": result.title}))
     return result
 
 
@@ -224,7 +227,8 @@ def result_update_post(
     )
     _notify_result(
         result,
-        _("“%(t)s” is now %(p)s%% done") % {"t": result.title, "p": result.progress},
+        Message(gettext_noop("“%(t)s” is now %(p)s%% done"),
+                {"t": result.title, "p": result.progress}),
         body=text,
     )
     return update
@@ -279,8 +283,8 @@ def results_flag_overdue(*, today: dt.date | None = None) -> int:
             notification_send(
                 users=recipients(result),
                 kind="result.overdue",
-                title=_("Overdue: “%(t)s” was due on %(d)s")
-                % {"t": result.title, "d": result.due_on.isoformat()},
+                title=Message(gettext_noop("Overdue: “%(t)s” was due on %(d)s"),
+                              {"t": result.title, "d": result.due_on.isoformat()}),
                 url=result_url(result),
                 community=result.community,
             )
@@ -295,8 +299,8 @@ def results_flag_overdue(*, today: dt.date | None = None) -> int:
             notification_send(
                 users=recipients(m.result),
                 kind="result.overdue",
-                title=_("Overdue milestone “%(m)s” of “%(t)s”")
-                % {"m": m.title, "t": m.result.title},
+                title=Message(gettext_noop("Overdue milestone “%(m)s” of “%(t)s”"),
+                              {"m": m.title, "t": m.result.title}),
                 url=result_url(m.result),
                 community=m.result.community,
             )
