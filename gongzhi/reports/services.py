@@ -173,7 +173,23 @@ def report_create(*, actor, community: Community, category: str, description: st
                                    to_status=Status.SUBMITTED, created_at=now)
         audit_record(actor=actor, action="report.create", community=community, target=report,
                      after=snapshot(report, ["category", "lat", "lon", "anonymous"]))
+        transaction.on_commit(lambda: _notify_staff_of_new(report, actor))
     return report
+
+
+def _notify_staff_of_new(report: Report, actor) -> None:
+    """The community's workers hear of every new report (their clock starts now)."""
+    from gongzhi.accounts.models import Role, User
+
+    staff = (User.objects.filter(role_assignments__community=report.community,
+                                 role_assignments__role__in=[Role.WORKER, Role.ADMIN],
+                                 is_active=True)
+             .exclude(pk=getattr(actor, "pk", None)).distinct())
+    notification_send(users=staff, kind="reports.new", community=report.community,
+                      title=Message(gettext_noop("New report #%(id)s: %(category)s"),
+                                    {"id": report.pk,
+                                     "category": Category(report.category).label}),
+                      body=report.description[:200], url=_report_url(report))
 
 
 def _notify_step(report: Report, event: ReportEvent, actor) -> None:

@@ -44,3 +44,17 @@ def test_malformed_bbox_is_a_400(personas):
         "/api/v1/reports/geojson", {"community": personas.community.slug, "bbox": "1,2,3"})
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
+
+
+@pytest.mark.django_db
+def test_workers_hear_of_a_new_report_in_their_language(personas, make_report,
+                                                        django_capture_on_commit_callbacks):
+    from gongzhi.notifications.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = make_report()
+    worker_notes = Notification.objects.filter(kind="reports.new")
+    recipients = set(worker_notes.values_list("user_id", flat=True))
+    assert recipients == {personas.worker.pk, personas.admin.pk}
+    assert str(report.pk) in worker_notes.first().title
+    assert not Notification.objects.filter(kind="reports.new", user=personas.verified).exists()
