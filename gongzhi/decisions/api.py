@@ -7,12 +7,15 @@ ballot not open.
 
 from __future__ import annotations
 
+from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 
@@ -37,7 +40,8 @@ class BallotOut(Schema):
     community: str
     title: str
     question: str
-    method: str
+    method: str = Field(..., description="plurality, approval, score, borda, schulze, irv, "
+                        "majority, art278 or pb")
     eligibility: str
     secrecy: str
     state: str
@@ -247,3 +251,139 @@ def export_pb(request: HttpRequest, ballot_id: int):
                             "charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="ballot-{ballot.pk}.pb"'
     return response
+
+
+# --- managing ballots (community workers) -----------------------------------------------
+
+class OptionIn(Schema):
+    key: str
+    label: str
+    description: str = ""
+    cost: Decimal = Decimal(0)
+
+
+class BallotIn(Schema):
+    title: str = Field(..., min_length=1, max_length=200)
+    question: str = ""
+    method: str = Field(..., description="plurality, approval, score, borda, schulze, irv, "
+                        "majority, art278 or pb")
+    options: list[OptionIn] = []
+    eligibility: str = Field("verified", description="verified, household, owners, "
+                             "building_owners, org_reps or attendees")
+    secrecy: str = "secret"
+    allow_change: bool = True
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+    max_choices: int | None = None
+    min_score: int = 0
+    max_score: int = 5
+    quorum: str = ""
+    approval_threshold: str = ""
+    budget: Decimal = Decimal(0)
+    pb_vote_type: str = "approval"
+    pb_rule: str = "greedy"
+    points_total: int = 0
+    tie_break: str = ""
+    art278_item: int | None = None
+    building_id: int | None = None
+
+
+class PaperEntryIn(Schema):
+    serial: str
+    content: dict[str, Any]
+
+
+class PaperEntryOut(Schema):
+    serial: str
+    state: str
+
+
+class PaperVoterIn(Schema):
+    voter_key: str
+
+
+class PaperVoterOut(Schema):
+    voter_key: str
+    channel: str
+
+
+def _managed(request: HttpRequest, ballot_id: int) -> Ballot:
+    user = require_user(request)
+    ballot = get_object_or_404(Ballot.objects.select_related("community"), pk=ballot_id)
+    if not user.has_perm("decisions.manage_ballot", ballot.community):
+        raise PermissionDenied
+    return ballot
+
+
+@router.post("/communities/{slug}/ballots", response={201: BallotOut},
+             summary="Create a draft ballot (community workers)")
+def ballot_create(request: HttpRequest, slug: str, payload: BallotIn):
+    user = require_user(request)
+    community = community_or_404(slug)
+    data = payload.dict()
+    options = [o | {"cost": str(o["cost"])} for o in data.pop("options")]
+    # Only what the caller sent: the model's own defaults apply to the rest.
+    params = {k: v for k, v in payload.dict(exclude_unset=True).items()
+              if k not in ("title", "question", "method", "eligibility", "secrecy", "options")}
+    if params.get("building_id") is not None:
+        from gongzhi.places.models import Building
+
+        if not Building.objects.filter(pk=params["building_id"], community=community).exists():
+            raise ValidationError({"building_id": [_("This building is in another community.")]})
+    ballot = services.ballot_create(actor=user, community=community, title=data["title"],
+                                    question=data["question"], method=data["method"],
+                                    options=options, eligibility=data["eligibility"],
+                                    secrecy=data["secrecy"], **params)
+    return Status(201, _ballot_dict(ballot))
+
+
+@router.post("/ballots/{ballot_id}/open", response=BallotOut,
+             summary="Freeze eligibility and open the ballot (community workers)")
+def ballot_open(request: HttpRequest, ballot_id: int):
+    ballot = _managed(request, ballot_id)
+    try:
+        ballot = services.ballot_open(actor=request.user, ballot=ballot)
+    except ValidationError as exc:
+        if services.error_code(exc) == "state":
+            raise HttpError(409, exc.messages[0])
+        raise
+    return _ballot_dict(ballot)
+
+
+@router.post("/ballots/{ballot_id}/close", response=BallotOut,
+             summary="Close the ballot and count it (community workers)")
+def ballot_close(request: HttpRequest, ballot_id: int):
+    ballot = _managed(request, ballot_id)
+    try:
+        ballot = services.ballot_close(actor=request.user, ballot=ballot)
+    except ValidationError as exc:
+        if services.error_code(exc) == "state":
+            raise HttpError(409, exc.messages[0])
+        raise
+    return _ballot_dict(ballot)
+
+
+@router.post("/ballots/{ballot_id}/paper", response=PaperEntryOut,
+             summary="Enter one paper ballot (double entry by two workers)")
+def paper_entry(request: HttpRequest, ballot_id: int, payload: PaperEntryIn):
+    user = require_user(request)
+    ballot = get_object_or_404(Ballot.objects.select_related("community"), pk=ballot_id)
+    try:
+        paper = services.paper_entry_add(actor=user, ballot=ballot, serial=payload.serial,
+                                         content=payload.content)
+    except ValidationError as exc:
+        _vote_errors(exc)
+    return {"serial": paper.serial, "state": paper.state}
+
+
+@router.post("/ballots/{ballot_id}/paper-voters", response={201: PaperVoterOut},
+             summary="Secret ballots: mark that a voter handed in a paper ballot")
+def paper_voter(request: HttpRequest, ballot_id: int, payload: PaperVoterIn):
+    user = require_user(request)
+    ballot = get_object_or_404(Ballot.objects.select_related("community"), pk=ballot_id)
+    try:
+        record = services.paper_voter_mark(actor=user, ballot=ballot,
+                                           voter_key=payload.voter_key)
+    except ValidationError as exc:
+        _vote_errors(exc)
+    return Status(201, {"voter_key": payload.voter_key, "channel": record.channel})
