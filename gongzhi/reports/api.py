@@ -94,6 +94,7 @@ class TransitionIn(Schema):
     organisation: int | None = Field(None, description="For accept / assign.")
     note: str = Field("", max_length=2000,
                       description="Reason (refuse, reopen) or what was done (resolve).")
+    keep_location: bool = Field(False, description="Keep GPS data in uploaded photos.")
 
 
 class MeTooOut(Schema):
@@ -214,31 +215,41 @@ def get_report(request: HttpRequest, pk: int):
     return _out(request, _report_or_404(request, pk))
 
 
-_CREATE_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "application/json": {"schema": {"$ref": "#/components/schemas/ReportIn"}},
-            "multipart/form-data": {"schema": {
-                "allOf": [{"$ref": "#/components/schemas/ReportIn"}],
-                "properties": {"photos": {"type": "array", "maxItems": services.MAX_PHOTOS,
-                                          "items": {"type": "string", "format": "binary"}}},
-            }},
+def _body_with_photos(schema: type[Schema]) -> dict:
+    """OpenAPI request body: the schema as JSON, or as multipart with ``photos`` files."""
+    fields = schema.model_json_schema()
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": fields},
+                "multipart/form-data": {"schema": {
+                    "allOf": [fields],
+                    "properties": {"photos": {
+                        "type": "array", "maxItems": services.MAX_PHOTOS,
+                        "items": {"type": "string", "format": "binary"}}},
+                }},
+            },
         },
-    },
-}
+    }
 
 
-def _parse_create(request: HttpRequest) -> tuple[ReportIn, list]:
+_CREATE_BODY = _body_with_photos(ReportIn)
+
+
+def _parse_body(request: HttpRequest, schema: type[Schema],
+                flags: tuple[str, ...] = ()) -> tuple[Any, list]:
+    """JSON or multipart (with ``photos`` files) into ``schema``; 400 on anything else."""
     content_type = request.content_type or ""
     files: list = []
     if content_type.startswith("multipart/"):
         data: Any = dict(request.POST.items())
-        for flag in ("anonymous", "keep_location"):
+        for flag in flags:
             if flag in data:
                 data[flag] = str(data[flag]).lower() in ("1", "true", "on", "yes")
-        if data.get("space") in ("", None):
-            data.pop("space", None)
+        for key in ("space", "organisation"):
+            if data.get(key) in ("", None):
+                data.pop(key, None)
         files = request.FILES.getlist("photos")
     else:
         try:
@@ -250,10 +261,14 @@ def _parse_create(request: HttpRequest) -> tuple[ReportIn, list]:
             raise NinjaValidationError([{"loc": ["body"], "msg": "Expected an object.",
                                          "type": "object_type"}])
     try:
-        payload = ReportIn.model_validate(data)
+        payload = schema.model_validate(data)
     except PydanticValidationError as exc:
         raise NinjaValidationError(exc.errors(include_url=False, include_context=False))
     return payload, files
+
+
+def _parse_create(request: HttpRequest) -> tuple[ReportIn, list]:
+    return _parse_body(request, ReportIn, flags=("anonymous", "keep_location"))
 
 
 @router.post("/", response={201: ReportOut}, summary="Report a problem (JSON or multipart)",
@@ -277,10 +292,15 @@ def create_report(request: HttpRequest):
     return 201, _out(request, _report_or_404(request, report.pk))
 
 
-@router.post("/{int:pk}/transition", response=ReportOut,
-             summary="Move a report through the workflow (permission-checked)")
-def transition(request: HttpRequest, pk: int, payload: TransitionIn):
+_TRANSITION_BODY = _body_with_photos(TransitionIn)
+
+
+@router.post("/{int:pk}/transition", response=ReportOut, openapi_extra=_TRANSITION_BODY,
+             summary="Move a report through the workflow (JSON, or multipart with the "
+                     "after-fix photos)")
+def transition(request: HttpRequest, pk: int):
     user = require_user(request)
+    payload, files = _parse_body(request, TransitionIn, flags=("keep_location",))
     report = _report_or_404(request, pk)
     org = None
     if payload.organisation is not None:
@@ -289,7 +309,8 @@ def transition(request: HttpRequest, pk: int, payload: TransitionIn):
         if org is None:
             raise ValidationError({"organisation": "No such organisation in this community."})
     services.report_transition(actor=user, report=report, action=payload.action,
-                               organisation=org, note=payload.note)
+                               organisation=org, note=payload.note, photos=files,
+                               keep_location=payload.keep_location)
     return _out(request, _report_or_404(request, pk))
 
 

@@ -58,3 +58,48 @@ def test_workers_hear_of_a_new_report_in_their_language(personas, make_report,
     assert recipients == {personas.worker.pk, personas.admin.pk}
     assert str(report.pk) in worker_notes.first().title
     assert not Notification.objects.filter(kind="reports.new", user=personas.verified).exists()
+
+
+@pytest.mark.django_db
+def test_resolve_over_the_api_with_an_after_photo(personas, make_report, org):
+    from gongzhi.reports.models import Status
+    from gongzhi.reports.tests.conftest import has_gps, jpeg
+
+    report = make_report()
+    client = personas.client("worker")
+    url = f"/api/v1/reports/{report.pk}/transition"
+    accepted = client.post(url, data={"action": "accept", "organisation": org.pk},
+                           content_type="application/json")
+    assert accepted.status_code == 200, accepted.content[:300]
+    resolved = client.post(url, data={"action": "resolve", "note": "换了新灯泡",
+                                      "photos": [jpeg(gps=True)]})
+    assert resolved.status_code == 200, resolved.content[:300]
+    report.refresh_from_db()
+    assert report.status == Status.RESOLVED
+    photo = report.photos.get()
+    photo.image.open("rb")
+    assert not has_gps(photo.image.read())
+
+
+@pytest.mark.django_db
+def test_openapi_request_bodies_have_no_dangling_references(client):
+    import json
+
+    schema = client.get("/api/v1/openapi.json").json()
+    names = set(schema.get("components", {}).get("schemas", {}))
+    refs = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/components/schemas/"):
+                refs.add(ref.rsplit("/", 1)[-1])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(schema["paths"])
+    assert refs <= names, sorted(refs - names)
+    assert json.dumps(schema)  # serialisable
