@@ -217,6 +217,38 @@ def space_photo_add(*, actor, space: Space, upload, caption: str = "",
     return photo
 
 
+@transaction.atomic
+def space_photo_remove(*, actor, photo: SpacePhoto, reason: str = "") -> None:
+    """Remove a photo (a wrong upload, a face that should not be shown). The audit entry
+    keeps who removed which photo and why; the file goes once the transaction commits."""
+    _check(actor, "spaces.manage_spaces", photo.space)
+    space, name = photo.space, photo.image.name
+    audit_record(actor=actor, action="spaces.space_photo_remove", community=space.community,
+                 target=space, before={"photo": photo.pk, "role": photo.role,
+                                       "caption": photo.caption}, reason=reason)
+    storage = photo.image.storage
+    photo.delete()
+    transaction.on_commit(lambda: storage.delete(name) if name else None)
+
+
+@transaction.atomic
+def duty_set_active(*, actor, duty: MaintenanceDuty, active: bool, reason: str = "",
+                    next_due: dt.date | None = None) -> MaintenanceDuty:
+    """Pause a duty (the space is closed for winter) or resume it from ``next_due``."""
+    duty = MaintenanceDuty.objects.select_for_update().get(pk=duty.pk)
+    _check(actor, "spaces.manage_spaces", duty.space)
+    before = snapshot(duty, ["is_active", "next_due"])
+    duty.is_active = active
+    if active and next_due is not None:
+        duty.next_due = next_due
+        duty.overdue_notified_at = None
+    duty.save(update_fields=["is_active", "next_due", "overdue_notified_at", "updated_at"])
+    audit_record(actor=actor, action="spaces.duty_resume" if active else "spaces.duty_pause",
+                 community=duty.community, target=duty, before=before,
+                 after=snapshot(duty, ["is_active", "next_due"]), reason=reason)
+    return duty
+
+
 # ---------------------------------------------------------------------- maintenance
 
 

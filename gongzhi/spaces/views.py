@@ -307,3 +307,30 @@ def import_osm(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error("file", report.error)
     return render(request, "spaces/import_osm.html", {
         "community": community, "form": form, "report": report})
+
+
+@login_required
+@require_POST
+def photo_remove(request: HttpRequest, slug: str, pk: int, photo_id: int) -> HttpResponse:
+    community = community_or_404(slug)
+    space = _space_or_404(request, community, pk)
+    require_perm(request, "spaces.manage_spaces", space)
+    photo = get_object_or_404(space.photos, pk=photo_id)
+    services.space_photo_remove(actor=request.user, photo=photo,
+                                reason=request.POST.get("reason", "")[:500])
+    messages.success(request, _("Photo removed."))
+    return redirect("spaces:detail", slug=slug, pk=pk)
+
+
+@login_required
+@require_POST
+def duty_toggle(request: HttpRequest, slug: str, pk: int, duty_id: int) -> HttpResponse:
+    community = community_or_404(slug)
+    space = _space_or_404(request, community, pk)
+    require_perm(request, "spaces.manage_spaces", space)
+    duty = get_object_or_404(space.duties, pk=duty_id)
+    resume = not duty.is_active
+    services.duty_set_active(actor=request.user, duty=duty, active=resume,
+                             next_due=timezone.localdate() if resume else None)
+    messages.success(request, _("Duty resumed.") if resume else _("Duty paused."))
+    return redirect("spaces:detail", slug=slug, pk=pk)
