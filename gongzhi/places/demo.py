@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal
+from pathlib import Path
 
 from gongzhi.core.demo import DemoContext, demo_step
 from gongzhi.places.models import Building, Community, Compound, Household, Region, Tenure, Unit
 
 S_CENTER = (121.5035, 31.2835)   # lon, lat — an older compound near Siping Road
-B_CENTER = (121.5120, 31.2905)
+B_CENTER = (121.4945, 31.2870)  # west of S, clear of its boundary, among real blocks
 
 
 def square(lon: float, lat: float, half_m: float) -> dict:
@@ -40,17 +41,42 @@ def offset(center: tuple[float, float], east_m: float, north_m: float) -> tuple[
     return (lon + east_m / (111_320 * math.cos(math.radians(lat))), lat + north_m / 111_320)
 
 
+SIPING_OSM = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "osm" / "siping.osm"
+
+
+def _real_footprints(center: tuple[float, float], radius_m: float, count: int) -> list:
+    """Real Siping building outlines near ``center`` when the shared extract is beside the
+    repository (it never is copied into it); an empty list otherwise."""
+    if not SIPING_OSM.is_file():
+        return []
+    from gongzhi.core.geo.measure import nearby_bbox
+    from gongzhi.core.geo.osm_import import osm_buildings_for_demo
+
+    try:
+        found = osm_buildings_for_demo(SIPING_OSM, nearby_bbox(*center, radius_m), limit=count)
+    except Exception:  # a broken extract must not stop the demo: fall back to rectangles
+        return []
+    return found if len(found) == count else []
+
+
 def _buildings(ctx: DemoContext, community: Community, compound: Compound, *, count: int,
                center: tuple[float, float], cols: int, spacing: float, floors: int,
-               year: int) -> list[Building]:
+               year: int, radius_m: float) -> list[Building]:
+    real = _real_footprints(center, radius_m, count)
     rows = []
     for i in range(count):
-        r, c = divmod(i, cols)
-        lon, lat = offset(center, (c - (cols - 1) / 2) * spacing, -(r - 1) * spacing * 0.8)
+        if real:
+            osm = real[i]
+            lon, lat = osm.centroid
+            footprint, osm_id = osm.geometry, f"{osm.osm_type}/{osm.osm_id}"
+        else:
+            r, c = divmod(i, cols)
+            lon, lat = offset(center, (c - (cols - 1) / 2) * spacing, -(r - 1) * spacing * 0.8)
+            footprint, osm_id = rect(lon, lat, 50, 14), ""
         rows.append(Building(community=community, compound=compound, number=str(i + 1),
                              name=f"{i + 1}号楼", floors=floors, year_built=year,
-                             footprint=rect(lon, lat, 50, 14), lat=round(lat, 7),
-                             lon=round(lon, 7)))
+                             footprint=footprint, lat=round(lat, 7), lon=round(lon, 7),
+                             osm_id=osm_id))
     return Building.objects.bulk_create(rows)
 
 
@@ -124,15 +150,20 @@ def regions_and_communities(ctx: DemoContext) -> None:
 
     s_compound = Compound.objects.create(community=s, name="厂区大院")
     s_buildings = _buildings(ctx, s, s_compound, count=8, center=S_CENTER, cols=4, spacing=90,
-                             floors=6, year=1988)
+                             floors=6, year=1988, radius_m=220)
     _households(ctx, s, s_buildings, target=120 if ctx.small else 600, units_per_building=3,
                 tenure_weights={Tenure.OWNER: 0.45, Tenure.PRIVATE_RENTAL: 0.45,
                                 Tenure.OTHER: 0.10}, area_range=(38, 82))
 
     b_compound = Compound.objects.create(community=b, name="公租房小区")
     b_buildings = _buildings(ctx, b, b_compound, count=30, center=B_CENTER, cols=6, spacing=110,
-                             floors=18, year=2019)
+                             floors=18, year=2019, radius_m=420)
     _households(ctx, b, b_buildings, target=300 if ctx.small else 4646, units_per_building=2,
                 tenure_weights={Tenure.PUBLIC_RENTAL: 0.92, Tenure.OWNER: 0.03,
                                 Tenure.OTHER: 0.05}, area_range=(35, 70),
                 shops=10 if ctx.small else 60)
+    for community, buildings in ((s, s_buildings), (b, b_buildings)):
+        if any(bld.osm_id for bld in buildings):
+            community.description += (
+                "\n楼栋轮廓来自 OpenStreetMap（© OpenStreetMap contributors，ODbL）。")
+            community.save(update_fields=["description"])
