@@ -20,12 +20,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-for app in ("spaces", "reports", "projects", "meetings", "decisions"):
-    try:
-        urlpatterns.append(path("", include(f"gongzhi.{app}.urls")))
-    except ModuleNotFoundError as exc:  # an app without pages yet
-        if exc.name != f"gongzhi.{app}.urls":
-            raise
+# The participation apps route full paths such as c/<slug>/map/ themselves.
+urlpatterns += [
+    path("", include(f"gongzhi.{app}.urls"))
+    for app in ("spaces", "reports", "projects", "meetings", "decisions")
+]
 
 if settings.SERVE_MEDIA:
     from django.urls import re_path

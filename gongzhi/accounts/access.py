@@ -114,3 +114,31 @@ def member_communities(user) -> QuerySet[Community]:
     return Community.objects.filter(
         Q(memberships__user=user) | Q(role_assignments__user=user)
     ).distinct()
+
+
+def roles_by_community(user, communities: list[Community]) -> dict[int, frozenset[str]]:
+    """``community_roles`` for many communities in three queries (and cached like it)."""
+    user = _unwrap(user)
+    if not user.is_authenticated or not communities:
+        return {c.pk: frozenset() for c in communities}
+    ids = [c.pk for c in communities]
+    roles: dict[int, set[str]] = {pk: set() for pk in ids}
+    for community_id, role in RoleAssignment.objects.filter(
+            user=user, community_id__in=ids).values_list("community_id", "role"):
+        roles[community_id].add(role)
+    for community_id, status in Membership.objects.filter(
+            user=user, community_id__in=ids).values_list("community_id", "status"):
+        if status == Membership.Status.VERIFIED:
+            roles[community_id].update({Role.RESIDENT, Role.VERIFIED_RESIDENT})
+        elif status == Membership.Status.PENDING:
+            roles[community_id].update({Role.RESIDENT, PENDING_RESIDENT})
+    regions = _area_regions(user)
+    if regions:
+        covered = Community.objects.filter(pk__in=ids).filter(
+            Q(subdistrict_id__in=regions) | Q(subdistrict__parent_id__in=regions)
+            | Q(subdistrict__parent__parent_id__in=regions)).values_list("pk", flat=True)
+        for community_id in covered:
+            roles[community_id].add(SUBDISTRICT_ADMIN)
+    result = {pk: frozenset(str(r) for r in found) for pk, found in roles.items()}
+    user.__dict__.setdefault("_gz_roles", {}).update(result)
+    return result

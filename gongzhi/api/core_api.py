@@ -7,10 +7,11 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from gongzhi.accounts.access import community_roles
+from gongzhi.accounts.access import roles_by_community
+from gongzhi.accounts.models import Membership
 from gongzhi.api.auth import require_user
 from gongzhi.core.http import community_or_404
-from gongzhi.core.selectors import public_communities
+from gongzhi.core.selectors import public_communities, switcher_communities
 from gongzhi.orgs.selectors import organisations_of
 from gongzhi.places.selectors import buildings_of, ledger_households
 
@@ -73,16 +74,14 @@ class OrganisationOut(Schema):
 @router.get("/me", response=MeOut, summary="The signed-in user and their roles")
 def me(request: HttpRequest):
     user = require_user(request)
-    memberships = []
-    from gongzhi.core.selectors import switcher_communities
-
-    for c in switcher_communities(user):
-        from gongzhi.accounts.models import Membership
-
-        m = Membership.objects.filter(user=user, community=c).values_list("status",
-                                                                           flat=True).first()
-        memberships.append({"community": c.slug, "community_name": c.name,
-                            "status": m or "", "roles": sorted(community_roles(user, c))})
+    communities = switcher_communities(user)
+    roles = roles_by_community(user, communities)
+    statuses = dict(Membership.objects.filter(user=user).values_list("community_id", "status"))
+    memberships = [
+        {"community": c.slug, "community_name": c.name, "status": statuses.get(c.pk, ""),
+         "roles": sorted(roles[c.pk])}
+        for c in communities
+    ]
     return {"id": user.pk, "display_name": user.public_name, "phone_masked": user.masked_phone,
             "language": user.language, "memberships": memberships}
 

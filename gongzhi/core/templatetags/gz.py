@@ -9,11 +9,16 @@ from gongzhi.core.phone import mask_phone
 register = template.Library()
 
 
+_nav_discovered = False
+
+
 @register.simple_tag(takes_context=True)
 def community_links(context, community):
-    request = context["request"]
-    autodiscover_modules("nav")
-    return community_nav_links(request, community)
+    global _nav_discovered
+    if not _nav_discovered:  # import every app's nav.py once, not on every page
+        autodiscover_modules("nav")
+        _nav_discovered = True
+    return community_nav_links(context["request"], community)
 
 
 @register.simple_tag(takes_context=True)

@@ -41,3 +41,24 @@ def test_staff_can_open_the_admin_audit_log(admin_client):
     assert admin_client.get("/admin/core/auditentry/").status_code == 200
     assert admin_client.get("/admin/places/household/").status_code == 200
     assert admin_client.get("/admin/accounts/user/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_me_endpoint_reads_roles_in_bulk(personas, django_assert_max_num_queries):
+    from gongzhi.accounts.access import community_roles, forget_roles
+    from gongzhi.testing.factories import CommunityFactory
+
+    user = personas.subdistrict_admin
+    for _ in range(6):
+        CommunityFactory(subdistrict=personas.community.subdistrict)
+    make_member(user, personas.community)
+    client = personas.client("subdistrict_admin")
+    with django_assert_max_num_queries(12):
+        data = client.get("/api/v1/me").json()
+    assert len(data["memberships"]) == 7
+    forget_roles(user)
+    for row in data["memberships"]:
+        from gongzhi.places.models import Community
+
+        expected = community_roles(user, Community.objects.get(slug=row["community"]))
+        assert set(row["roles"]) == set(expected)
