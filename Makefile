@@ -39,6 +39,13 @@ lint: install
 	GONGZHI_TESTING=1 $(BIN)/gongzhi makemigrations --check --dry-run
 	GONGZHI_TESTING=1 $(BIN)/gongzhi check --fail-level WARNING
 
+# Production-style server on the configured database (no demo data): gunicorn, kept
+# connections, compressed immutable static files. See docs/operations.md.
+serve: messages
+	$(BIN)/gongzhi migrate --noinput
+	$(BIN)/gongzhi collectstatic --noinput --verbosity 0
+	$(BIN)/gongzhi serve --bind 127.0.0.1:$(PORT)
+
 test: messages lint
 	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
 

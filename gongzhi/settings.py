@@ -56,6 +56,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML, JSON and GeoJSON compressed (static files come precompressed from whitenoise);
+    # Django pads gzip output against BREACH-style length attacks and masks CSRF tokens.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -92,7 +95,10 @@ TEMPLATES = [
 _default_sqlite = f"sqlite:///{VAR_DIR / 'gongzhi.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        envstr("DATABASE_URL", _default_sqlite), conn_max_age=envint("DB_CONN_MAX_AGE", 0)
+        envstr("DATABASE_URL", _default_sqlite), conn_max_age=envint("DB_CONN_MAX_AGE", 0),
+        # A kept connection is checked before a request reuses it (after a database restart
+        # the first request would otherwise fail).
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

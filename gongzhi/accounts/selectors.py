@@ -37,10 +37,12 @@ def household_candidates(*, membership: Membership) -> list[Household]:
 def community_people(*, community: Community, query: str = "", role: str = ""
                      ) -> QuerySet[User]:
     qs = User.objects.filter(
-        Q(memberships__community=community) | Q(role_assignments__community=community)
-    ).distinct()
+        Q(pk__in=Membership.objects.filter(community=community).values("user_id"))
+        | Q(pk__in=RoleAssignment.objects.filter(community=community).values("user_id"))
+    )
     if role:
-        qs = qs.filter(role_assignments__community=community, role_assignments__role=role)
+        qs = qs.filter(pk__in=RoleAssignment.objects.filter(
+            community=community, role=role).values("user_id"))
     query = query.strip()
     if query:
         qs = qs.filter(Q(display_name__icontains=query) | Q(real_name__icontains=query)
