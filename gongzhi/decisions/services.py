@@ -667,6 +667,8 @@ def ballot_import_pabulib(*, actor, community, text: str, title: str = "",
         except tally.ContentError as exc:
             raise ValidationError({"file": [str(exc)]}) from None
         ballot_close(actor=actor, ballot=ballot)
+    # Defects the parser repaired (e.g. a project listed twice), for the importer to see.
+    ballot.import_defects = [str(d) for d in election.defects]
     return ballot
 
 

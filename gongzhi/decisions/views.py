@@ -305,6 +305,12 @@ def pabulib_import(request: HttpRequest, slug: str) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Imported and counted."))
+            defects = getattr(ballot, "import_defects", [])
+            if defects:
+                messages.warning(request, _(
+                    "The file has %(n)d defect(s) whose meaning is clear; they were repaired "
+                    "as follows: %(list)s") % {"n": len(defects),
+                                                "list": "; ".join(defects[:10])})
             return redirect("decisions:results", slug=slug, pk=ballot.pk)
     return render(request, "decisions/import.html", {"community": community, "form": form})
 

@@ -260,3 +260,21 @@ def test_personal_data_export_lists_votes(make_ballot, personas):
     data = {row["ballot"]: row for row in collect_personal_data(personas.owner)["decisions"]}
     assert "content" not in data["secret"]
     assert data["open"]["content"] == {"approve": ["b"]}
+
+
+def test_pabulib_import_with_a_repeated_project_warns(personas):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gongzhi.decisions.models import Ballot
+    from gongzhi.decisions.tests.test_services import PB_TEXT
+
+    text = PB_TEXT.replace("v3;1\n", "v3;1,1\n")
+    client = personas.client("admin")
+    r = client.post(reverse("decisions:import", args=[personas.community.slug]),
+                    {"file": SimpleUploadedFile("x.pb", text.encode()), "title": "导入"},
+                    follow=True)
+    assert r.status_code == 200
+    ballot = Ballot.objects.get(title="导入")
+    assert ballot.result["ballots"] == 3
+    page = r.content.decode()
+    assert "line 18" in page and "&#x27;1&#x27;" in page
