@@ -99,6 +99,7 @@ class WithdrawOut(Schema):
 class CheckOut(Schema):
     receipt_hash: str
     counted: bool
+    state: str  # counted | sealing | unknown | unverifiable
     content: dict[str, Any] | None
 
 
@@ -231,9 +232,9 @@ def receipt_check(request: HttpRequest, ballot_id: int, code: str = "", receipt_
     if not code and not receipt_hash:
         raise ValidationError({"code": ["Give the receipt code."]})
     digest = receipt_hash.lower() if receipt_hash else chain.receipt_hash(str(ballot.uid), code)
-    found = selectors.content_by_receipt(ballot, digest)
-    return {"receipt_hash": digest, "counted": found is not None,
-            "content": found.content if found else None}
+    status = selectors.receipt_status(ballot, digest)  # from the verified log
+    return {"receipt_hash": digest, "counted": status["state"] == "counted",
+            "state": status["state"], "content": status["content"]}
 
 
 @router.get("/ballots/{ballot_id}/export")
