@@ -520,7 +520,10 @@ def ballot_seal(*, ballot: Ballot, min_batch: int | None = None) -> int:
     ``min_batch`` (default :func:`seal_batch_min`) entries wait. Returns the number of
     pending entries sealed. Run by the task worker, ``gongzhi tick`` and the close."""
     with transaction.atomic():
-        head = LogHead.objects.select_for_update().get(ballot=ballot)
+        # Another sequencer holds the head: it is sealing this ballot now; leave it be.
+        head = LogHead.objects.select_for_update(skip_locked=True).filter(ballot=ballot).first()
+        if head is None:
+            return 0
         state = Ballot.objects.filter(pk=ballot.pk).values_list("state", flat=True).get()
         if state != BallotState.OPEN:
             return 0
