@@ -78,10 +78,11 @@ class WithdrawIn(Schema):
 
 class ReceiptOut(Schema):
     receipt_hash: str
-    receipt_code: str | None
+    receipt_code: str | None  # shown once, in this response; stored nowhere
     content: dict[str, Any]
     created: bool
     changed: bool
+    sealed: bool  # False: "recorded, being sealed" until the sequencer writes its batch
 
 
 class MyReceiptOut(Schema):
@@ -154,9 +155,12 @@ def ballot_detail(request: HttpRequest, ballot_id: int):
     return data
 
 
-def _receipt_out(r: services.Receipt) -> dict[str, Any]:
+def _receipt_out(r: services.Receipt, ballot: Ballot) -> dict[str, Any]:
+    # A new vote or change is always pending; only a repeat needs the log to tell.
+    sealed = (not (r.created or r.changed)
+              and selectors.receipt_status(ballot, r.receipt_hash)["state"] == "counted")
     return {"receipt_hash": r.receipt_hash, "receipt_code": r.code, "content": r.content,
-            "created": r.created, "changed": r.changed}
+            "created": r.created, "changed": r.changed, "sealed": sealed}
 
 
 @router.post("/ballots/{ballot_id}/vote", response={200: ReceiptOut, 201: ReceiptOut})
@@ -169,7 +173,7 @@ def vote_cast(request: HttpRequest, ballot_id: int, payload: VoteIn):
                                      receipt_code=payload.receipt_code)
     except ValidationError as exc:
         _vote_errors(exc)
-    return Status(201 if receipt.created else 200, _receipt_out(receipt))
+    return Status(201 if receipt.created else 200, _receipt_out(receipt, ballot))
 
 
 @router.put("/ballots/{ballot_id}/vote", response=ReceiptOut)
@@ -182,7 +186,7 @@ def vote_change(request: HttpRequest, ballot_id: int, payload: VoteIn):
                                        receipt_code=payload.receipt_code)
     except ValidationError as exc:
         _vote_errors(exc)
-    return _receipt_out(receipt)
+    return _receipt_out(receipt, ballot)
 
 
 @router.post("/ballots/{ballot_id}/withdraw", response=WithdrawOut)
