@@ -1,15 +1,19 @@
 #!/usr/bin/env python3
 """Benchmark Gongzhi's PB engine against pabutools (a script, not a test).
 
-pabutools is GPL, so it is never a dependency of Gongzhi: this script keeps it in its own
-virtualenv (``bench/.venv-pabutools``, created on first run with ``python -m venv`` and
-``pip install pabutools``; git-ignored) and runs it in a subprocess with a time limit.
+pabutools is GPL, so it is never a dependency of Gongzhi, and this script installs nothing:
+give it the Python interpreter of a virtualenv where you installed pabutools yourself
+(``--pabutools-python PATH``, e.g. ``python3 -m venv /tmp/pabu && /tmp/pabu/bin/pip install
+pabutools``); it runs pabutools there in a subprocess with a time limit. Without it (or
+with ``--skip-pabutools``) only our times are printed.
 
-Datasets: the largest shared Pabulib file (Wrocław 2017, 62,529 voters) and a seeded
-synthetic approval election (default 100,000 voters x 150 projects) written to a temporary
-``.pb`` file; both sides parse the same file. For each rule it prints our time, pabutools'
-time (or "> limit"), the ratio measured in the same run, and whether the outcomes are
-identical. Rule times exclude parsing (reported separately).
+Datasets: the Pabulib files named with ``--file`` (default: the largest shared one,
+Wrocław 2017, 62,529 voters) from ``--data DIR`` (default ``<repo>/../shared/data/pabulib``;
+a missing file is an error, not a silent skip) and a seeded synthetic approval election
+(default 100,000 voters x 150 projects) written to a temporary ``.pb`` file; both sides
+parse the same file. For each rule it prints our time, pabutools' time (or "> limit") and
+two ratios measured in the same run: the rule alone, and parsing + rule (what a user of
+``pb tally`` waits for). It also says whether the outcomes are identical.
 
 Rules compared (same semantics and the same tie-breaking on both sides: lower cost, then
 more votes, then file order):
@@ -26,8 +30,9 @@ exhaustive stop) on every dataset, and on a 60,000-voter synthetic election.
 
 Usage::
 
-    .venv/bin/python bench/pb_bench.py [--limit 600] [--voters 100000] [--projects 150]
-                                       [--skip-pabutools] [--json bench/out/result.json]
+    .venv/bin/python bench/pb_bench.py --pabutools-python /tmp/pabu/bin/python
+        [--data DIR] [--file Poland_Wroclaw_2017.pb ...] [--limit 600] [--voters 100000]
+        [--projects 150] [--skip-pabutools] [--json bench/out/result.json]
 """
 
 from __future__ import annotations
@@ -50,9 +55,8 @@ from gongzhi.decisions.engine.pabulib import read_pabulib, save_pabulib  # noqa:
 from gongzhi.decisions.engine.profile import PBProfile  # noqa: E402
 from gongzhi.decisions.engine.synthetic import synthetic_approval_election  # noqa: E402
 
-VENV = ROOT / "bench" / ".venv-pabutools"
 SHARED = (ROOT / ".." / "shared" / "data" / "pabulib").resolve()
-WROCLAW = SHARED / "Poland_Wroclaw_2017.pb"
+DEFAULT_FILE = "Poland_Wroclaw_2017.pb"
 
 WORKER = r"""
 import json, sys, time
@@ -84,14 +88,17 @@ print(json.dumps({"selected": sorted(p.name for p in result), "seconds": seconds
 """
 
 
-def ensure_venv() -> Path:
-    """Create bench/.venv-pabutools with pabutools on first use; return its python."""
-    python = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+def check_pabutools(python: Path) -> str:
+    """The pabutools version importable by ``python``; SystemExit with advice if none."""
     if not python.exists():
-        print(f"creating {VENV} and installing pabutools (first run only)...", flush=True)
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-        subprocess.run([str(python), "-m", "pip", "install", "-q", "pabutools"], check=True)
-    return python
+        raise SystemExit(f"--pabutools-python {python}: no such interpreter")
+    proc = subprocess.run(
+        [str(python), "-c", "import importlib.metadata as m; print(m.version('pabutools'))"],
+        capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise SystemExit(f"--pabutools-python {python}: pabutools is not installed there "
+                         f"(install it yourself: {python} -m pip install pabutools)")
+    return proc.stdout.strip()
 
 
 def run_pabutools(python: Path, path: Path, rule: str, limit: float) -> dict | None:
@@ -162,8 +169,10 @@ def bench_dataset(
             "dataset": label,
             "rule": rule,
             "ours_s": our_time,
+            "ours_parse_s": parse,
             "pabutools_s": None,
             "ratio": None,
+            "ratio_with_parsing": None,
             "identical": None,
         }
         if python is not None and rule != "equalshares/add1":
@@ -172,6 +181,8 @@ def bench_dataset(
                 row["pabutools_s"] = res["seconds"]
                 row["pabutools_parse_s"] = res["parse_seconds"]
                 row["ratio"] = res["seconds"] / our_time if our_time > 0 else None
+                row["ratio_with_parsing"] = ((res["seconds"] + res["parse_seconds"])
+                                             / (our_time + parse))
                 row["identical"] = sorted(our_sel) == res["selected"]
         ratio = (
             f"{row['ratio']:.0f}x"
@@ -182,13 +193,19 @@ def bench_dataset(
                 else "-"
             )
         )
+        with_parsing = (f"{row['ratio_with_parsing']:.1f}x" if row["ratio_with_parsing"]
+                        else "-")
         same = {True: "identical", False: "DIFFERENT", None: "-"}[row["identical"]]
         theirs = fmt(row["pabutools_s"], limit) if python and rule != "equalshares/add1" else "-"
         print(
             f"  {rule:22s} ours {fmt(our_time, limit):>10s}   pabutools {theirs:>10s}"
-            f"   ratio {ratio:>8s}   {same}   ({len(our_sel)} projects)",
+            f"   ratio {ratio:>8s}   with parsing {with_parsing:>7s}   {same}"
+            f"   ({len(our_sel)} projects)",
             flush=True,
         )
+        if row["pabutools_s"] is not None:
+            print(f"  {'':22s} parsing: ours {fmt(parse, limit)}, pabutools "
+                  f"{fmt(row['pabutools_parse_s'], limit)}")
         rows.append(row)
     return rows
 
@@ -205,16 +222,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--projects", type=int, default=150)
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--skip-pabutools", action="store_true")
+    parser.add_argument("--pabutools-python", type=Path, default=None,
+                        help="python of a virtualenv with pabutools installed (by you)")
+    parser.add_argument("--data", type=Path, default=SHARED,
+                        help=f"folder of Pabulib files (default {SHARED})")
+    parser.add_argument("--file", action="append", default=None,
+                        help=f"a .pb file in --data to compare on (repeatable; default "
+                             f"{DEFAULT_FILE})")
     parser.add_argument("--rules", default="greedy,mes,mes+add1(pabutools),equalshares/add1")
     parser.add_argument("--json", type=Path, default=None, help="also write results here")
     args = parser.parse_args(argv)
     rules = [r.strip() for r in args.rules.split(",") if r.strip()]
-    python = None if args.skip_pabutools else ensure_venv()
+    python = None
+    if args.pabutools_python and not args.skip_pabutools:
+        python = args.pabutools_python
+        print(f"pabutools {check_pabutools(python)} from {python}")
+    elif not args.skip_pabutools:
+        print("no --pabutools-python given: our times only")
+    files = [args.data / name for name in (args.file or [DEFAULT_FILE])]
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        parser.error(f"not found: {', '.join(missing)} (see --data and --file)")
     results = []
-    if WROCLAW.is_file():
-        results += bench_dataset("Wroclaw 2017 (real)", WROCLAW, python, args.limit, rules)
-    else:
-        print(f"(skipping Wrocław: {WROCLAW} not found)")
+    for path in files:
+        results += bench_dataset(f"{path.stem} (real)", path, python, args.limit, rules)
     with tempfile.TemporaryDirectory() as tmp:
         synth = Path(tmp) / f"synthetic_{args.voters}x{args.projects}.pb"
         save_pabulib(synthetic_approval_election(args.voters, args.projects, args.seed), synth)

@@ -1,7 +1,12 @@
 """Online vote throughput on PostgreSQL through the real HTTP stack (a benchmark, not a test).
 
     .venv/bin/python bench/vote_bench.py [--voters 400] [--concurrency 16]
+        [--server runserver|gunicorn] [--workers 2] [--threads 8] [--conn-max-age 60]
         [--pg postgres://postgres@127.0.0.1:5432] [--keep-db]
+
+``--server gunicorn`` needs gunicorn in the same virtualenv (``pip install gunicorn``;
+nothing is installed for you): a production-like server, ``--workers`` processes with
+``--threads`` threads each, persistent database connections (``--conn-max-age``).
 
 What it does, bounded in count and time and on loopback only:
 
@@ -10,13 +15,17 @@ What it does, bounded in count and time and on loopback only:
 2. seeds one community with N verified voters, an API token each
    (``accounts.services.api_token_create``) and an open participatory-budget ballot
    (secret, approval, MES/add1, 8 projects);
-3. starts the app with ``gongzhi runserver --noreload`` (a real threaded WSGI server) on
-   127.0.0.1 on a free port;
+3. starts the app on 127.0.0.1 on a free port -- ``gongzhi runserver --noreload`` (a
+   threaded WSGI server, a new database connection per request unless
+   ``--conn-max-age``) or gunicorn -- and, in this process, the sequencer as the task
+   worker would run it (``ballots_seal_pending`` in a loop: votes leave sealed pending
+   entries, the sequencer writes them in shuffled batches);
 4. measures the throughput of a trivial endpoint (``/healthz``) on the same server as the
    in-run reference, then sends every voter's vote (plus a duplicate for 10% of them, to
    exercise the double-vote path) from a thread pool: votes per second, p50 / p99 latency;
-5. checks integrity: one record per voter, as many contents as records, every duplicate
-   refused, no content over budget, the hash chain and the recount verify after closing.
+5. checks integrity: one record per voter, as many contents as records once sealed, every
+   duplicate refused, no content over budget, and after closing ``verify_ballot`` (the
+   live database against the chain and the recount) and the export verify.
 """
 
 from __future__ import annotations
@@ -30,6 +39,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -137,14 +147,26 @@ def main() -> int:
     parser.add_argument("--pg", default=os.environ.get("BENCH_PG",
                                                       "postgres://postgres@127.0.0.1:5432"))
     parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument("--server", choices=["runserver", "gunicorn"], default="runserver")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn processes")
+    parser.add_argument("--threads", type=int, default=8, help="gunicorn threads each")
+    parser.add_argument("--conn-max-age", type=int, default=0,
+                        help="persistent database connections (seconds; 0 = per request)")
     args = parser.parse_args()
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    if args.server == "gunicorn" and not gunicorn.exists():
+        parser.error(f"--server gunicorn: {gunicorn} not found; install it in this "
+                     "virtualenv yourself (pip install gunicorn)")
     if not 1 <= args.voters <= 5000 or not 1 <= args.concurrency <= 64:
         parser.error("voters must be 1-5000 and concurrency 1-64")
     started = time.monotonic()
 
     url = recreate_db(args.pg)
-    env = dict(os.environ, DATABASE_URL=url, DEBUG="0", DB_CONN_MAX_AGE="0",
-               DJANGO_SETTINGS_MODULE="gongzhi.settings")
+    # The sequencer runs in this process (below), as a task worker would; the server's
+    # task backend only records enqueues (DummyBackend), so requests never seal inline.
+    env = dict(os.environ, DATABASE_URL=url, DEBUG="0", DB_CONN_MAX_AGE=str(args.conn_max_age),
+               DJANGO_SETTINGS_MODULE="gongzhi.settings",
+               TASKS_BACKEND="django_tasks.backends.dummy.DummyBackend")
     env.pop("GONGZHI_TESTING", None)
     gongzhi = str(Path(sys.executable).parent / "gongzhi")
     subprocess.run([gongzhi, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
@@ -158,8 +180,33 @@ def main() -> int:
 
     port = free_port()
     log = open(os.environ.get("BENCH_SERVER_LOG", os.devnull), "w")  # noqa: SIM115
-    server = subprocess.Popen([gongzhi, "runserver", "--noreload", f"127.0.0.1:{port}"],
-                              env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log)
+    if args.server == "gunicorn":
+        cmd = [str(gunicorn), "gongzhi.wsgi", "-b", f"127.0.0.1:{port}", "-w",
+               str(args.workers), "--threads", str(args.threads), "--worker-class", "gthread",
+               "--log-level", "warning"]
+    else:
+        cmd = [gongzhi, "runserver", "--noreload", f"127.0.0.1:{port}"]
+    print(f"server: {args.server}" + (f" ({args.workers} workers x {args.threads} threads)"
+                                      if args.server == "gunicorn" else "")
+          + f", CONN_MAX_AGE {args.conn_max_age}")
+    server = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log)
+    stop = threading.Event()
+    batches: list[int] = []
+
+    def sequencer() -> None:
+        from django.db import connection
+
+        from gongzhi.decisions.services import ballot_seal
+
+        while not stop.is_set():
+            n = ballot_seal(ballot=ballot)
+            if n:
+                batches.append(n)
+            else:
+                stop.wait(0.05)
+        connection.close()
+
+    seq_thread = threading.Thread(target=sequencer, daemon=True)
     try:
         for _ in range(100):
             try:
@@ -176,6 +223,7 @@ def main() -> int:
         print(f"/healthz: {len(health) / h_wall:8.1f} req/s   p50 {pct(h_lat, 50) * 1000:6.1f} ms"
               f"   p99 {pct(h_lat, 99) * 1000:6.1f} ms   (reference, same server)")
 
+        seq_thread.start()
         rng = random.Random(1)
         path = f"/api/v1/decisions/ballots/{ballot.pk}/vote"
         vote_jobs, kinds = [], []
@@ -202,14 +250,22 @@ def main() -> int:
         if time.monotonic() - started > MAX_SECONDS:
             print("warning: over the time budget")
     finally:
+        stop.set()
+        if seq_thread.is_alive():
+            seq_thread.join(timeout=30)
         server.terminate()
         server.wait(timeout=20)
         log.close()
 
     from gongzhi.decisions import selectors, services
-    from gongzhi.decisions.models import BallotContent, VoterRecord
-    from gongzhi.decisions.verify import verify_export
+    from gongzhi.decisions.models import BallotContent, PendingEntry, VoterRecord
+    from gongzhi.decisions.verify import verify_ballot, verify_export
 
+    pending = PendingEntry.objects.filter(ballot=ballot).count()
+    print(f"sequencer: {len(batches)} batches during the run (sizes min "
+          f"{min(batches, default=0)}, median {int(statistics.median(batches or [0]))}, max "
+          f"{max(batches, default=0)}); {pending} entries left for the close")
+    services.ballot_seal(ballot=ballot, min_batch=1)
     records = VoterRecord.objects.filter(ballot=ballot).count()
     contents = BallotContent.objects.filter(ballot=ballot).count()
     costs = dict(PROJECTS)
@@ -220,6 +276,9 @@ def main() -> int:
     services.ballot_close(actor=admin, ballot=ballot)
     ballot.refresh_from_db()
     report = verify_export(json.loads(json.dumps(selectors.export(ballot))))
+    live = verify_ballot(ballot)
+    report["ok"] = report["ok"] and live["ok"]
+    report["errors"] = report["errors"] + live["errors"]
     ok = (records == contents == len(tokens) == created and over == 0
           and statuses.get(409, 0) == dups and report["ok"])
     print(f"integrity: records {records}, contents {contents}, voters {len(tokens)}, "

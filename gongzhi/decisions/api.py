@@ -78,10 +78,11 @@ class WithdrawIn(Schema):
 
 class ReceiptOut(Schema):
     receipt_hash: str
-    receipt_code: str | None
+    receipt_code: str | None  # shown once, in this response; stored nowhere
     content: dict[str, Any]
     created: bool
     changed: bool
+    sealed: bool  # False: "recorded, being sealed" until the sequencer writes its batch
 
 
 class MyReceiptOut(Schema):
@@ -99,6 +100,7 @@ class WithdrawOut(Schema):
 class CheckOut(Schema):
     receipt_hash: str
     counted: bool
+    state: str  # counted | sealing | unknown | unverifiable
     content: dict[str, Any] | None
 
 
@@ -153,9 +155,12 @@ def ballot_detail(request: HttpRequest, ballot_id: int):
     return data
 
 
-def _receipt_out(r: services.Receipt) -> dict[str, Any]:
+def _receipt_out(r: services.Receipt, ballot: Ballot) -> dict[str, Any]:
+    # A new vote or change is always pending; only a repeat needs the log to tell.
+    sealed = (not (r.created or r.changed)
+              and selectors.receipt_status(ballot, r.receipt_hash)["state"] == "counted")
     return {"receipt_hash": r.receipt_hash, "receipt_code": r.code, "content": r.content,
-            "created": r.created, "changed": r.changed}
+            "created": r.created, "changed": r.changed, "sealed": sealed}
 
 
 @router.post("/ballots/{ballot_id}/vote", response={200: ReceiptOut, 201: ReceiptOut})
@@ -168,7 +173,7 @@ def vote_cast(request: HttpRequest, ballot_id: int, payload: VoteIn):
                                      receipt_code=payload.receipt_code)
     except ValidationError as exc:
         _vote_errors(exc)
-    return Status(201 if receipt.created else 200, _receipt_out(receipt))
+    return Status(201 if receipt.created else 200, _receipt_out(receipt, ballot))
 
 
 @router.put("/ballots/{ballot_id}/vote", response=ReceiptOut)
@@ -181,7 +186,7 @@ def vote_change(request: HttpRequest, ballot_id: int, payload: VoteIn):
                                        receipt_code=payload.receipt_code)
     except ValidationError as exc:
         _vote_errors(exc)
-    return _receipt_out(receipt)
+    return _receipt_out(receipt, ballot)
 
 
 @router.post("/ballots/{ballot_id}/withdraw", response=WithdrawOut)
@@ -231,9 +236,9 @@ def receipt_check(request: HttpRequest, ballot_id: int, code: str = "", receipt_
     if not code and not receipt_hash:
         raise ValidationError({"code": ["Give the receipt code."]})
     digest = receipt_hash.lower() if receipt_hash else chain.receipt_hash(str(ballot.uid), code)
-    found = selectors.content_by_receipt(ballot, digest)
-    return {"receipt_hash": digest, "counted": found is not None,
-            "content": found.content if found else None}
+    status = selectors.receipt_status(ballot, digest)  # from the verified log
+    return {"receipt_hash": digest, "counted": status["state"] == "counted",
+            "state": status["state"], "content": status["content"]}
 
 
 @router.get("/ballots/{ballot_id}/export")

@@ -4,7 +4,17 @@ Secrecy is a property of the schema, not of the views: ``VoterRecord`` (who vote
 ``BallotContent`` (what was chosen) share no column. They meet only through the receipt
 hash, which ``VoterRecord`` stores for *open* ballots and never for secret ones (a check
 constraint holds it). Both tables use random UUID keys so row ids do not give the voting
-order away. See docs/decisions.md for what this does and does not protect against.
+order away, and contents carry no timestamp.
+
+They are not even written together: a vote writes its ``VoterRecord`` and a sealed
+(encrypted, fixed-size) ``PendingEntry``; the sequencer (``services.ballot_seal``) later
+writes the contents of many pending entries in one shuffled batch, so transaction ids,
+physical row order and dump order link a voter to a batch at most -- and at close the
+ballot's voter records and contents are rewritten in random order in one transaction, so
+after the close not even that. See docs/decisions.md (threat model).
+
+Once a ballot is closed its contents are append-only in the database (triggers in
+migration 0003), and its state and result cannot be changed back.
 """
 
 from __future__ import annotations
@@ -264,6 +274,23 @@ class BallotContent(models.Model):
 
     def __str__(self) -> str:
         return self.receipt_hash[:12]
+
+
+class PendingEntry(models.Model):
+    """A vote, change or withdrawal waiting for the sequencer. ``sealed`` is AES-GCM
+    encrypted and padded (:mod:`gongzhi.decisions.seal`): it holds the receipt, the
+    content and the action, and says nothing without the server's key. Deleted when its
+    batch is written."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="+")
+    sealed = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("pending ballot entry")
+        verbose_name_plural = _("pending ballot entries")
+
+    def __str__(self) -> str:
+        return f"{self.ballot_id}:pending"
 
 
 class PaperBallot(models.Model):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 
 from gongzhi.accounts.models import Membership, Role
-from gongzhi.decisions import tally
+from gongzhi.decisions import chain, seal, tally
 from gongzhi.decisions.engine.pabulib import PBElection, Project, Voter, format_number
 from gongzhi.decisions.engine.pabulib import write_pabulib as _write_pabulib
 from gongzhi.decisions.models import (
@@ -17,9 +18,11 @@ from gongzhi.decisions.models import (
     Eligibility,
     EligibilityKind,
     LogEntry,
+    LogHead,
     Method,
     Option,
     PaperBallot,
+    PendingEntry,
     VoterRecord,
 )
 
@@ -149,14 +152,89 @@ def my_vote(ballot: Ballot, user) -> dict[str, Any] | None:
     record = VoterRecord.objects.filter(ballot=ballot, eligibility=rows[0]).first()
     info: dict[str, Any] = {"eligibility": rows[0], "record": record, "content": None}
     if record is not None and record.receipt_hash:
-        info["content"] = (BallotContent.objects.filter(ballot=ballot,
-                                                        receipt_hash=record.receipt_hash)
-                           .values_list("content", flat=True).first())
+        info["content"] = current_content(ballot, record.receipt_hash)
     return info
+
+
+def pending_state(ballot: Ballot) -> dict[str, dict[str, Any] | None]:
+    """What the ballot's pending (sealed, not yet written) entries do, by receipt, folded
+    in arrival order: the last vote or change entry, or ``None`` for a withdrawal."""
+    state: dict[str, dict[str, Any] | None] = {}
+    for blob in (PendingEntry.objects.filter(ballot=ballot).order_by("pk")
+                 .values_list("sealed", flat=True)):
+        entry = seal.unseal(blob)
+        state[entry["receipt"]] = None if entry["action"] == "withdraw" else entry
+    return state
+
+
+def current_content(ballot: Ballot, receipt: str, channel: str | None = None
+                    ) -> dict[str, Any] | None:
+    """The content filed under ``receipt`` now, sealed or still pending. Pending entries
+    are read first: a batch sealed in between is then seen in both places."""
+    pending = pending_state(ballot)
+    qs = BallotContent.objects.filter(ballot=ballot, receipt_hash=receipt)
+    if channel:
+        qs = qs.filter(channel=channel)
+    sealed = qs.values_list("content", flat=True).first()
+    if receipt in pending:
+        entry = pending[receipt]
+        if entry is None or (channel and entry.get("channel", "online") != channel):
+            return None
+        return entry["content"]
+    return sealed
 
 
 def content_by_receipt(ballot: Ballot, receipt: str) -> BallotContent | None:
     return BallotContent.objects.filter(ballot=ballot, receipt_hash=receipt).first()
+
+
+def verified_log_state(ballot: Ballot) -> dict[str, Any]:
+    """The ballot's log, verified (hashes, links, head) and replayed: ``{"ok", "error",
+    "final": {receipt: {...}}}``. Cached per chain head, so a page costs one query
+    while nothing is appended."""
+    head = LogHead.objects.filter(ballot=ballot).values_list("seq", "hash").first()
+    key = f"gz-ballot-log-{ballot.pk}-{head[0] if head else 0}-{head[1] if head else 0}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    entries = [{"seq": e.seq, "action": e.action, "payload": e.payload, "at": e.at,
+                "prev_hash": e.prev_hash, "hash": e.hash}
+               for e in LogEntry.objects.filter(ballot=ballot).order_by("seq")]
+    out: dict[str, Any] = {"ok": False, "error": "", "final": {}}
+    try:
+        n = chain.verify_chain(str(ballot.uid), entries)
+        if head is None or (head[0], head[1]) != (n, entries[-1]["hash"] if entries
+                                                  else chain.GENESIS):
+            raise chain.ChainError("the chain head does not match the last entry")
+        out["final"] = chain.replay(entries)
+        out["ok"] = True
+    except (chain.ChainError, KeyError, TypeError) as exc:
+        out["error"] = str(exc)
+    cache.set(key, out, 300)
+    return out
+
+
+def receipt_status(ballot: Ballot, receipt: str) -> dict[str, Any]:
+    """The public receipt check, answered from the verified log (not from the contents
+    table, which a database writer could edit): ``state`` is ``counted`` (in the chain),
+    ``sealing`` (recorded, waiting for its batch), ``unknown`` or ``unverifiable`` (the
+    log fails verification); ``stored_differs`` when the contents table disagrees with
+    the log for this receipt."""
+    log = verified_log_state(ballot)
+    if not log["ok"]:
+        return {"state": "unverifiable", "content": None, "error": log["error"],
+                "stored_differs": False}
+    found = log["final"].get(receipt)
+    if found is not None:
+        stored = content_by_receipt(ballot, receipt)
+        return {"state": "counted", "content": found["content"], "error": "",
+                "stored_differs": stored is None or stored.content != found["content"]}
+    if ballot.state == BallotState.OPEN:
+        pending = pending_state(ballot).get(receipt)
+        if pending is not None:
+            return {"state": "sealing", "content": None, "error": "",
+                    "stored_differs": False}
+    return {"state": "unknown", "content": None, "error": "", "stored_differs": False}
 
 
 def receipts_list(ballot: Ballot) -> list[dict[str, Any]]:

@@ -6,31 +6,37 @@ Integrity under concurrency (see docs/decisions.md):
 * a vote locks the voter's eligibility row (``SELECT ... FOR UPDATE``), so two requests of
   one voter run one after the other; ``VoterRecord`` is unique per (ballot, voter key), so
   even a path that forgot the lock cannot store a second ballot;
-* every action appends to the ballot's hash chain while holding the lock on its
-  ``LogHead`` row, and checks the ballot's state under that lock (closing takes the same
-  lock), so no vote slips in after the close and the chain never forks;
-* a PB content's total cost is checked in the same transaction, and a check constraint
+* a vote (change, withdrawal) writes its voter record and a sealed ``PendingEntry`` and
+  returns the receipt: it holds a KEY SHARE lock on the ballot row, never the chain head,
+  so votes do not wait for each other; closing takes ``FOR UPDATE`` on the ballot row and
+  so waits for votes in flight, and no vote is recorded after the close;
+* the sequencer (:func:`ballot_seal`) is the only writer of contents and of vote entries
+  in the chain: it holds the ``LogHead`` lock, writes a batch of pending entries in a
+  CSPRNG-shuffled order and deletes them, in one transaction; the close drains it first;
+* a PB content's total cost is checked before the vote is accepted, and a check constraint
   (``total_cost <= budget_limit``) refuses anything over budget in the database itself.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.accounts.models import Membership
 from gongzhi.core.audit import audit_record
-from gongzhi.decisions import chain, selectors, tally
+from gongzhi.decisions import chain, seal, selectors, tally
 from gongzhi.decisions.engine.pabulib import PabulibError, parse_pabulib_text
 from gongzhi.decisions.engine.rules import UnknownRuleError, resolve_rule
 from gongzhi.decisions.engine.tiebreak import TieBreak
@@ -48,12 +54,15 @@ from gongzhi.decisions.models import (
     PaperBallot,
     PaperEntry,
     PBVoteType,
+    PendingEntry,
     Secrecy,
     VoterRecord,
 )
 from gongzhi.places.models import Household, Tenure
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+_RNG = secrets.SystemRandom()  # shuffles batches: a CSPRNG, so no seed predicts an order
+logger = logging.getLogger(__name__)
 
 
 class AlreadyVoted(ValidationError):
@@ -296,16 +305,25 @@ def ballot_open(*, actor, ballot: Ballot) -> Ballot:
 
 
 def ballot_close(*, actor, ballot: Ballot) -> Ballot:
-    """Close voting and count with the engine; the result goes into the chain."""
+    """Close voting: wait for votes in flight, seal every pending entry, rewrite a secret
+    ballot's voter records and contents in random order, count with the engine; the
+    result goes into the chain. From then on the database refuses changes to the
+    contents, the state and the result (triggers)."""
     if actor is not None and not actor.has_perm("decisions.manage_ballot", ballot.community):
         raise PermissionDenied
     with transaction.atomic():
-        head, state = _locked_head_and_state(ballot)
+        head = LogHead.objects.select_for_update().get(ballot=ballot)
+        # FOR UPDATE on the ballot row waits for every vote holding its KEY SHARE lock.
+        state = (Ballot.objects.select_for_update().filter(pk=ballot.pk)
+                 .values_list("state", flat=True).get())
         if state == BallotState.CLOSED:
             ballot.refresh_from_db()
             return ballot
         if state != BallotState.OPEN:
             raise ValidationError(_("Only an open ballot can be closed."), code="state")
+        _seal_locked(ballot, head, 1)
+        if ballot.is_secret:
+            _reshuffle(ballot)
         result = json.loads(chain.canonical(selectors.live_result(ballot)))
         ballot.result = result
         ballot.state = BallotState.CLOSED
@@ -358,89 +376,121 @@ def _require_open(state: str) -> None:
         raise ValidationError(_("This ballot is not open for voting."), code="closed")
 
 
-def vote_cast(*, user, ballot: Ballot, content: Any, voter_key: str | None = None,
-              receipt_code: str | None = None) -> Receipt:
-    """Cast a ballot. Casting the same content again is a no-op returning the receipt;
-    a different content needs :func:`vote_change` (raises :class:`AlreadyVoted`)."""
-    clean, total = _content_or_error(ballot, content)
-    with transaction.atomic():
-        row = _voter_row(ballot, user, voter_key)
-        head, state = _locked_head_and_state(ballot)
-        _require_open(state)
-        record = VoterRecord.objects.filter(ballot=ballot, eligibility=row).first()
-        if record is not None:
-            existing = _existing_content(ballot, record, receipt_code)
-            if existing is not None and existing.content == clean:
-                return Receipt(existing.receipt_hash, existing.content, receipt_code)
-            raise AlreadyVoted(_("You have already voted on this ballot."),
-                               code="already_voted")
-        code = new_receipt_code()
-        receipt = chain.receipt_hash(str(ballot.uid), code)
+def _open_state_shared(ballot: Ballot) -> str:
+    """The ballot's state under a KEY SHARE lock: many votes hold it at once, closing
+    (``FOR UPDATE`` on the ballot row) waits for them and they wait for it, so no vote
+    is recorded after the close. Votes never lock the chain head."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT state FROM decisions_ballot WHERE id = %s FOR KEY SHARE",
+                           [ballot.pk])
+            return cursor.fetchone()[0]
+    return Ballot.objects.filter(pk=ballot.pk).values_list("state", flat=True).get()
+
+
+def _enqueue(ballot: Ballot, entry: dict[str, Any]) -> None:
+    PendingEntry.objects.create(ballot=ballot, sealed=seal.seal(entry))
+    transaction.on_commit(lambda: _seal_soon(ballot.pk))
+
+
+def _seal_soon(ballot_id: int) -> None:
+    """After a vote commits: hand the ballot to the sequencer once a batch is full."""
+    from gongzhi.decisions.tasks import seal_ballot
+
+    if PendingEntry.objects.filter(ballot_id=ballot_id).count() >= seal_batch_min(None):
         try:
-            with transaction.atomic():
-                VoterRecord.objects.create(
-                    ballot=ballot, eligibility=row, voter_key=row.voter_key,
-                    channel=Channel.ONLINE, cast_by=user, secret=ballot.is_secret,
-                    receipt_hash=None if ballot.is_secret else receipt,
-                    voted_on=timezone.localdate())
-                BallotContent.objects.create(ballot=ballot, receipt_hash=receipt,
-                                             content=clean, total_cost=_dec(total),
-                                             budget_limit=ballot.budget)
-        except IntegrityError as exc:
-            raise AlreadyVoted(_("You have already voted on this ballot."),
-                               code="already_voted") from exc
-        payload: dict[str, Any] = {"receipt": receipt, "content": clean, "channel": "online"}
-        if not ballot.is_secret:
-            payload["voter"] = row.token
-        _append(ballot, "vote", payload, head)
-    return Receipt(receipt, clean, code, created=True)
+            seal_ballot.enqueue(ballot_id)
+        except Exception:  # noqa: BLE001 - the periodic job and the close seal it anyway
+            logger.exception("could not enqueue the sequencer for a ballot")
 
 
-def _existing_content(ballot: Ballot, record: VoterRecord,
-                      receipt_code: str | None) -> BallotContent | None:
+def seal_batch_min(ballot: Ballot | None) -> int:
+    """Smallest batch the sequencer writes while a ballot is open (setting
+    ``DECISIONS_SEAL_BATCH_MIN``, default 20): the anonymity set of a vote while the
+    ballot is open. Open (non-secret) ballots seal every entry at once."""
+    if ballot is not None and not ballot.is_secret:
+        return 1
+    return max(1, int(getattr(settings, "DECISIONS_SEAL_BATCH_MIN", 20)))
+
+
+def _receipt_for(ballot: Ballot, record: VoterRecord, receipt_code: str | None) -> str | None:
     if record.receipt_hash:
-        return BallotContent.objects.filter(ballot=ballot,
-                                            receipt_hash=record.receipt_hash).first()
+        return record.receipt_hash
     if receipt_code:
-        receipt = chain.receipt_hash(str(ballot.uid), receipt_code)
-        return BallotContent.objects.filter(ballot=ballot, receipt_hash=receipt,
-                                            channel=Channel.ONLINE).first()
+        return chain.receipt_hash(str(ballot.uid), receipt_code)
     return None
 
 
-def _owned_content(ballot: Ballot, record: VoterRecord, receipt_code: str | None
-                   ) -> BallotContent:
+def vote_cast(*, user, ballot: Ballot, content: Any, voter_key: str | None = None,
+              receipt_code: str | None = None) -> Receipt:
+    """Cast a ballot: the voter record and a sealed pending entry, in one transaction
+    that locks only the voter's eligibility row (the sequencer writes the content into
+    the chain later, see :func:`ballot_seal`). Casting the same content again is a no-op
+    returning the receipt; a different content needs :func:`vote_change`
+    (raises :class:`AlreadyVoted`)."""
+    clean, total = _content_or_error(ballot, content)
+    code = new_receipt_code()
+    receipt = chain.receipt_hash(str(ballot.uid), code)
+    try:
+        with transaction.atomic():
+            row = _voter_row(ballot, user, voter_key)
+            _require_open(_open_state_shared(ballot))
+            record = VoterRecord.objects.filter(ballot=ballot, eligibility=row).first()
+            if record is not None:
+                mine = _receipt_for(ballot, record, receipt_code)
+                if mine and selectors.current_content(ballot, mine, Channel.ONLINE) == clean:
+                    return Receipt(mine, clean, receipt_code)
+                raise AlreadyVoted(_("You have already voted on this ballot."),
+                                   code="already_voted")
+            VoterRecord.objects.create(
+                ballot=ballot, eligibility=row, voter_key=row.voter_key,
+                channel=Channel.ONLINE, cast_by=user, secret=ballot.is_secret,
+                receipt_hash=None if ballot.is_secret else receipt,
+                voted_on=timezone.localdate())
+            entry: dict[str, Any] = {"action": "vote", "receipt": receipt, "content": clean,
+                                     "channel": Channel.ONLINE, "total": str(_dec(total))}
+            if not ballot.is_secret:
+                entry["voter"] = row.token
+            _enqueue(ballot, entry)
+    except IntegrityError as exc:  # a path without the eligibility lock: the constraint
+        raise AlreadyVoted(_("You have already voted on this ballot."),
+                           code="already_voted") from exc
+    return Receipt(receipt, clean, code, created=True)
+
+
+def _owned_receipt(ballot: Ballot, record: VoterRecord, receipt_code: str | None
+                   ) -> tuple[str, dict[str, Any]]:
     if record.channel != Channel.ONLINE:
         raise ValidationError(_("A paper ballot cannot be changed online."), code="paper")
-    existing = _existing_content(ballot, record, receipt_code)
+    receipt = _receipt_for(ballot, record, receipt_code)
+    existing = selectors.current_content(ballot, receipt, Channel.ONLINE) if receipt else None
     if existing is None:
         raise ValidationError(
             {"receipt_code": [_("On a secret ballot, give the receipt code you got when you "
                                 "voted; only it can find your ballot.")]},
             code="receipt_needed")
-    return existing
+    return receipt, existing
 
 
 def vote_change(*, user, ballot: Ballot, content: Any, voter_key: str | None = None,
                 receipt_code: str | None = None) -> Receipt:
-    """Replace the voter's ballot while the ballot is open (same content: no-op)."""
+    """Replace the voter's ballot while the ballot is open (same content: no-op). Like a
+    vote, the change is a sealed pending entry; the sequencer applies it."""
     if not ballot.allow_change:
         raise ValidationError(_("Votes on this ballot cannot be changed."), code="no_change")
     clean, total = _content_or_error(ballot, content)
     with transaction.atomic():
         row = _voter_row(ballot, user, voter_key)
-        head, state = _locked_head_and_state(ballot)
-        _require_open(state)
+        _require_open(_open_state_shared(ballot))
         record = VoterRecord.objects.filter(ballot=ballot, eligibility=row).first()
         if record is None:
             raise NotVoted(_("You have not voted yet."), code="not_voted")
-        existing = _owned_content(ballot, record, receipt_code)
-        if existing.content == clean:
-            return Receipt(existing.receipt_hash, clean, receipt_code)
-        BallotContent.objects.filter(pk=existing.pk).update(content=clean,
-                                                            total_cost=_dec(total))
-        _append(ballot, "change", {"receipt": existing.receipt_hash, "content": clean}, head)
-    return Receipt(existing.receipt_hash, clean, receipt_code, changed=True)
+        receipt, existing = _owned_receipt(ballot, record, receipt_code)
+        if existing == clean:
+            return Receipt(receipt, clean, receipt_code)
+        _enqueue(ballot, {"action": "change", "receipt": receipt, "content": clean,
+                          "total": str(_dec(total))})
+    return Receipt(receipt, clean, receipt_code, changed=True)
 
 
 def vote_withdraw(*, user, ballot: Ballot, voter_key: str | None = None,
@@ -450,16 +500,132 @@ def vote_withdraw(*, user, ballot: Ballot, voter_key: str | None = None,
         raise ValidationError(_("Votes on this ballot cannot be withdrawn."), code="no_change")
     with transaction.atomic():
         row = _voter_row(ballot, user, voter_key)
-        head, state = _locked_head_and_state(ballot)
-        _require_open(state)
+        _require_open(_open_state_shared(ballot))
         record = VoterRecord.objects.filter(ballot=ballot, eligibility=row).first()
         if record is None:
             return False
-        existing = _owned_content(ballot, record, receipt_code)
-        existing.delete()
+        receipt, _existing = _owned_receipt(ballot, record, receipt_code)
         record.delete()
-        _append(ballot, "withdraw", {"receipt": existing.receipt_hash}, head)
+        _enqueue(ballot, {"action": "withdraw", "receipt": receipt})
     return True
+
+
+# --------------------------------------------------------------------------- the sequencer
+
+
+def ballot_seal(*, ballot: Ballot, min_batch: int | None = None) -> int:
+    """Write pending entries as one shuffled batch: contents inserted in random order,
+    chain entries appended in that order with one coarse timestamp, pending rows deleted,
+    all in one transaction under the chain-head lock. Writes nothing while fewer than
+    ``min_batch`` (default :func:`seal_batch_min`) entries wait. Returns the number of
+    pending entries sealed. Run by the task worker, ``gongzhi tick`` and the close."""
+    with transaction.atomic():
+        # Another sequencer holds the head: it is sealing this ballot now; leave it be.
+        head = LogHead.objects.select_for_update(skip_locked=True).filter(ballot=ballot).first()
+        if head is None:
+            return 0
+        state = Ballot.objects.filter(pk=ballot.pk).values_list("state", flat=True).get()
+        if state != BallotState.OPEN:
+            return 0
+        return _seal_locked(ballot, head, seal_batch_min(ballot) if min_batch is None
+                            else min_batch)
+
+
+def ballots_seal_pending() -> dict[str, int]:
+    """Seal every open ballot whose pending entries fill a batch (periodic job)."""
+    sealed = 0
+    ids = (PendingEntry.objects.values_list("ballot_id", flat=True).distinct())
+    for ballot in Ballot.objects.filter(pk__in=list(ids), state=BallotState.OPEN):
+        sealed += ballot_seal(ballot=ballot)
+    return {"sealed": sealed}
+
+
+def _seal_locked(ballot: Ballot, head: LogHead, min_batch: int) -> int:
+    rows = list(PendingEntry.objects.filter(ballot=ballot).order_by("pk")
+                .values_list("pk", "sealed"))
+    if not rows or len(rows) < min_batch:
+        return 0
+    folded: dict[str, dict[str, Any]] = {}
+    for _pk, blob in rows:
+        entry = seal.unseal(blob)
+        receipt = entry["receipt"]
+        before = folded.get(receipt)
+        if entry["action"] == "vote":
+            folded[receipt] = {"new": True, **entry}
+        elif entry["action"] == "change":
+            if before is None:
+                folded[receipt] = {"new": False, **entry}
+            elif before["action"] != "withdraw":
+                before.update(content=entry["content"], total=entry["total"])
+        elif before is not None and before["new"]:
+            folded[receipt] = {"new": True, "action": "dropped", "receipt": receipt}
+        else:
+            folded[receipt] = {"new": False, "action": "withdraw", "receipt": receipt}
+    sealed = dict(BallotContent.objects.filter(ballot=ballot, receipt_hash__in=list(folded))
+                  .values_list("receipt_hash", "pk"))
+    ops = [op for op in folded.values() if op["action"] != "dropped"
+           and (op["new"] or op["receipt"] in sealed)]
+    _RNG.shuffle(ops)
+    new_contents, changed, withdrawn, payloads = [], [], [], []
+    for op in ops:
+        receipt = op["receipt"]
+        if op["new"]:
+            new_contents.append(BallotContent(
+                ballot=ballot, receipt_hash=receipt, content=op["content"],
+                channel=op.get("channel", Channel.ONLINE), total_cost=Decimal(op["total"]),
+                budget_limit=ballot.budget))
+            payload = {"receipt": receipt, "content": op["content"],
+                       "channel": op.get("channel", Channel.ONLINE)}
+            if op.get("voter"):
+                payload["voter"] = op["voter"]
+            payloads.append(("vote", payload))
+        elif op["action"] == "withdraw":
+            withdrawn.append(receipt)
+            payloads.append(("withdraw", {"receipt": receipt}))
+        else:
+            changed.append(BallotContent(pk=sealed[receipt], content=op["content"],
+                                         total_cost=Decimal(op["total"])))
+            payloads.append(("change", {"receipt": receipt, "content": op["content"]}))
+    BallotContent.objects.bulk_create(new_contents, batch_size=1000)
+    if changed:
+        BallotContent.objects.bulk_update(changed, ["content", "total_cost"], batch_size=500)
+    if withdrawn:
+        BallotContent.objects.filter(ballot=ballot, receipt_hash__in=withdrawn).delete()
+    _append_many(ballot, head, payloads)
+    PendingEntry.objects.filter(pk__in=[pk for pk, _blob in rows]).delete()
+    return len(rows)
+
+
+def _append_many(ballot: Ballot, head: LogHead, items: list[tuple[str, dict[str, Any]]]
+                 ) -> None:
+    """Append entries in the given order with one timestamp (to the minute: the log says
+    when a batch was sealed, not when anyone voted); ``head`` is locked by the caller."""
+    if not items:
+        return
+    at = timezone.now().replace(second=0, microsecond=0).isoformat()
+    seq, prev = head.seq, head.hash
+    entries = []
+    for action, payload in items:
+        seq += 1
+        digest = chain.entry_hash(prev, chain.entry_body(str(ballot.uid), seq, action,
+                                                         payload, at))
+        entries.append(LogEntry(ballot=ballot, seq=seq, action=action, payload=payload, at=at,
+                                prev_hash=prev, hash=digest))
+        prev = digest
+    LogEntry.objects.bulk_create(entries, batch_size=1000)
+    LogHead.objects.filter(pk=head.pk).update(seq=seq, hash=prev)
+    head.seq, head.hash = seq, prev
+
+
+def _reshuffle(ballot: Ballot) -> None:
+    """At close: rewrite the ballot's voter records and contents in random order in this
+    one transaction, so that physical order, transaction ids and dump order of the closed
+    ballot say nothing about who voted when, not even which batch."""
+    for model in (VoterRecord, BallotContent):
+        rows = list(model.objects.filter(ballot=ballot))
+        _RNG.shuffle(rows)
+        model.objects.filter(ballot=ballot).delete()
+        model.objects.bulk_create(rows, batch_size=1000)
 
 
 # --------------------------------------------------------------------------- paper ballots
@@ -534,17 +700,13 @@ def paper_entry_add(*, actor, ballot: Ballot, serial: str, content: Any) -> Pape
         PaperEntry.objects.create(paper=paper, entered_by=actor, content=clean)
         if previous:
             if any(p.content == clean for p in previous):
-                head, state = _locked_head_and_state(ballot)
-                _require_open(state)
-                BallotContent.objects.create(ballot=ballot, receipt_hash=paper.receipt_hash,
-                                             content=clean, channel=Channel.PAPER,
-                                             total_cost=_dec(total),
-                                             budget_limit=ballot.budget)
-                payload: dict[str, Any] = {"receipt": paper.receipt_hash, "content": clean,
-                                           "channel": "paper"}
+                _require_open(_open_state_shared(ballot))
+                entry: dict[str, Any] = {"action": "vote", "receipt": paper.receipt_hash,
+                                         "content": clean, "channel": Channel.PAPER,
+                                         "total": str(_dec(total))}
                 if row is not None:
-                    payload["voter"] = row.token
-                _append(ballot, "vote", payload, head)
+                    entry["voter"] = row.token
+                _enqueue(ballot, entry)
                 paper.state = PaperBallot.State.MATCHED
             else:
                 paper.state = PaperBallot.State.MISMATCH
@@ -559,15 +721,15 @@ def paper_entry_add(*, actor, ballot: Ballot, serial: str, content: Any) -> Pape
 
 def votes_bulk_record(*, ballot: Ballot, items: list[tuple[Eligibility, dict[str, Any]]],
                       channel: str = Channel.IMPORT) -> None:
-    """Record many ballots at once (Pabulib imports and demo data), chain entries included.
-    Not for live voting: no per-voter lock, the caller owns the ballot. Runs in the
-    caller's transaction (call it inside ``transaction.atomic``)."""
+    """Record many ballots at once (Pabulib imports and demo data), chain entries included
+    (one batch, shuffled, like the sequencer's). Not for live voting: no per-voter lock,
+    the caller owns the ballot. Runs in the caller's transaction (call it inside
+    ``transaction.atomic``)."""
     if ballot.state != BallotState.OPEN:
         raise ValidationError(_("This ballot is not open for voting."), code="closed")
     head = LogHead.objects.select_for_update().get(ballot=ballot)
     config = selectors.ballot_config(ballot, with_eligible=False)
-    records, contents, entries = [], [], []
-    seq, prev = head.seq, head.hash
+    records, contents, payloads = [], [], []
     today = timezone.localdate()
     for row, raw in items:
         clean, total = tally.validate(config, raw)
@@ -582,17 +744,15 @@ def votes_bulk_record(*, ballot: Ballot, items: list[tuple[Eligibility, dict[str
         payload: dict[str, Any] = {"receipt": receipt, "content": clean, "channel": channel}
         if not ballot.is_secret:
             payload["voter"] = row.token
-        seq += 1
-        at = timezone.now().isoformat()
-        digest = chain.entry_hash(prev, chain.entry_body(str(ballot.uid), seq, "vote", payload,
-                                                         at))
-        entries.append(LogEntry(ballot=ballot, seq=seq, action="vote", payload=payload, at=at,
-                                prev_hash=prev, hash=digest))
-        prev = digest
+        payloads.append(("vote", payload))
+    # Voter records and contents (with their log entries) each in their own random order:
+    # the input's order (e.g. a file's voter order) must not pair them up.
+    _RNG.shuffle(records)
+    order = list(range(len(contents)))
+    _RNG.shuffle(order)
     VoterRecord.objects.bulk_create(records, batch_size=1000)
-    BallotContent.objects.bulk_create(contents, batch_size=1000)
-    LogEntry.objects.bulk_create(entries, batch_size=1000)
-    LogHead.objects.filter(pk=head.pk).update(seq=seq, hash=prev)
+    BallotContent.objects.bulk_create([contents[i] for i in order], batch_size=1000)
+    _append_many(ballot, head, [payloads[i] for i in order])
 
 
 def ballot_import_pabulib(*, actor, community, text: str, title: str = "",
@@ -667,6 +827,8 @@ def ballot_import_pabulib(*, actor, community, text: str, title: str = "",
         except tally.ContentError as exc:
             raise ValidationError({"file": [str(exc)]}) from None
         ballot_close(actor=actor, ballot=ballot)
+    # Defects the parser repaired (e.g. a project listed twice), for the importer to see.
+    ballot.import_defects = [str(d) for d in election.defects]
     return ballot
 
 

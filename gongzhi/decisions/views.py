@@ -35,8 +35,24 @@ def _ballot(request: HttpRequest, slug: str, pk: int) -> Ballot:
     return ballot
 
 
-def _session_key(ballot: Ballot) -> str:
-    return f"gz-ballot-receipt-{ballot.pk}"
+def _receipt_page(request: HttpRequest, ballot: Ballot, *, code: str | None = None,
+                  digest: str | None = None, content=None) -> HttpResponse:
+    """The receipt page. Right after voting it carries the receipt code, shown this once:
+    the code is never stored (not in the session, not in a URL, not in a log), so the
+    response must not be cached either."""
+    mine = selectors.my_vote(ballot, request.user)
+    if digest is None and mine and mine["record"] and mine["record"].receipt_hash:
+        digest = mine["record"].receipt_hash
+    if content is None:
+        content = (mine or {}).get("content")
+    status = selectors.receipt_status(ballot, digest) if digest else None
+    response = render(request, "decisions/receipt.html", {
+        "community": ballot.community, "ballot": ballot, "mine": mine, "code": code,
+        "digest": digest, "content": content, "status": status,
+        "labels": {o.key: o.label for o in ballot.options.all()},
+    })
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def ballot_list(request: HttpRequest, slug: str) -> HttpResponse:
@@ -100,13 +116,12 @@ def ballot_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     options = list(ballot.options.all())
     mine = selectors.my_vote(ballot, user) if user.is_authenticated else None
     error = None
-    code = request.session.get(_session_key(ballot))
     if request.method == "POST":
         if not user.is_authenticated:
             return redirect("accounts:login")
         require_perm(request, "decisions.vote", ballot)
         content = _parse_vote(ballot, request.POST)
-        code = request.POST.get("receipt_code", "").strip() or code
+        code = request.POST.get("receipt_code", "").strip() or None
         try:
             if mine and mine["record"]:
                 receipt = services.vote_change(user=user, ballot=ballot, content=content,
@@ -118,9 +133,9 @@ def ballot_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:
-            if receipt.code:
-                request.session[_session_key(ballot)] = receipt.code
-            return redirect("decisions:receipt", slug=slug, pk=pk)
+            # Rendered directly (no redirect): the code is on this response only.
+            return _receipt_page(request, ballot, code=receipt.code or code,
+                                 digest=receipt.receipt_hash, content=receipt.content)
     chosen = (mine or {}).get("content") or {}
     ranking = chosen.get("ranking", [])
     for o in options:  # pre-fill the change form
@@ -142,7 +157,7 @@ def ballot_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "ranked": ballot.method in RANKED_METHODS or ballot.pb_vote_type == "ordinal"
         and ballot.is_pb,
         "chosen_keys": set(chosen.get("approve", [])) | {chosen.get("choice")},
-        "chosen_json": json.dumps(chosen), "has_code": bool(code),
+        "chosen_json": json.dumps(chosen), "has_code": False,
     })
 
 
@@ -151,12 +166,10 @@ def ballot_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def vote_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     ballot = _ballot(request, slug, pk)
     require_perm(request, "decisions.vote", ballot)
-    code = request.POST.get("receipt_code", "").strip() or request.session.get(
-        _session_key(ballot))
+    code = request.POST.get("receipt_code", "").strip() or None
     try:
         if services.vote_withdraw(user=request.user, ballot=ballot, receipt_code=code):
             messages.success(request, _("Your vote has been withdrawn."))
-            request.session.pop(_session_key(ballot), None)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("decisions:detail", slug=slug, pk=pk)
@@ -164,22 +177,9 @@ def vote_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 def receipt(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    ballot = _ballot(request, slug, pk)
-    mine = selectors.my_vote(ballot, request.user)
-    code = request.session.get(_session_key(ballot))
-    content = (mine or {}).get("content")
-    digest = None
-    if code:
-        digest = chain.receipt_hash(str(ballot.uid), code)
-        found = selectors.content_by_receipt(ballot, digest)
-        content = found.content if found else content
-    elif mine and mine["record"]:
-        digest = mine["record"].receipt_hash
-    return render(request, "decisions/receipt.html", {
-        "community": ballot.community, "ballot": ballot, "mine": mine, "code": code,
-        "digest": digest, "content": content,
-        "labels": {o.key: o.label for o in ballot.options.all()},
-    })
+    """Whether the user voted (and on open ballots what); a secret ballot's receipt code
+    was shown once, on the response to the vote."""
+    return _receipt_page(request, _ballot(request, slug, pk))
 
 
 def results(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
@@ -206,12 +206,12 @@ def results(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def receipts(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     ballot = _ballot(request, slug, pk)
     require_perm(request, "decisions.view_receipts", ballot)
-    form = ReceiptCheckForm(request.GET or None)
+    # POST, so the code never appears in a URL or an access log.
+    form = ReceiptCheckForm(request.POST if request.method == "POST" else None)
     check = None
     if form.is_bound and form.is_valid():
         digest = chain.receipt_hash(str(ballot.uid), form.cleaned_data["code"])
-        found = selectors.content_by_receipt(ballot, digest)
-        check = {"digest": digest, "found": found}
+        check = {"digest": digest, **selectors.receipt_status(ballot, digest)}
     return render(request, "decisions/receipts.html", {
         "community": ballot.community, "ballot": ballot, "form": form, "check": check,
         "rows": selectors.receipts_list(ballot)[:2000],
@@ -305,6 +305,12 @@ def pabulib_import(request: HttpRequest, slug: str) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Imported and counted."))
+            defects = getattr(ballot, "import_defects", [])
+            if defects:
+                messages.warning(request, _(
+                    "The file has %(n)d defect(s) whose meaning is clear; they were repaired "
+                    "as follows: %(list)s") % {"n": len(defects),
+                                                "list": "; ".join(defects[:10])})
             return redirect("decisions:results", slug=slug, pk=ballot.pk)
     return render(request, "decisions/import.html", {"community": community, "form": form})
 

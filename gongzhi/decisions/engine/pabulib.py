@@ -7,6 +7,14 @@ as a :class:`PabulibError` naming the line, because the people who feed us these
 city officials editing spreadsheets, and "line 812: cost 'abc' is not a number" is what
 they can act on.
 
+Real files have defects that do not make their meaning unclear -- a voter who lists the
+same project twice on an approval ballot, a ``num_votes`` that does not match the VOTES
+section, a ``votes`` column that disagrees with the ballots. Those are collected as
+:class:`PabulibDefect` (each with its line) in :attr:`PBElection.defects`: the parser
+counts a repeated approval once and goes on. ``strict=True`` refuses the file at the first
+defect instead. Anything whose meaning is unclear (a project listed twice on a ranking or
+with points, an unknown project) is always an error.
+
 Numbers (budget, costs, points) are kept exact: ``int`` when integral, otherwise
 :class:`fractions.Fraction`, so that no rule ever sees a rounded cost.
 """
@@ -41,6 +49,18 @@ class PabulibError(ValueError):
             where.append(f"line {line}")
         prefix = ": ".join(where)
         super().__init__(f"{prefix}: {message}" if prefix else message)
+
+
+@dataclass(frozen=True, slots=True)
+class PabulibDefect:
+    """A defect the parser repaired or only noted (see the module docstring)."""
+
+    line: int | None
+    message: str
+    code: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}" if self.line is not None else self.message
 
 
 def parse_number(text: str) -> Number:
@@ -123,6 +143,8 @@ class PBElection:
     voters: list[Voter]
     project_columns: list[str] = field(default_factory=lambda: ["project_id", "cost"])
     vote_columns: list[str] = field(default_factory=lambda: ["voter_id", "vote"])
+    # What the parser repaired or noted, in file order (not part of the election's value).
+    defects: list[PabulibDefect] = field(default_factory=list, compare=False)
 
     @property
     def budget(self) -> Number:
@@ -149,18 +171,24 @@ class PBElection:
 # --------------------------------------------------------------------------- parsing
 
 
-def read_pabulib(path: str | os.PathLike[str]) -> PBElection:
+def read_pabulib(path: str | os.PathLike[str], *, strict: bool = False) -> PBElection:
     """Parse a ``.pb`` file from disk (UTF-8, optional BOM)."""
     with open(path, encoding="utf-8-sig", newline="") as handle:
-        return parse_pabulib(handle, source=Path(path).name)
+        return parse_pabulib(handle, source=Path(path).name, strict=strict)
 
 
-def parse_pabulib_text(text: str, source: str | None = None) -> PBElection:
-    return parse_pabulib(io.StringIO(text.lstrip("\ufeff"), newline=""), source=source)
+def parse_pabulib_text(text: str, source: str | None = None, *,
+                       strict: bool = False) -> PBElection:
+    return parse_pabulib(io.StringIO(text.lstrip("\ufeff"), newline=""), source=source,
+                         strict=strict)
 
 
-def parse_pabulib(stream: Iterable[str], source: str | None = None) -> PBElection:
-    """Parse Pabulib content from an iterable of lines; see :class:`PabulibError`."""
+def parse_pabulib(stream: Iterable[str], source: str | None = None, *,
+                  strict: bool = False) -> PBElection:
+    """Parse Pabulib content from an iterable of lines; see :class:`PabulibError`.
+
+    Repairable defects go to ``election.defects``; with ``strict`` the first one raises
+    :class:`PabulibError` instead."""
     reader = csv.reader(stream, delimiter=";", quotechar='"')
     meta: dict[str, str] = {}
     meta_lines: dict[str, int] = {}
@@ -173,9 +201,17 @@ def parse_pabulib(stream: Iterable[str], source: str | None = None) -> PBElectio
     header: list[str] | None = None
     expect_header = False
     last_line = 0
+    defects: list[PabulibDefect] = []
+    project_lines: dict[str, int] = {}
+    voter_lines: list[int] = []
 
     def fail(message: str, line: int | None) -> PabulibError:
         return PabulibError(message, line=line, source=source)
+
+    def defect(message: str, line: int | None, code: str) -> None:
+        if strict:
+            raise fail(f"{message} (refused: --strict)", line)
+        defects.append(PabulibDefect(line, message, code))
 
     try:
         for row in reader:
@@ -230,8 +266,10 @@ def parse_pabulib(stream: Iterable[str], source: str | None = None) -> PBElectio
                 if project.project_id in projects:
                     raise fail(f"project id {project.project_id!r} is listed twice", line)
                 projects[project.project_id] = project
+                project_lines[project.project_id] = line
             else:
-                voters.append(_parse_vote(row, header, line, projects, meta, fail))
+                voters.append(_parse_vote(row, header, line, projects, meta, fail, defect))
+                voter_lines.append(line)
     except csv.Error as exc:
         raise fail(f"CSV syntax error: {exc}", reader.line_num) from None
 
@@ -242,13 +280,44 @@ def parse_pabulib(stream: Iterable[str], source: str | None = None) -> PBElectio
             raise fail(f"missing section {name.upper()}", (last_line or 0) + 1)
     if not projects:
         raise fail("the PROJECTS section lists no project", last_line)
+    _check_counts(meta, meta_lines, projects, project_lines, voters, voter_lines, defect)
     return PBElection(
         meta=meta,
         projects=projects,
         voters=voters,
         project_columns=project_columns,
         vote_columns=vote_columns,
+        defects=defects,
     )
+
+
+def _check_counts(meta, meta_lines, projects, project_lines, voters, voter_lines,
+                  defect) -> None:
+    """Compare the file's own figures (num_votes, num_projects, max_length, the ``votes``
+    column) with what its sections contain."""
+    for key, actual, what in (("num_votes", len(voters), "voters"),
+                              ("num_projects", len(projects), "projects")):
+        raw = meta.get(key, "").strip()
+        if raw.isdigit() and int(raw) != actual:
+            defect(f"META says {key} {raw} but the file lists {actual} {what}",
+                   meta_lines[key], f"{key}_mismatch")
+    vote_type = meta.get("vote_type", "approval").strip().lower()
+    max_length = meta.get("max_length", "").strip()
+    if vote_type == "approval" and max_length.isdigit():
+        limit = int(max_length)
+        for voter, line in zip(voters, voter_lines, strict=True):
+            if len(voter.vote) > limit:
+                defect(f"voter {voter.voter_id!r} approves {len(voter.vote)} projects, "
+                       f"more than max_length {limit}", line, "over_max_length")
+    counted = dict.fromkeys(projects, 0)
+    for voter in voters:
+        for pid in voter.vote:
+            counted[pid] += 1
+    for pid, project in projects.items():
+        raw = project.fields.get("votes", "").strip()
+        if raw.isdigit() and int(raw) != counted[pid]:
+            defect(f"project {pid!r} has votes {raw} in PROJECTS but {counted[pid]} voters "
+                   "list it in VOTES", project_lines[pid], "votes_column_mismatch")
 
 
 def _fit_row(row: list[str], width: int, line: int, what: str, fail) -> list[str]:
@@ -336,7 +405,7 @@ def _parse_project(row: list[str], header: list[str], line: int, fail) -> Projec
     return Project(project_id, cost, values.get("name", ""), selected, extra)
 
 
-def _parse_vote(row, header, line, projects, meta, fail) -> Voter:
+def _parse_vote(row, header, line, projects, meta, fail, defect) -> Voter:
     cells = _fit_row(row, len(header), line, "VOTES", fail)
     values = {column: cell.strip() for column, cell in zip(header, cells, strict=True)}
     voter_id = values["voter_id"]
@@ -344,15 +413,24 @@ def _parse_vote(row, header, line, projects, meta, fail) -> Voter:
     vote = (
         [] if raw_vote.lower() == "none" else [p.strip() for p in raw_vote.split(",") if p.strip()]
     )
+    vote_type = meta.get("vote_type", "approval").strip().lower()
+    has_points = bool(values.get("points")) and values["points"].lower() != "none"
     seen: set[str] = set()
+    repeated: list[str] = []
     for project_id in vote:
         if project_id not in projects:
             raise fail(f"voter {voter_id!r} votes for unknown project {project_id!r}", line)
         if project_id in seen:
-            raise fail(f"voter {voter_id!r} lists project {project_id!r} twice", line)
+            if vote_type != "approval" or has_points:
+                # a second rank or a second number of points: which one did they mean?
+                raise fail(f"voter {voter_id!r} lists project {project_id!r} twice", line)
+            repeated.append(project_id)
         seen.add(project_id)
+    if repeated:
+        defect(f"voter {voter_id!r} lists project(s) {', '.join(map(repr, repeated))} more "
+               "than once on an approval ballot; counted once", line, "repeated_approval")
+        vote = list(dict.fromkeys(vote))
     points: list[Number] | None = None
-    vote_type = meta.get("vote_type", "approval").strip().lower()
     if "points" in values and values["points"] and values["points"].lower() != "none":
         items = [p.strip() for p in values["points"].split(",") if p.strip()]
         if len(items) != len(vote):

@@ -3,7 +3,11 @@
 The management command ``pb`` is a thin wrapper around :func:`tally`, so the behaviour
 (output format, messages, exit codes) is tested here directly.
 
-Exit codes: 0 success, 2 malformed file / unknown rule / unreadable file.
+Defects the parser can repair (see :mod:`.pabulib`) are printed to stderr as
+``warning: FILE: line N: ...`` and the count goes on; ``--strict`` refuses such files.
+
+Exit codes: 0 success, 2 malformed file (or a defect under ``--strict``) / unknown rule /
+unreadable file.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from .outcome import json_number
@@ -30,18 +35,21 @@ def tally(
     tie_break: str | None = None,
     out: TextIO | None = None,
     err: TextIO | None = None,
+    strict: bool = False,
 ) -> int:
     """Print the outcome of ``path``; returns the process exit code."""
     out = out or sys.stdout
     err = err or sys.stderr
     try:
-        election = read_pabulib(path)
+        election = read_pabulib(path, strict=strict)
     except PabulibError as exc:
         err.write(f"error: malformed Pabulib file {exc}\n")
         return EXIT_INPUT
     except (OSError, UnicodeDecodeError) as exc:
         err.write(f"error: cannot read {path}: {exc}\n")
         return EXIT_INPUT
+    for defect in election.defects:
+        err.write(f"warning: {Path(path).name}: {defect}\n")
     try:
         profile = PBProfile.from_election(election)
         outcome = compute(profile, rule, tie_break=TieBreak.parse(tie_break))
@@ -116,13 +124,20 @@ def add_tally_arguments(parser: argparse.ArgumentParser) -> None:
         help='print {"rule", "selected", "cost", "budget"} as JSON',
     )
     parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse files with defects the parser could repair (e.g. a project listed "
+        "twice on an approval ballot)",
+    )
+    parser.add_argument(
         "--tie-break", default=None, help="comma-separated tie-break keys, e.g. min_cost,max_votes"
     )
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return tally(args.file, rule=args.rule, as_json=args.as_json, tie_break=args.tie_break)
+    return tally(args.file, rule=args.rule, as_json=args.as_json, tie_break=args.tie_break,
+                 strict=args.strict)
 
 
 if __name__ == "__main__":  # pragma: no cover

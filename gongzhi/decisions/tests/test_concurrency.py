@@ -18,11 +18,14 @@ from django.db import connection
 
 from gongzhi.accounts.models import Membership, RoleAssignment, User
 from gongzhi.decisions import chain, selectors, services
-from gongzhi.decisions.models import BallotContent, LogEntry, VoterRecord
+from gongzhi.decisions.models import BallotContent, LogEntry, PendingEntry, VoterRecord
 from gongzhi.decisions.verify import verify_export
 from gongzhi.testing.factories import CommunityFactory, UserFactory, make_staff
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+# The real path: votes leave pending entries, the sequencer seals batches as they fill
+# (on commit, through the task backend) and the test seals the rest before checking.
+pytestmark = [pytest.mark.postgres, pytest.mark.pending_seal,
+              pytest.mark.django_db(transaction=True)]
 
 CLIENTS = 200
 WORKERS = 40  # simultaneous connections (PostgreSQL's default limit is 100, shared)
@@ -113,6 +116,7 @@ def test_two_hundred_clients_race_without_double_lost_or_over_budget_ballots():
     assert outcomes["cast"] > 50 and outcomes["refused"] > 0
 
     for ballot in (pb, openb):
+        services.ballot_seal(ballot=ballot, min_batch=1)
         records = VoterRecord.objects.filter(ballot=ballot)
         contents = BallotContent.objects.filter(ballot=ballot)
         keys = list(records.values_list("voter_key", flat=True))
@@ -174,3 +178,6 @@ def test_concurrent_close_and_votes_leave_no_vote_after_the_close():
                                                                               flat=True))
     assert log[-1] == "close"  # nothing appended after the close
     assert pb.result["ballots"] == BallotContent.objects.filter(ballot=pb).count()
+    # every vote that got a voter record is counted: none recorded after the close
+    assert pb.result["ballots"] == VoterRecord.objects.filter(ballot=pb).count()
+    assert not PendingEntry.objects.filter(ballot=pb).exists()

@@ -12,7 +12,8 @@ from gongzhi.decisions.engine.tally_cli import add_tally_arguments, tally
 
 
 class Command(BaseCommand):
-    help = "Pabulib participatory-budgeting files: 'pb tally FILE.pb [--rule R] [--json]'."
+    help = ("Pabulib participatory-budgeting files: "
+            "'pb tally FILE.pb [--rule R] [--json] [--strict]'.")
 
     def add_arguments(self, parser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -24,6 +25,7 @@ class Command(BaseCommand):
             rule=options["rule"],
             as_json=options["as_json"],
             tie_break=options["tie_break"],
+            strict=options["strict"],
             out=self.stdout,
             err=self.stderr,
         )
