@@ -246,8 +246,14 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     new_token = ""
     if request.method == "POST" and request.POST.get("revoke"):
-        services.api_token_revoke(user=request.user, token_id=int(request.POST["revoke"]))
-        messages.success(request, _("Token revoked."))
+        token_id = request.POST["revoke"]
+        if not token_id.isdigit() or len(token_id) > 18:
+            return render(request, "400.html", {"message": _("This token does not exist.")},
+                          status=400)
+        if services.api_token_revoke(user=request.user, token_id=int(token_id)):
+            messages.success(request, _("Token revoked."))
+        else:
+            messages.error(request, _("This token does not exist."))
         return redirect("accounts:api_tokens")
     if request.method == "POST" and form.is_valid():
         _token, new_token = services.api_token_create(user=request.user,
