@@ -6,7 +6,7 @@ import json
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -108,12 +108,17 @@ def login_password(request: HttpRequest) -> HttpResponse:
     _remember_next(request)
     form = PasswordLoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = authenticate(request, username=form.cleaned_data["login"],
-                            password=form.cleaned_data["password"])
-        if user is None:
-            form.add_error(None, _("The number / e-mail or the password is not right."))
+        try:
+            user = services.password_login(login=form.cleaned_data["login"],
+                                           password=form.cleaned_data["password"],
+                                           ip=client_ip(request))
+        except services.RateLimited as exc:
+            form.add_error(None, exc.message)
         else:
-            return _after_login(request, user)
+            if user is None:
+                form.add_error(None, _("The number / e-mail or the password is not right."))
+            else:
+                return _after_login(request, user)
     return render(request, "accounts/login_password.html", {"form": form})
 
 
