@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rules.apps.AutodiscoverRulesConfig",
     "django_htmx",
+    "ninja",  # Swagger UI at /api/v1/docs from our own static files (CSP: no CDN)
     "django_tasks",
     "django_tasks_db",
     "gongzhi.core",
