@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rules.apps.AutodiscoverRulesConfig",
     "django_htmx",
+    "ninja",  # Swagger UI at /api/v1/docs from our own static files (CSP: no CDN)
     "django_tasks",
     "django_tasks_db",
     "gongzhi.core",
@@ -59,6 +60,8 @@ MIDDLEWARE = [
     # HTML, JSON and GeoJSON compressed (static files come precompressed from whitenoise);
     # Django pads gzip output against BREACH-style length attacks and masks CSRF tokens.
     "django.middleware.gzip.GZipMiddleware",
+    "gongzhi.core.middleware.SecurityHeadersMiddleware",
+    "gongzhi.core.middleware.InputValidationMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -219,6 +222,21 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_PROXY") else None
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+# Content-Security-Policy (gongzhi.core.middleware.SecurityHeadersMiddleware): scripts and
+# styles from our own origin only; the basemap's tile hosts are added to img-src/connect-src
+# from the map settings, CSP_EXTRA_HOSTS adds more (e.g. "https://tiles.example.org").
+CSP_STYLE_SRC = "'self'"
+CSP_EXTRA_HOSTS = envlist("CSP_EXTRA_HOSTS", [])
+# Sign-in limits (docs/security.md): wrong passwords per account and per network address
+# within the window lock password sign-in for LOGIN_LOCK_SECONDS.
+LOGIN_MAX_FAILURES_PER_ACCOUNT = envint("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)
+LOGIN_MAX_FAILURES_PER_IP = envint("LOGIN_MAX_FAILURES_PER_IP", 20)
+LOGIN_FAILURE_WINDOW_SECONDS = envint("LOGIN_FAILURE_WINDOW_SECONDS", 900)
+LOGIN_LOCK_SECONDS = envint("LOGIN_LOCK_SECONDS", 900)
+# Meeting check-in codes: wrong codes per person and per meeting within the window.
+CHECKIN_MAX_FAILURES_PER_PERSON = envint("CHECKIN_MAX_FAILURES_PER_PERSON", 5)
+CHECKIN_MAX_FAILURES_PER_MEETING = envint("CHECKIN_MAX_FAILURES_PER_MEETING", 100)
+CHECKIN_LOCK_SECONDS = envint("CHECKIN_LOCK_SECONDS", 900)
 
 # --- map --------------------------------------------------------------------------------
 # none | osm | tianditu | amap. GCJ-02 basemaps (amap) need coordinates shifted in the browser.

@@ -42,8 +42,7 @@ urlpatterns += [
 
 if settings.SERVE_MEDIA:
     from django.urls import re_path
-    from django.views.static import serve
 
-    urlpatterns.append(
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
-    )
+    from gongzhi.core.media import media_serve
+
+    urlpatterns.append(re_path(r"^media/(?P<path>.*)$", media_serve))

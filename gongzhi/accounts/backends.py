@@ -2,25 +2,23 @@ from __future__ import annotations
 
 from django.contrib.auth.backends import ModelBackend
 
-from gongzhi.accounts.models import User
-from gongzhi.core.phone import normalize_phone
+from gongzhi.core.request_info import client_ip
 
 
 class LoginPasswordBackend(ModelBackend):
-    """Password sign-in with a mobile number, an e-mail address or a username."""
+    """Password sign-in with a mobile number, an e-mail address or a username, with the
+    per-account and per-address limits of ``accounts.services.password_login`` (so the
+    admin sign-in is limited too)."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
+        from gongzhi.accounts.services import RateLimited, password_login
+
         login = (username or kwargs.get("login") or "").strip()
         if not login or not password:
             return None
-        if "@" in login:
-            user = User.objects.filter(email__iexact=login).first()
-        else:
-            user = (User.objects.filter(phone=normalize_phone(login)).first()
-                    or User.objects.filter(username=login).first())
-        if user is None:
-            User().set_password(password)  # same work either way: no user enumeration by timing
+        try:
+            user = password_login(login=login, password=password,
+                                  ip=client_ip(request) if request is not None else None)
+        except RateLimited:
             return None
-        if user.check_password(password) and self.user_can_authenticate(user):
-            return user
-        return None
+        return user if user is not None and self.user_can_authenticate(user) else None

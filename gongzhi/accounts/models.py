@@ -228,10 +228,18 @@ class OneTimeCode(models.Model):
 
 
 class LoginLock(models.Model):
-    """A target (phone / e-mail) locked after repeated wrong codes."""
+    """Wrong attempts counted per target, and the lock they lead to.
+
+    Targets are a phone / e-mail (one-time codes), ``password:user:<id>``,
+    ``password:login:<what was typed>`` and ``password:ip:<address>`` (password sign-in),
+    ``checkin:user:<id>`` and ``checkin:meeting:<id>`` (meeting check-in codes). A row whose
+    ``locked_until`` has passed only counts failures within the window.
+    """
 
     target = models.CharField(max_length=254, unique=True)
     locked_until = models.DateTimeField()
+    failures = models.PositiveIntegerField(default=0)
+    window_started_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("login lock")

@@ -30,7 +30,7 @@ from gongzhi.accounts.models import (
     User,
 )
 from gongzhi.core.audit import audit_record
-from gongzhi.core.phone import mask_phone
+from gongzhi.core.phone import mask_phone, normalize_phone
 from gongzhi.notifications.i18n import Message
 from gongzhi.notifications.services import notification_send
 from gongzhi.notifications.sms import send_sms
@@ -50,6 +50,95 @@ def _hash_code(target: str, code: str) -> str:
     # Keyed with SECRET_KEY so a leaked table does not reveal codes by brute force offline.
     key = settings.SECRET_KEY.encode()
     return hmac.new(key, f"{target}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+# --- attempt limits (one-time codes, passwords, meeting check-in codes) -------------------
+
+def attempt_lock_remaining(*targets: str | None) -> int:
+    """Seconds until every lock on these targets has passed; 0 when none is locked."""
+    now = timezone.now()
+    until = (LoginLock.objects.filter(target__in=[t for t in targets if t],
+                                      locked_until__gt=now)
+             .order_by("-locked_until").values_list("locked_until", flat=True).first())
+    return max(1, int((until - now).total_seconds())) if until else 0
+
+
+def attempt_failed(*, target: str, limit: int, window_seconds: int,
+                   lock_seconds: int) -> bool:
+    """Count one wrong attempt on ``target``; after ``limit`` within the window, lock it for
+    ``lock_seconds``. Returns True when this attempt locked it. Committed at once (its own
+    transaction when called outside one) so the count survives the caller's error."""
+    now = timezone.now()
+    with transaction.atomic():
+        row, _created = LoginLock.objects.select_for_update().get_or_create(
+            target=target, defaults={"locked_until": now, "window_started_at": now})
+        if (row.window_started_at is None
+                or (now - row.window_started_at).total_seconds() > window_seconds):
+            row.failures, row.window_started_at = 0, now
+        row.failures += 1
+        locked = row.failures >= limit
+        if locked:
+            row.locked_until = now + dt.timedelta(seconds=lock_seconds)
+            row.failures, row.window_started_at = 0, now
+        row.save(update_fields=["failures", "window_started_at", "locked_until"])
+    return locked
+
+
+def attempt_clear(*, target: str) -> None:
+    """Forget the wrong attempts on a target (after a success); a running lock stays."""
+    LoginLock.objects.filter(target=target, locked_until__lte=timezone.now()).delete()
+    LoginLock.objects.filter(target=target).update(failures=0)
+
+
+def _lock_message(wait: int) -> str:
+    return _("Too many wrong attempts. Try again in %(minutes)s minutes, or sign in with a "
+             "code sent to your phone.") % {"minutes": max(1, (wait + 59) // 60)}
+
+
+def find_login_user(login: str) -> User | None:
+    """The account a mobile number, an e-mail address or a username names."""
+    login = (login or "").strip()
+    if not login:
+        return None
+    if "@" in login:
+        return User.objects.filter(email__iexact=login).first()
+    return (User.objects.filter(phone=normalize_phone(login)).first()
+            or User.objects.filter(username=login).first())
+
+
+def password_login(*, login: str, password: str, ip: str | None) -> User | None:
+    """Check a password sign-in; None when wrong. Raise RateLimited when the account or the
+    network address is locked after too many wrong passwords (the right password does not
+    get in then either). One-time-code sign-in has its own targets, so the owner of an
+    account someone is guessing at can still sign in by SMS."""
+    user = find_login_user(login)
+    account = (f"password:user:{user.pk}" if user is not None
+               else f"password:login:{login.strip().lower()[:200]}")
+    network = f"password:ip:{ip}" if ip else None
+    wait = attempt_lock_remaining(account, network)
+    if wait:
+        raise RateLimited(_lock_message(wait), wait)
+    if user is None:
+        User().set_password(password)  # same work either way: no user enumeration by timing
+        ok = False
+    else:
+        ok = user.check_password(password) and user.is_active
+    if ok:
+        attempt_clear(target=account)
+        return user
+    window = settings.LOGIN_FAILURE_WINDOW_SECONDS
+    locked = attempt_failed(target=account, limit=settings.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+                            window_seconds=window, lock_seconds=settings.LOGIN_LOCK_SECONDS)
+    if network:
+        locked |= attempt_failed(target=network, limit=settings.LOGIN_MAX_FAILURES_PER_IP,
+                                 window_seconds=window,
+                                 lock_seconds=settings.LOGIN_LOCK_SECONDS)
+    if locked:
+        audit_record(actor=None, action="accounts.password_locked", target=user,
+                     after={"ip": ip or ""})
+        raise RateLimited(_lock_message(settings.LOGIN_LOCK_SECONDS),
+                          settings.LOGIN_LOCK_SECONDS)
+    return None
 
 
 # --- one-time codes -----------------------------------------------------------------------

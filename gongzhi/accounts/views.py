@@ -6,7 +6,7 @@ import json
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -108,12 +108,17 @@ def login_password(request: HttpRequest) -> HttpResponse:
     _remember_next(request)
     form = PasswordLoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = authenticate(request, username=form.cleaned_data["login"],
-                            password=form.cleaned_data["password"])
-        if user is None:
-            form.add_error(None, _("The number / e-mail or the password is not right."))
+        try:
+            user = services.password_login(login=form.cleaned_data["login"],
+                                           password=form.cleaned_data["password"],
+                                           ip=client_ip(request))
+        except services.RateLimited as exc:
+            form.add_error(None, exc.message)
         else:
-            return _after_login(request, user)
+            if user is None:
+                form.add_error(None, _("The number / e-mail or the password is not right."))
+            else:
+                return _after_login(request, user)
     return render(request, "accounts/login_password.html", {"form": form})
 
 
@@ -246,8 +251,14 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     new_token = ""
     if request.method == "POST" and request.POST.get("revoke"):
-        services.api_token_revoke(user=request.user, token_id=int(request.POST["revoke"]))
-        messages.success(request, _("Token revoked."))
+        token_id = request.POST["revoke"]
+        if not token_id.isdigit() or len(token_id) > 18:
+            return render(request, "400.html", {"message": _("This token does not exist.")},
+                          status=400)
+        if services.api_token_revoke(user=request.user, token_id=int(token_id)):
+            messages.success(request, _("Token revoked."))
+        else:
+            messages.error(request, _("This token does not exist."))
         return redirect("accounts:api_tokens")
     if request.method == "POST" and form.is_valid():
         _token, new_token = services.api_token_create(user=request.user,

@@ -17,3 +17,9 @@ def require_perm(request: HttpRequest, perm: str, obj=None) -> None:
 def community_or_404(slug: str) -> Community:
     return get_object_or_404(Community.objects.select_related("subdistrict"), slug=slug,
                              is_active=True)
+
+
+# Bounds for paging parameters: far beyond any real list, far below what databases overflow
+# on (an offset of 10**20 made SQL fail with a 500).
+MAX_OFFSET = 1_000_000
+MAX_PAGE = 100_000

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from gongzhi.core.request_info import client_ip, reset_current_ip, set_current_ip
 
@@ -42,3 +46,196 @@ class CurrentCommunityMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.community_id = request.session.get(COMMUNITY_SESSION_KEY)
         return self.get_response(request)
+
+
+# --- input refused before any view --------------------------------------------------------
+
+# NUL and the other C0 controls except tab, line feed and carriage return; lone UTF-16
+# surrogates (JSON can carry them as \ud800 escapes; no database can store them); and the
+# two non-characters U+FFFE and U+FFFF.
+_STRICT_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Form fields keep pasted text (a vertical tab from a word processor is harmless); only the
+# characters no database can store are refused there.
+_FORM_INVALID = re.compile("[\x00\ud800-\udfff]")
+
+
+def _bad_in_query(request: HttpRequest) -> str | None:
+    for key, values in request.GET.lists():
+        if _STRICT_INVALID.search(key):
+            return key[:40]
+        for value in values:
+            if _STRICT_INVALID.search(value):
+                return key
+    return None
+
+
+def _bad_in_form(request: HttpRequest) -> str | None:
+    for key, values in request.POST.lists():
+        if _FORM_INVALID.search(key):
+            return key[:40]
+        for value in values:
+            if _FORM_INVALID.search(value):
+                return key
+    return None
+
+
+def _bad_in_json(value: Any, path: str = "") -> str | None:
+    """The dotted path of the first string (key or value) with an invalid character."""
+    if isinstance(value, str):
+        return path or "body" if _STRICT_INVALID.search(value) else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            if _STRICT_INVALID.search(str(key)):
+                return path or "body"
+            found = _bad_in_json(item, where)
+            if found:
+                return found
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found = _bad_in_json(item, f"{path}.{i}" if path else str(i))
+            if found:
+                return found
+    return None
+
+
+def _bad_in_cookies(request: HttpRequest) -> str | None:
+    for key, value in request.COOKIES.items():
+        if _STRICT_INVALID.search(key) or _STRICT_INVALID.search(value):
+            return "cookie"
+    return None
+
+
+def find_invalid_input(request: HttpRequest) -> str | None:
+    """Where the request carries a character we refuse: a parameter name, ``body`` or
+    ``cookie``; None when it is clean. Bodies that are not JSON or a form are left to the
+    view (uploads are checked by ``gongzhi.core.uploads``)."""
+    if _STRICT_INVALID.search(request.path):
+        return "path"
+    found = _bad_in_query(request) or _bad_in_cookies(request)
+    if found or request.method in ("GET", "HEAD", "OPTIONS"):
+        return found
+    content_type = request.content_type or ""
+    if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return _bad_in_form(request)
+    if content_type == "application/json" or content_type.endswith("+json"):
+        try:
+            data = json.loads(request.body or b"null")
+        except (ValueError, UnicodeDecodeError):
+            return None  # the API answers malformed JSON with its own problem document
+        return _bad_in_json(data)
+    return None
+
+
+class InputValidationMiddleware:
+    """Refuses null bytes and other characters no database can store, in the query string,
+    cookies, form fields and JSON bodies, with a 400 before any view runs: an RFC 9457
+    problem document under /api/, a page in the visitor's language elsewhere."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        where = find_invalid_input(request)
+        if where is None:
+            return self.get_response(request)
+        return bad_input_response(request, where)
+
+
+def bad_input_response(request: HttpRequest, where: str) -> HttpResponse:
+    from django.shortcuts import render
+
+    language = translation.get_language_from_request(request)
+    with translation.override(language):
+        message = _("“%(field)s” contains a character that cannot be accepted, such as a "
+                    "null character. Remove it and try again.") % {"field": where}
+        if request.path.startswith("/api/"):
+            from gongzhi.api.problems import problem
+
+            return problem(request, 400, _("The request is not valid."), detail=message,
+                           errors=[{"field": where, "message": message,
+                                    "type": "invalid_character"}])
+        return render(request, "400.html", {"message": message}, status=400)
+
+
+# --- security headers ----------------------------------------------------------------------
+
+def _host_source(url: str) -> str | None:
+    """``https://t{s}.tianditu.gov.cn/vec_w/...`` → ``https://*.tianditu.gov.cn`` (a CSP
+    host source; a templated label becomes the leftmost wildcard). None for our own origin."""
+    url = (url or "").strip()
+    if "://" not in url:
+        return None  # relative: served from our own origin
+    scheme, rest = url.split("://", 1)
+    host = re.split(r"[/?#]", rest, maxsplit=1)[0]
+    if not host or scheme not in ("http", "https"):
+        return None
+    labels = host.split(".")
+    if "{" in labels[0]:
+        labels = ["*"] + labels[1:]
+    if any("{" in label for label in labels):
+        return None
+    return f"{scheme}://{'.'.join(labels)}"
+
+
+def basemap_hosts() -> list[str]:
+    """Hosts the configured basemap loads tiles (and styles) from, plus CSP_EXTRA_HOSTS."""
+    hosts: list[str] = list(getattr(settings, "CSP_EXTRA_HOSTS", []))
+    try:
+        from gongzhi.spaces.mapconfig import basemap_config
+
+        config = basemap_config()
+    except Exception:  # noqa: BLE001 - a broken map setting must not take every page down
+        config = {}
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            source = _host_source(value)
+            if source and source not in hosts:
+                hosts.append(source)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(item, (dict, list)) or str(key).lower().endswith("url"):
+                    walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(config)
+    walk(getattr(settings, "MAP_TILE_URL", ""))
+    return hosts
+
+
+def content_security_policy() -> str:
+    hosts = " ".join(basemap_hosts())
+    extra = f" {hosts}" if hosts else ""
+    directives = [
+        "default-src 'self'",
+        "script-src 'self'",
+        f"style-src {settings.CSP_STYLE_SRC}",
+        f"img-src 'self' data: blob:{extra}",
+        f"connect-src 'self'{extra}",
+        "font-src 'self'",
+        "worker-src 'self' blob:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+    ]
+    return "; ".join(directives)
+
+
+class SecurityHeadersMiddleware:
+    """A strict Content-Security-Policy on every response (see docs/security.md), unless
+    the view set its own (uploaded files get a sandboxing one)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = content_security_policy()
+        response.setdefault("X-Content-Type-Options", "nosniff")
+        response.setdefault("Referrer-Policy", "same-origin")
+        return response

@@ -261,10 +261,10 @@ def export_pb(request: HttpRequest, ballot_id: int):
 # --- managing ballots (community workers) -----------------------------------------------
 
 class OptionIn(Schema):
-    key: str
-    label: str
-    description: str = ""
-    cost: Decimal = Decimal(0)
+    key: str = Field(..., min_length=1, max_length=40)
+    label: str = Field(..., max_length=200)
+    description: str = Field("", max_length=5000)
+    cost: Decimal = Field(Decimal(0), ge=0, max_digits=14, decimal_places=2)
 
 
 class BallotIn(Schema):

@@ -23,7 +23,7 @@ import json
 import logging
 import secrets
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
@@ -169,6 +169,7 @@ def ballot_create(*, actor, community, title: str, method: str, options: list[di
     keys = [str(o.get("key", "")).strip() for o in options]
     if any(not k for k in keys) or len(set(keys)) != len(keys):
         errors["options"] = [_("Every option needs a distinct key.")]
+    option_rows = _option_rows(keys, options, errors)
     if method == Method.PB:
         try:
             resolve_rule(ballot.pb_rule)
@@ -202,16 +203,45 @@ def ballot_create(*, actor, community, title: str, method: str, options: list[di
     with transaction.atomic():
         ballot.full_clean(exclude=["created_by"])
         ballot.save()
-        Option.objects.bulk_create([
-            Option(ballot=ballot, key=k, label=str(o.get("label") or k),
-                   description=str(o.get("description", "")),
-                   cost=Decimal(str(o.get("cost", 0) or 0)), position=i)
-            for i, (k, o) in enumerate(zip(keys, options, strict=True))
-        ])
+        for row in option_rows:
+            row.ballot = ballot
+        Option.objects.bulk_create(option_rows)
         LogHead.objects.create(ballot=ballot)
         audit_record(actor=actor, action="decisions.ballot_create", community=community,
                      target=ballot, after={"title": title, "method": method})
     return ballot
+
+
+def _option_rows(keys: list[str], options: list[dict[str, Any]],
+                 errors: dict[str, list[str]]) -> list[Option]:
+    """Options checked against the model's limits before the database (any form or API
+    client inherits this): label length, a cost that is a number of yuan, not negative."""
+    rows: list[Option] = []
+    messages: list[str] = []
+    for i, (k, o) in enumerate(zip(keys, options, strict=True)):
+        label = str(o.get("label") or k)
+        try:
+            cost = Decimal(str(o.get("cost", 0) or 0))
+        except (InvalidOperation, ValueError):
+            messages.append(_("Option %(n)s: the cost must be a number of yuan.") % {"n": i + 1})
+            continue
+        if not cost.is_finite() or cost < 0:
+            messages.append(_("Option %(n)s: the cost cannot be negative.") % {"n": i + 1})
+            continue
+        row = Option(key=k, label=label, description=str(o.get("description", "")),
+                     cost=cost, position=i)
+        try:
+            row.clean_fields(exclude=["ballot"])
+        except ValidationError as exc:
+            for field, msgs in exc.message_dict.items():
+                name = str(Option._meta.get_field(field).verbose_name)
+                messages.extend(_("Option %(n)s, %(field)s: %(message)s")
+                                % {"n": i + 1, "field": name, "message": m} for m in msgs)
+            continue
+        rows.append(row)
+    if messages:
+        errors.setdefault("options", []).extend(messages)
+    return rows
 
 
 def _eligible_rows(ballot: Ballot) -> list[Eligibility]:

@@ -6,7 +6,9 @@ Notifications go through ``notification_send`` (in-app now, e-mail/SMS after com
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -15,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from gongzhi.accounts.models import Membership, Role, User
+from gongzhi.accounts.models import LoginLock, Membership, Role, User
 from gongzhi.core.audit import audit_record, snapshot
 from gongzhi.meetings.models import (
     DEFAULT_AUDIENCE,
@@ -188,6 +190,8 @@ def checkin_code_renew(*, actor: User, meeting: Meeting) -> Meeting:
     _require(actor, "meetings.manage_meeting", meeting)
     meeting.checkin_code = new_checkin_code()
     meeting.save(update_fields=["checkin_code", "updated_at"])
+    # A new code starts with a clean slate: whoever guessed at the old one locked nobody out.
+    LoginLock.objects.filter(target=f"checkin:meeting:{meeting.pk}").delete()
     audit_record(actor=actor, action="meetings.checkin_code_renew",
                  community=meeting.community, target=meeting)
     return meeting
@@ -355,14 +359,41 @@ def _group_facts(user: User, community) -> dict:
             "moved_in_year": membership.moved_in_year}
 
 
+def _checkin_targets(actor: User, meeting: Meeting) -> tuple[str, str]:
+    return f"checkin:user:{actor.pk}", f"checkin:meeting:{meeting.pk}"
+
+
+def _check_code(actor: User, meeting: Meeting, code: str) -> None:
+    """Compare the code, with wrong attempts limited per person and per meeting (counted in
+    the database like sign-in codes): 262,144 codes cannot be tried one after another."""
+    from gongzhi.accounts.services import attempt_failed, attempt_lock_remaining
+
+    person, whole = _checkin_targets(actor, meeting)
+    wait = attempt_lock_remaining(person, whole)
+    if wait:
+        raise ValidationError({"code": ValidationError(_(
+            "Too many wrong check-in codes. Try again in %(minutes)s minutes or ask the "
+            "organisers to check you in.") % {"minutes": max(1, (wait + 59) // 60)},
+            code="locked")})
+    given = (code or "").strip().upper()
+    if hmac.compare_digest(given.encode(), meeting.checkin_code.upper().encode()):
+        return
+    window = settings.CHECKIN_LOCK_SECONDS
+    attempt_failed(target=person, limit=settings.CHECKIN_MAX_FAILURES_PER_PERSON,
+                   window_seconds=window, lock_seconds=settings.CHECKIN_LOCK_SECONDS)
+    attempt_failed(target=whole, limit=settings.CHECKIN_MAX_FAILURES_PER_MEETING,
+                   window_seconds=window, lock_seconds=settings.CHECKIN_LOCK_SECONDS)
+    raise ValidationError({"code": _("This check-in code is not right for this meeting.")})
+
+
 def attendance_check_in(*, actor: User, meeting: Meeting, code: str,
                         age_band: str = "") -> Attendance:
     """A person checks themselves in with the meeting's code (typed or from the QR)."""
     if not getattr(actor, "is_authenticated", False):
         raise PermissionDenied
-    if (code or "").strip().upper() != meeting.checkin_code.upper():
-        raise ValidationError({"code": _("This check-in code is not right for this meeting.")})
+    # Permission first: people who may not attend learn nothing about the code.
     _require(actor, "meetings.check_in", meeting)
+    _check_code(actor, meeting, code)
     if age_band and age_band not in AgeBand.values:
         raise ValidationError({"age_band": _("Choose one of the age groups.")})
     with transaction.atomic():

@@ -20,7 +20,7 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 
 from gongzhi.api.auth import require_user
-from gongzhi.core.http import community_or_404
+from gongzhi.core.http import MAX_PAGE, community_or_404
 from gongzhi.projects import phases, selectors, services
 from gongzhi.projects.models import Project, Proposal, Result
 
@@ -170,7 +170,7 @@ def list_projects(request: HttpRequest, community: str):
 
 @router.get("/results", response=ResultPage, summary="Tracked results (accountability)")
 def list_results(request: HttpRequest, community: str, status: str = "",
-                 page: int = Query(1, ge=1), page_size: int = Query(20, ge=1, le=100)):
+                 page: int = Query(1, ge=1, le=MAX_PAGE), page_size: int = Query(20, ge=1, le=100)):
     c = community_or_404(community)
     qs = selectors.results_for(c).exclude(project__status=Project.Status.DRAFT)
     if status in Result.Status.values:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.uploads import ImageUploadField, MultipleImageUploadField
 from gongzhi.projects.models import (
     Donation,
     Project,
@@ -13,22 +14,6 @@ from gongzhi.projects.models import (
     Stakeholder,
     TeamMember,
 )
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleImageField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
 
 
 class ProjectCreateForm(forms.Form):
@@ -69,7 +54,7 @@ class ProposalForm(forms.Form):
                            max_value=180, widget=forms.HiddenInput)
     cost_estimate = forms.DecimalField(label=_("Cost estimate (yuan)"), min_value=0,
                                        required=False)
-    images = MultipleImageField(label=_("Pictures"), required=False,
+    images = MultipleImageUploadField(label=_("Pictures"), required=False,
                                 help_text=_("Location data in photos is removed."))
 
     def __init__(self, *args, project: Project, **kwargs):
@@ -148,7 +133,7 @@ class DonationAdvanceForm(forms.Form):
 
 class PhotoForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ProjectPhoto.Kind.choices)
-    image = forms.ImageField(label=_("Photo"))
+    image = ImageUploadField(label=_("Photo"))
     caption = forms.CharField(label=_("Caption"), max_length=200, required=False)
 
 
@@ -163,7 +148,7 @@ class ResultUpdateForm(forms.Form):
                                + list(Result.Status.choices))
     milestone = forms.ModelChoiceField(queryset=None, label=_("Milestone reached"),
                                        required=False)
-    photo = forms.ImageField(label=_("Photo"), required=False)
+    photo = ImageUploadField(label=_("Photo"), required=False)
 
     def __init__(self, *args, result: Result, **kwargs):
         super().__init__(*args, **kwargs)

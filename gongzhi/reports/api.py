@@ -19,7 +19,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import ValidationError as PydanticValidationError
 
 from gongzhi.api.auth import require_user
-from gongzhi.core.http import community_or_404
+from gongzhi.core.http import MAX_OFFSET, community_or_404
 from gongzhi.orgs.models import Organisation
 from gongzhi.reports import selectors, services
 from gongzhi.reports.models import Category, Report
@@ -187,7 +187,7 @@ def list_reports(request: HttpRequest, filters: Query[ReportFilters]):
 @router.get("/geojson", response=FeatureCollectionOut, url_name="reports_geojson",
             summary="Open public reports as GeoJSON (map layer); never names reporters")
 def geojson(request: HttpRequest, community: str, bbox: str | None = None,
-            limit: int = Query(2000, ge=1, le=5000), offset: int = Query(0, ge=0)):
+            limit: int = Query(2000, ge=1, le=5000), offset: int = Query(0, ge=0, le=MAX_OFFSET)):
     """Paginated like the spaces layer: follow ``next`` until it is null."""
     from gongzhi.spaces.selectors import BBoxError, parse_bbox
 
@@ -215,9 +215,28 @@ def get_report(request: HttpRequest, pk: int):
     return _out(request, _report_or_404(request, pk))
 
 
+def _inline_defs(schema: dict) -> dict:
+    """Pydantic puts enums under a local ``$defs`` that ``#/$defs/...`` refs point at; in an
+    OpenAPI document such refs resolve against the document root and break. Inline them."""
+    defs = schema.pop("$defs", {})
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/$defs/") and ref[8:] in defs:
+                return resolve({**defs[ref[8:]], **{k: v for k, v in node.items()
+                                                    if k != "$ref"}})
+            return {k: resolve(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [resolve(v) for v in node]
+        return node
+
+    return resolve(schema)
+
+
 def _body_with_photos(schema: type[Schema]) -> dict:
     """OpenAPI request body: the schema as JSON, or as multipart with ``photos`` files."""
-    fields = schema.model_json_schema()
+    fields = _inline_defs(schema.model_json_schema())
     return {
         "requestBody": {
             "required": True,

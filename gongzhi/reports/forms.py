@@ -3,27 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.uploads import MultipleImageUploadField
 from gongzhi.reports.models import Category, ResponseTargets
 from gongzhi.reports.services import MAX_PHOTOS
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleImageField(forms.FileField):
-    """Several files from one input; each is checked by the service (type, size, EXIF)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={
-            "accept": "image/jpeg,image/png,image/webp", "multiple": True}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
 
 
 class ReportForm(forms.Form):
@@ -42,7 +24,7 @@ class ReportForm(forms.Form):
         help_text=_("For example: in front of building 3, unit 2."))
     space = forms.TypedChoiceField(label=_("Space or facility (optional)"), required=False,
                                    coerce=int, empty_value=None, choices=())
-    photos = MultipleImageField(
+    photos = MultipleImageUploadField(
         label=_("Photos (optional, up to %(n)s)") % {"n": MAX_PHOTOS}, required=False,
         help_text=_("JPEG, PNG or WebP. The position stored in the photo is removed unless "
                     "you tick the box below."))
@@ -65,7 +47,7 @@ class TransitionForm(forms.Form):
                                           empty_value=None, choices=())
     note = forms.CharField(label=_("Note"), required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 3}))
-    photos = MultipleImageField(label=_("Photo after the fix (optional)"), required=False)
+    photos = MultipleImageUploadField(label=_("Photo after the fix (optional)"), required=False)
 
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.models import AppendOnlyError
+from gongzhi.core.uploads import safe_upload_name
 
 
 class Category(models.TextChoices):
@@ -162,9 +163,9 @@ class PhotoKind(models.TextChoices):
 
 
 def _photo_path(instance: ReportPhoto, filename: str) -> str:
-    now = timezone.now()
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
-    return f"reports/{now:%Y/%m}/{instance.report_id}-{now:%H%M%S%f}.{ext[:5]}"
+    # The name is random and the extension one we produce (gongzhi.core.uploads): neither
+    # the client's file name nor the report id shows in the address.
+    return f"reports/{timezone.now():%Y/%m}/{safe_upload_name(filename)}"
 
 
 class ReportPhoto(models.Model):

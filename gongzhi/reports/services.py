@@ -17,7 +17,7 @@ from django.utils.translation import gettext_noop
 from gongzhi.accounts.access import community_roles
 from gongzhi.accounts.models import Role
 from gongzhi.core.audit import audit_record, snapshot
-from gongzhi.core.uploads import strip_location
+from gongzhi.core.uploads import image_prepare
 from gongzhi.notifications.i18n import Message
 from gongzhi.notifications.services import notification_send
 from gongzhi.orgs.models import Organisation
@@ -97,7 +97,7 @@ def _prepare_photos(photos: Sequence[UploadedFile], keep_location: bool,
     errors = []
     for upload in photos:
         try:
-            prepared.append(strip_location(upload, keep_location=keep_location))
+            prepared.append(image_prepare(upload, keep_location=keep_location))
         except ValidationError as exc:
             errors.extend(exc.messages)
     if errors:

@@ -18,7 +18,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from gongzhi.api.auth import require_user
-from gongzhi.core.http import community_or_404
+from gongzhi.core.http import MAX_OFFSET, community_or_404
 from gongzhi.spaces import selectors, services
 from gongzhi.spaces.models import LifeCircle, Space, SpaceKind, SpaceState
 
@@ -51,14 +51,14 @@ class SpaceFilters(Schema):
     kind: SpaceKind | None = None
     state: SpaceState | None = None
     limit: int = Field(1000, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class BuildingFilters(Schema):
     community: str
     bbox: str | None = None
     limit: int = Field(1000, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class SpaceIn(Schema):

@@ -5,6 +5,7 @@ import json
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.uploads import ImageUploadField
 from gongzhi.spaces.models import LifeCircle, SpaceEvent, SpaceKind, SpacePhoto, SpaceState
 
 
@@ -46,7 +47,7 @@ class SpaceForm(forms.Form):
 
 
 class PhotoForm(forms.Form):
-    image = forms.ImageField(label=_("Photo"))
+    image = ImageUploadField(label=_("Photo"))
     caption = forms.CharField(label=_("Caption"), max_length=200, required=False)
     role = forms.ChoiceField(label=_("Kind of photo"), choices=SpacePhoto.Role.choices,
                              initial=SpacePhoto.Role.GENERAL)
@@ -68,8 +69,8 @@ class EventForm(forms.Form):
                                  choices=[("", _("Unchanged")), *SpaceState.choices],
                                  required=False)
     project_id = forms.IntegerField(label=_("Project number"), required=False, min_value=1)
-    before_photo = forms.ImageField(label=_("Photo before"), required=False)
-    after_photo = forms.ImageField(label=_("Photo after"), required=False)
+    before_photo = ImageUploadField(label=_("Photo before"), required=False)
+    after_photo = ImageUploadField(label=_("Photo after"), required=False)
 
 
 class DutyForm(forms.Form):
@@ -94,7 +95,7 @@ class CareLogForm(forms.Form):
     done_on = forms.DateField(label=_("Done on"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("Note"), required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
-    photo = forms.ImageField(label=_("Photo"), required=False)
+    photo = ImageUploadField(label=_("Photo"), required=False)
 
 
 class GeoJSONImportForm(forms.Form):

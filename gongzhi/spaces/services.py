@@ -25,7 +25,7 @@ from gongzhi.core.geo.geojson import (
     validate_feature_collection,
     validate_geometry,
 )
-from gongzhi.core.uploads import strip_location
+from gongzhi.core.uploads import image_prepare
 from gongzhi.notifications.i18n import Message
 from gongzhi.places.models import Community
 from gongzhi.spaces.models import (
@@ -195,7 +195,7 @@ def space_event_record(*, actor, space: Space, kind: str, happened_on: dt.date,
 
 def _photo_save(*, actor, space: Space, upload, role: str, event=None, caption: str = "",
                 keep_location: bool = False) -> SpacePhoto:
-    clean = strip_location(upload, keep_location=keep_location)
+    clean = image_prepare(upload, keep_location=keep_location)
     photo = SpacePhoto(space=space, event=event, role=role, caption=caption,
                        uploaded_by=_person(actor))
     photo.image.save(clean.name, clean, save=False)
@@ -284,7 +284,7 @@ def care_log_add(*, actor, duty: MaintenanceDuty, done_on: dt.date, note: str = 
     log = CareLog(duty=duty, space_id=duty.space_id, done_on=done_on, note=note,
                   done_by=_person(actor))
     if photo is not None:
-        clean = strip_location(photo)
+        clean = image_prepare(photo)
         log.photo.save(clean.name, clean, save=False)
     log.save()
     new_due = done_on + dt.timedelta(days=duty.interval_days)

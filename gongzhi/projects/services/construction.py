@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from gongzhi.core.audit import audit_record, snapshot
-from gongzhi.core.uploads import strip_location
+from gongzhi.core.uploads import image_prepare
 from gongzhi.notifications.i18n import Message
 from gongzhi.projects.models import (
     Donation,
@@ -189,7 +189,7 @@ def project_photo_add(
     *, actor, project: Project, kind: str, image, caption: str = "", keep_location: bool = False
 ) -> ProjectPhoto:
     _require(actor, "projects.manage_project", project)
-    cleaned = strip_location(image, keep_location=keep_location)
+    cleaned = image_prepare(image, keep_location=keep_location)
     photo = ProjectPhoto(project=project, kind=kind, caption=caption, uploaded_by=actor)
     photo.image = cleaned
     photo.full_clean(exclude=["project", "uploaded_by", "image"])

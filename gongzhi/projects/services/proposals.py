@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from gongzhi.core.audit import audit_record, snapshot
-from gongzhi.core.uploads import strip_location
+from gongzhi.core.uploads import image_prepare
 from gongzhi.notifications.i18n import Message
 from gongzhi.projects import phases
 from gongzhi.projects.models import (
@@ -72,7 +72,7 @@ def proposal_create(
     errors = []
     for upload in images:
         try:
-            cleaned.append(strip_location(upload, keep_location=keep_location))
+            cleaned.append(image_prepare(upload, keep_location=keep_location))
         except ValidationError as exc:
             errors.extend(exc.messages)
     if errors:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from gongzhi.core.audit import audit_record, snapshot
-from gongzhi.core.uploads import strip_location
+from gongzhi.core.uploads import image_prepare
 from gongzhi.notifications.i18n import Message
 from gongzhi.projects import phases
 from gongzhi.projects.models import (
@@ -215,7 +215,7 @@ def result_update_post(
         status=result.status,
     )
     if photo is not None:
-        update.photo = strip_location(photo, keep_location=keep_location)
+        update.photo = image_prepare(photo, keep_location=keep_location)
     update.save()
     audit_record(
         actor=actor,

@@ -20,8 +20,11 @@ from .conftest import LAT, LON
 from .conftest import square as small_square
 
 pytestmark = pytest.mark.django_db
-SIPING = Path("/work/shared/data/osm/siping.osm")
-needs_osm = pytest.mark.skipif(not SIPING.exists(), reason="shared OSM extract not present")
+# <repo>/../shared/data, wherever the repository is checked out.
+SIPING = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "osm" / "siping.osm"
+needs_osm = pytest.mark.skipif(
+    not SIPING.exists(), reason=f"shared OSM extract not found at {SIPING} "
+    "(the shared data folder next to the repository: ../shared/data/osm)")
 
 
 @pytest.fixture

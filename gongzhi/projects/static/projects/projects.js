@@ -19,7 +19,7 @@
     if (!data) { return group; }
     JSON.parse(data.textContent).forEach(function (s) {
       var layer = s.geometry ? L.geoJSON(s.geometry) : L.marker([s.lat, s.lon]);
-      layer.bindTooltip(s.name);
+      layer.bindTooltip(GZ.textNode(s.name));  // a space's name is text, never HTML
       group.addLayer(layer);
     });
     return group;
