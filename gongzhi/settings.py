@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "gongzhi.accounts",
     "gongzhi.orgs",
     "gongzhi.notifications",
+    "gongzhi.maps",
     "gongzhi.spaces",
     "gongzhi.reports",
     "gongzhi.projects",
@@ -216,7 +217,7 @@ TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
 
 # --- map --------------------------------------------------------------------------------
 # none | osm | tianditu | amap. GCJ-02 basemaps (amap) need coordinates shifted in the browser.
-MAP_BASEMAP = envstr("MAP_BASEMAP", "none")
+MAP_BASEMAP = envstr("MAP_BASEMAP", "local")
 MAP_TILE_URL = envstr("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = envstr("MAP_TILE_ATTRIBUTION", "")
 TIANDITU_KEY = envstr("TIANDITU_KEY", "")

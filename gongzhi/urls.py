@@ -4,10 +4,12 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from gongzhi.api.api import api
+from gongzhi.core.icons import favicon
 
 admin.site.site_header = "共治 Gongzhi"
 
 urlpatterns = [
+    path("favicon.ico", favicon, name="favicon"),
     path("", include("gongzhi.core.urls")),
     path("accounts/", include("gongzhi.accounts.urls")),
     path("c/<slug:slug>/", include("gongzhi.accounts.community_urls")),
