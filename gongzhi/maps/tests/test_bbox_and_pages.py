@@ -22,9 +22,8 @@ def test_parse_bbox_accepts_and_refuses():
 
 
 def test_message_is_in_the_users_language():
-    with translation.override("zh-hans"):
-        with pytest.raises(BBoxError) as err:
-            parse_bbox("1,2,3")
+    with translation.override("zh-hans"), pytest.raises(BBoxError) as err:
+        parse_bbox("1,2,3")
     assert "四个数字" in str(err.value)
 
 
