@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "gongzhi.accounts",
     "gongzhi.orgs",
     "gongzhi.notifications",
+    "gongzhi.maps",
     "gongzhi.spaces",
     "gongzhi.reports",
     "gongzhi.projects",
@@ -240,7 +241,7 @@ CHECKIN_LOCK_SECONDS = envint("CHECKIN_LOCK_SECONDS", 900)
 
 # --- map --------------------------------------------------------------------------------
 # none | osm | tianditu | amap. GCJ-02 basemaps (amap) need coordinates shifted in the browser.
-MAP_BASEMAP = envstr("MAP_BASEMAP", "none")
+MAP_BASEMAP = envstr("MAP_BASEMAP", "local")
 MAP_TILE_URL = envstr("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = envstr("MAP_TILE_ATTRIBUTION", "")
 TIANDITU_KEY = envstr("TIANDITU_KEY", "")

@@ -8,6 +8,7 @@ from django.views.decorators.vary import vary_on_headers
 from django.views.i18n import JavaScriptCatalog
 
 from gongzhi.api.api import api
+from gongzhi.core.icons import favicon
 
 admin.site.site_header = "共治 Gongzhi"
 
@@ -22,6 +23,7 @@ javascript_catalog = cache_control(public=True, max_age=86400)(
 )
 
 urlpatterns = [
+    path("favicon.ico", favicon, name="favicon"),
     path("", include("gongzhi.core.urls")),
     path("accounts/", include("gongzhi.accounts.urls")),
     path("c/<slug:slug>/", include("gongzhi.accounts.community_urls")),

@@ -14,6 +14,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from gongzhi.api.auth import SessionOrToken
+from gongzhi.api.docs import OfflineSwagger
 from gongzhi.api.problems import problem
 
 api = NinjaAPI(
@@ -24,6 +25,7 @@ api = NinjaAPI(
     auth=SessionOrToken(),
     urls_namespace="api",
     docs_url="/docs",
+    docs=OfflineSwagger(),
 )
 
 

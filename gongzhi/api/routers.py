@@ -6,6 +6,7 @@ import importlib
 
 MOUNTED = [
     ("", "gongzhi.api.core_api"),
+    ("/maps", "gongzhi.maps.api"),
     ("/spaces", "gongzhi.spaces.api"),
     ("/reports", "gongzhi.reports.api"),
     ("/projects", "gongzhi.projects.api"),

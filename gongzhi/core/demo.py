@@ -23,6 +23,11 @@ class DemoContext:
     data: dict[str, Any] = field(default_factory=dict)
     logins: list[tuple[str, str, str]] = field(default_factory=list)
     small: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    def note(self, message: str) -> None:
+        """Something the person running the demo must know (printed in the console)."""
+        self.notes.append(message)
 
     def log_login(self, who: str, login: str, password: str) -> None:
         self.logins.append((who, login, password))

@@ -3,15 +3,15 @@
 S community: a former factory staff compound (单位大院), 8 old buildings, ~600 households,
 two thirds newcomers. B community: a new public-rental (公租房) estate, 4,646 households in
 30 buildings with shops. Footprints are placed around real coordinates in Yangpu,
-Shanghai (Siping Road); building outlines come from OpenStreetMap when the shared extract
-is present (© OpenStreetMap contributors, ODbL).
+Shanghai (Siping Road); building outlines are real homes from the OpenStreetMap extract
+shipped in gongzhi/maps/data (© OpenStreetMap contributors, ODbL), or made-up rectangles
+(said in the console) when it is missing.
 """
 
 from __future__ import annotations
 
 import math
 from decimal import Decimal
-from pathlib import Path
 
 from gongzhi.core.demo import DemoContext, demo_step
 from gongzhi.places.models import Building, Community, Compound, Household, Region, Tenure, Unit
@@ -41,28 +41,41 @@ def offset(center: tuple[float, float], east_m: float, north_m: float) -> tuple[
     return (lon + east_m / (111_320 * math.cos(math.radians(lat))), lat + north_m / 111_320)
 
 
-SIPING_OSM = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "osm" / "siping.osm"
+# Where the homes are, inside each community: S, a staff village (同济新村, like the
+# factory compound of the case); B, the estate 巴林小区. Real outlines nearest these points.
+S_HOMES = (121.5049, 31.2846)
+B_HOMES = (121.4916, 31.2892)
+HOME_TYPES = frozenset({"yes", "apartments", "residential", "house", "dormitory"})
 
 
 def _real_footprints(center: tuple[float, float], radius_m: float, count: int) -> list:
-    """Real Siping building outlines near ``center`` when the shared extract is beside the
-    repository (it never is copied into it); an empty list otherwise."""
-    if not SIPING_OSM.is_file():
+    """Real Siping building outlines (homes) near ``center`` from the demo extract
+    (gongzhi/maps/data/siping.osm.pbf); an empty list when there is none."""
+    from gongzhi.maps.demo_places import extract_path
+
+    path = extract_path()
+    if path is None:
         return []
     from gongzhi.core.geo.measure import nearby_bbox
     from gongzhi.core.geo.osm_import import osm_buildings_for_demo
 
     try:
-        found = osm_buildings_for_demo(SIPING_OSM, nearby_bbox(*center, radius_m), limit=count)
+        found = osm_buildings_for_demo(path, nearby_bbox(*center, radius_m), limit=count * 3)
     except Exception:  # a broken extract must not stop the demo: fall back to rectangles
         return []
-    return found if len(found) == count else []
+    homes = [b for b in found if b.building in HOME_TYPES and b.area_m2 >= 150]
+    homes = homes[:count]
+    return homes if len(homes) == count else []
 
 
 def _buildings(ctx: DemoContext, community: Community, compound: Compound, *, count: int,
                center: tuple[float, float], cols: int, spacing: float, floors: int,
-               year: int, radius_m: float) -> list[Building]:
-    real = _real_footprints(center, radius_m, count)
+               year: int, radius_m: float, homes: tuple[float, float]) -> list[Building]:
+    real = _real_footprints(homes, radius_m, count)
+    if not real:
+        ctx.note(f"{community.name}: no OpenStreetMap extract found, so its {count} buildings "
+                 "are made-up rectangles on a grid (set GONGZHI_DEMO_OSM or restore "
+                 "gongzhi/maps/data/siping.osm.pbf for real outlines).")
     rows = []
     for i in range(count):
         if real:
@@ -150,14 +163,14 @@ def regions_and_communities(ctx: DemoContext) -> None:
 
     s_compound = Compound.objects.create(community=s, name="厂区大院")
     s_buildings = _buildings(ctx, s, s_compound, count=8, center=S_CENTER, cols=4, spacing=90,
-                             floors=6, year=1988, radius_m=220)
+                             floors=6, year=1988, radius_m=160, homes=S_HOMES)
     _households(ctx, s, s_buildings, target=120 if ctx.small else 600, units_per_building=3,
                 tenure_weights={Tenure.OWNER: 0.45, Tenure.PRIVATE_RENTAL: 0.45,
                                 Tenure.OTHER: 0.10}, area_range=(38, 82))
 
     b_compound = Compound.objects.create(community=b, name="公租房小区")
     b_buildings = _buildings(ctx, b, b_compound, count=30, center=B_CENTER, cols=6, spacing=110,
-                             floors=18, year=2019, radius_m=420)
+                             floors=18, year=2019, radius_m=300, homes=B_HOMES)
     _households(ctx, b, b_buildings, target=300 if ctx.small else 4646, units_per_building=2,
                 tenure_weights={Tenure.PUBLIC_RENTAL: 0.92, Tenure.OWNER: 0.03,
                                 Tenure.OTHER: 0.05}, area_range=(35, 70),

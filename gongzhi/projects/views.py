@@ -45,18 +45,12 @@ def _proposal(request, slug, pk, proposal_pk):
     return community, project, proposal
 
 
-def _tiles() -> dict:
-    """The deployer's basemap (spaces.mapconfig) when it is WGS-84; our small maps do not
-    convert to GCJ-02, so they show shapes only on a GCJ-02 basemap."""
-    try:
-        from gongzhi.spaces.mapconfig import basemap_config
-    except ImportError:  # pragma: no cover - spaces is installed
-        return {"tile_url": "", "tile_attribution": "", "tile_subdomains": ""}
-    basemap = basemap_config()
-    wgs = basemap.get("crs") == "wgs84"
-    return {"tile_url": basemap.get("url", "") if wgs else "",
-            "tile_attribution": basemap.get("attribution", ""),
-            "tile_subdomains": basemap.get("subdomains", "")}
+def _map(request: HttpRequest, community) -> dict:
+    """The shared map configuration (gongzhi.maps.config): the community basemap, boundary
+    and labels, read by projects.js."""
+    from gongzhi.maps.config import map_config
+
+    return {"map_config": map_config(request, community, layers=False)}
 
 
 def _space_points(project) -> list[dict]:
@@ -143,7 +137,7 @@ def project_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "can_donate": user.has_perm("projects.donate", project),
         "space_points": _space_points(project),
         "task_form": forms.TaskForm(), "donation_form": forms.DonationForm(),
-        "photo_form": forms.PhotoForm(), **_tiles(),
+        "photo_form": forms.PhotoForm(), **_map(request, community),
         "can_evaluate": user.has_perm("projects.evaluate", project),
         "evaluation_form": forms.EvaluationForm(),
         "evaluation_summary": selectors.evaluation_summary(project),
@@ -282,7 +276,7 @@ def proposal_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             return redirect("projects:proposal", slug=slug, pk=pk, proposal_pk=proposal.pk)
     return render(request, "projects/form.html", {
         "community": community, "project": project, "form": form, "multipart": True,
-        "title": _("New idea or proposal"), "map_picker": True, **_tiles(),
+        "title": _("New idea or proposal"), "map_picker": True, **_map(request, community),
         "space_points": _space_points(project)})
 
 

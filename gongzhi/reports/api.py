@@ -11,15 +11,16 @@ import json
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
-from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import ValidationError as PydanticValidationError
 
 from gongzhi.api.auth import require_user
 from gongzhi.core.http import MAX_OFFSET, community_or_404
+from gongzhi.maps.bbox import bbox_param
+from gongzhi.maps.geojson import feature_collection_response
 from gongzhi.orgs.models import Organisation
 from gongzhi.reports import selectors, services
 from gongzhi.reports.models import Category, Report
@@ -120,18 +121,6 @@ class FeatureCollectionOut(Schema):
     features: list[FeatureOut]
 
 
-def _bbox(raw: str | None) -> tuple[float, float, float, float] | None:
-    if not raw:
-        return None
-    try:
-        parts = [float(p) for p in raw.split(",")]
-    except ValueError:
-        parts = []
-    if len(parts) != 4 or parts[0] > parts[2] or parts[1] > parts[3]:
-        raise ValidationError({"bbox": "bbox must be min_lon,min_lat,max_lon,max_lat."})
-    return parts[0], parts[1], parts[2], parts[3]
-
-
 def _out(request: HttpRequest, report: Report) -> dict:
     show_reporter = request.user.has_perm("reports.view_reporter", report.community)
     if report.reporter is not None and show_reporter:
@@ -171,7 +160,7 @@ def _report_or_404(request: HttpRequest, pk: int) -> Report:
 def list_reports(request: HttpRequest, filters: Query[ReportFilters]):
     community = community_or_404(filters.community)
     qs = selectors.report_list(request.user, community, status=filters.status or "",
-                               category=filters.category or "", bbox=_bbox(filters.bbox))
+                               category=filters.category or "", bbox=bbox_param(filters.bbox))
     count = qs.count()
     start = (filters.page - 1) * filters.page_size
     rows = list(qs[start:start + filters.page_size])
@@ -189,25 +178,10 @@ def list_reports(request: HttpRequest, filters: Query[ReportFilters]):
 def geojson(request: HttpRequest, community: str, bbox: str | None = None,
             limit: int = Query(2000, ge=1, le=5000), offset: int = Query(0, ge=0, le=MAX_OFFSET)):
     """Paginated like the spaces layer: follow ``next`` until it is null."""
-    from gongzhi.spaces.selectors import BBoxError, parse_bbox
-
     found = community_or_404(community)
-    box = None
-    if bbox:
-        try:
-            box = parse_bbox(bbox)
-        except BBoxError as exc:
-            raise HttpError(400, str(exc)) from None
-    data = selectors.geojson(found, bbox=box, offset=offset, limit=limit)
-    next_url = None
-    if data.pop("has_more"):
-        query = request.GET.copy()
-        query["offset"] = str(offset + limit)
-        query["limit"] = str(limit)
-        next_url = request.build_absolute_uri(request.path + "?" + query.urlencode())
-    data["next"] = next_url
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return HttpResponse(body, content_type="application/geo+json")
+    data = selectors.geojson(found, bbox=bbox_param(bbox), offset=offset, limit=limit)
+    return feature_collection_response(request, data["features"], limit=limit, offset=offset,
+                                       has_more=data["has_more"])
 
 
 @router.get("/{int:pk}", response=ReportOut, summary="One report")

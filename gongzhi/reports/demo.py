@@ -48,6 +48,36 @@ def _offset(lon: float, lat: float, east: float, north: float) -> tuple[float, f
     return (lon + east / (111_320 * math.cos(math.radians(lat))), lat + north / 111_320)
 
 
+def _spots(community) -> dict[str, list[tuple[float, float, str]]]:
+    """Where a resident would stand to report each kind of problem: under the lamp, on
+    the path, at the shed or charger, in the green, in front of their building. All on
+    the demo's real places (spaces and building outlines from the Siping extract)."""
+    from gongzhi.maps.demo_places import beside
+    from gongzhi.places.models import Building
+    from gongzhi.spaces.models import Space, SpaceKind
+
+    spots: dict[str, list[tuple[float, float, str]]] = {}
+    kinds = {SpaceKind.STREET_LAMP: "lamp", SpaceKind.FOOTPATH: "path",
+             SpaceKind.BIKE_SHED: "bike_shed", SpaceKind.EV_CHARGER: "charger",
+             SpaceKind.COMMUNITY_GARDEN: "green", SpaceKind.PLAYGROUND: "green",
+             SpaceKind.POCKET_PARK: "green"}
+    for sp in Space.objects.filter(community=community, kind__in=list(kinds)).order_by("id"):
+        geom = sp.geometry
+        if geom["type"] == "LineString":
+            coords = geom["coordinates"]
+            lon, lat = coords[len(coords) // 2]
+        else:
+            lon, lat = sp.lon, sp.lat
+        where = f"{sp.name}旁" if kinds[sp.kind] in ("lamp", "charger") else sp.name
+        spots.setdefault(kinds[sp.kind], []).append((lon, lat, where))
+    homes = []
+    for b in Building.objects.filter(community=community, footprint__isnull=False).order_by("id"):
+        lon, lat = beside({"geometry": b.footprint}, 4.0)
+        homes.append((lon, lat, f"{b.number}号楼楼下" if b.number.isdigit() else b.name))
+    spots["home"] = homes
+    return spots
+
+
 def _org_for(category: str, orgs: dict) -> Organisation:
     if category == "noise" and OrgKind.POLICE in orgs:
         return orgs[OrgKind.POLICE]
@@ -70,19 +100,27 @@ def reports(ctx: DemoContext) -> None:
         named = accounts["s_resident"] if key == "s" else accounts["b_owner"]
         events: list[ReportEvent] = []
         me_toos: list[MeToo] = []
+        spots = _spots(community)
         for i in range(count):
             category = CATEGORIES[i % len(CATEGORIES)]
             # Spread over the last ~6 months; a handful very recent (still submitted).
             age_days = rng.uniform(0.2, 3) if i % 9 == 0 else rng.uniform(1, 180)
             created = now - dt.timedelta(days=age_days)
-            lon, lat = _offset(community.center_lon, community.center_lat,
-                               rng.uniform(-200, 200), rng.uniform(-200, 200))
+            choices = spots.get(category) or spots.get("home")
+            if choices:
+                lon, lat, where = choices[rng.randrange(len(choices))]
+                # A step or two from the spot, as a phone's GPS would put it.
+                lon, lat = _offset(lon, lat, rng.uniform(-3, 3), rng.uniform(-3, 3))
+            else:
+                lon, lat = _offset(community.center_lon, community.center_lat,
+                                   rng.uniform(-200, 200), rng.uniform(-200, 200))
+                where = f"{rng.randint(1, 8 if key == 's' else 30)}号楼附近"
             reporter_id = named.pk if i % 7 == 0 else residents[rng.randrange(len(residents))]
             report = Report(
                 community=community, reporter_id=reporter_id, anonymous=(i % 5 == 2),
                 reporter_verified=True, category=category,
                 description=rng.choice(TEXTS[category]),
-                location_text=f"{rng.randint(1, 8 if key == 's' else 30)}号楼附近",
+                location_text=where,
                 lat=round(lat, 7), lon=round(lon, 7), created_at=created,
                 status_changed_at=created, due_at=created + dt.timedelta(hours=24))
             timeline = [(EventKind.SUBMITTED, "", Status.SUBMITTED, created, None, "",

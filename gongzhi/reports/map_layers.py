@@ -1,10 +1,10 @@
-"""The "open problem reports" layer of the community map (autodiscovered by spaces)."""
+"""The "open problem reports" layer of the community map (autodiscovered by gongzhi.maps)."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.spaces.map_layers import register_layer
+from gongzhi.maps.registry import register_layer
 
 register_layer(
     "reports", _("Open problem reports"), "api:reports_geojson",

@@ -41,15 +41,11 @@ def _organisations(community):
                                                                                   "name"))
 
 
-def _map_context(community) -> dict:
-    """Basemap (the deployer's choice, shared with the community map), centre, boundary."""
-    from gongzhi.spaces.mapconfig import basemap_config
+def _map_context(request: HttpRequest, community) -> dict:
+    """The shared map configuration (gongzhi.maps.config): basemap, boundary, labels."""
+    from gongzhi.maps.config import map_config
 
-    return {"map_config": {
-        "center": [community.center_lat or 31.2835, community.center_lon or 121.5035],
-        "boundary": community.boundary,
-        "basemap": basemap_config(),
-    }}
+    return {"map_config": map_config(request, community, layers=False)}
 
 
 def report_list(request: HttpRequest, slug: str) -> HttpResponse:
@@ -66,9 +62,23 @@ def report_list(request: HttpRequest, slug: str) -> HttpResponse:
         "can_create": request.user.has_perm("reports.create", community),
         "geojson_url": reverse("api:reports_geojson") + "?" + urlencode(
             {"community": community.slug}),
-        **_map_context(community),
+        **_map_context(request, community),
     }
     return render(request, "reports/list.html", ctx)
+
+
+def _start_point(request: HttpRequest, community) -> tuple[float | None, float | None]:
+    """Where the pin starts: ``?lat=&lon=`` from "report a problem here" on the community
+    map when both are numbers in range, else the community centre."""
+    import math
+
+    try:
+        lat, lon = float(request.GET["lat"]), float(request.GET["lon"])
+    except (KeyError, ValueError):
+        return community.center_lat, community.center_lon
+    if math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180:
+        return round(lat, 7), round(lon, 7)
+    return community.center_lat, community.center_lon
 
 
 @login_required
@@ -76,8 +86,8 @@ def report_create(request: HttpRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     require_perm(request, "reports.create", community)
     spaces = _spaces(community)
-    initial = {"lat": community.center_lat, "lon": community.center_lon,
-               "category": request.GET.get("category", "")}
+    lat, lon = _start_point(request, community)
+    initial = {"lat": lat, "lon": lon, "category": request.GET.get("category", "")}
     form = ReportForm(request.POST or None, request.FILES or None, spaces=spaces,
                       initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -98,7 +108,7 @@ def report_create(request: HttpRequest, slug: str) -> HttpResponse:
                                         "be told of every step.") % {"id": report.pk})
             return redirect("reports:detail", slug=slug, pk=report.pk)
     return render(request, "reports/form.html", {
-        "community": community, "form": form, **_map_context(community),
+        "community": community, "form": form, **_map_context(request, community),
     })
 
 

@@ -8,41 +8,29 @@ constant number of queries whatever the number of features.
 
 from __future__ import annotations
 
-import json
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from gongzhi.api.auth import require_user
 from gongzhi.core.http import MAX_OFFSET, community_or_404
+from gongzhi.maps.bbox import bbox_param
+from gongzhi.maps.geojson import (
+    FeatureCollectionOut,
+    GeometryOut,
+    feature_collection_response,
+    page,
+)
 from gongzhi.spaces import selectors, services
 from gongzhi.spaces.models import LifeCircle, Space, SpaceKind, SpaceState
 
 router = Router(tags=["spaces"])
 
 MAX_LIMIT = 5000
-
-
-class GeometryOut(Schema):
-    type: str
-    coordinates: list[Any]
-
-
-class FeatureOut(Schema):
-    type: Literal["Feature"] = "Feature"
-    id: int
-    geometry: GeometryOut
-    properties: dict[str, Any]
-
-
-class FeatureCollectionOut(Schema):
-    type: Literal["FeatureCollection"] = "FeatureCollection"
-    features: list[FeatureOut]
-    next: str | None = Field(None, description="URL of the next page, or null on the last one.")
 
 
 class SpaceFilters(Schema):
@@ -95,56 +83,31 @@ class SpaceDetailOut(Schema):
     properties: dict[str, Any]
 
 
-def _bbox(raw: str | None):
-    if not raw:
-        return None
-    try:
-        return selectors.parse_bbox(raw)
-    except selectors.BBoxError as exc:
-        raise HttpError(400, str(exc)) from None
-
-
-def _geojson(request: HttpRequest, features: list, limit: int, offset: int,
-             has_more: bool) -> HttpResponse:
-    next_url = None
-    if has_more:
-        query = request.GET.copy()
-        query["offset"] = str(offset + limit)
-        query["limit"] = str(limit)
-        next_url = request.build_absolute_uri(request.path + "?" + query.urlencode())
-    body = {"type": "FeatureCollection", "features": features, "next": next_url}
-    return HttpResponse(json.dumps(body, ensure_ascii=False, separators=(",", ":")),
-                        content_type="application/geo+json")
-
-
 @router.get("/", response=FeatureCollectionOut, auth=None, url_name="spaces_geojson",
             summary="Spaces of a community as GeoJSON")
 def list_spaces(request: HttpRequest, filters: Query[SpaceFilters]):
     """Public spaces (all spaces for workers) as a FeatureCollection, filtered by bbox
     (intersecting), kind and state; paginated with limit/offset and a `next` link."""
     community = community_or_404(filters.community)
-    bbox = _bbox(filters.bbox)
     qs = selectors.spaces_filtered(
         selectors.spaces_visible(user=request.user, community=community),
-        kind=filters.kind or "", state=filters.state or "", bbox=bbox,
+        kind=filters.kind or "", state=filters.state or "", bbox=bbox_param(filters.bbox),
     ).order_by("id")
-    features = selectors.space_features(qs, filters.offset, filters.offset + filters.limit + 1)
-    has_more = len(features) > filters.limit
-    return _geojson(request, features[: filters.limit], filters.limit, filters.offset,
-                    has_more)
+    rows = selectors.space_features(qs, filters.offset, filters.offset + filters.limit + 1)
+    features, has_more = page(rows, filters.limit)
+    return feature_collection_response(request, features, limit=filters.limit,
+                                       offset=filters.offset, has_more=has_more)
 
 
 @router.get("/buildings", response=FeatureCollectionOut, auth=None,
             url_name="buildings_geojson", summary="Building footprints of a community")
 def list_buildings(request: HttpRequest, filters: Query[BuildingFilters]):
     community = community_or_404(filters.community)
-    bbox = _bbox(filters.bbox)
-    qs = selectors.buildings_in(community, bbox)[filters.offset: filters.offset
-                                                 + filters.limit + 1]
-    features = selectors.building_features(qs)
-    has_more = len(features) > filters.limit
-    return _geojson(request, features[: filters.limit], filters.limit, filters.offset,
-                    has_more)
+    qs = selectors.buildings_in(community, bbox_param(filters.bbox))
+    rows = selectors.building_features(qs[filters.offset: filters.offset + filters.limit + 1])
+    features, has_more = page(rows, filters.limit)
+    return feature_collection_response(request, features, limit=filters.limit,
+                                       offset=filters.offset, has_more=has_more)
 
 
 def _detail(space: Space) -> dict[str, Any]:

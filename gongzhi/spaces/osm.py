@@ -56,6 +56,7 @@ class OsmImportReport:
     warnings: list[str] = field(default_factory=list)
     attribution: str = "© OpenStreetMap contributors"
     error: str = ""
+    basemap_features: int = 0
 
     def summary(self) -> str:
         return (f"buildings={self.buildings} footpaths={self.footpaths} "
@@ -150,4 +151,14 @@ def osm_import(*, actor, community: Community, path: str | os.PathLike[str],
         audit_record(actor=actor, action="spaces.osm_import", community=community,
                      after={"source": report.source, "created_buildings":
                             report.created_buildings, "created_spaces": report.created_spaces})
+    # The same extract becomes the community's offline basemap (streets, water, green).
+    from gongzhi.maps.services import basemap_build
+
+    try:
+        basemap = basemap_build(actor=actor, community=community, path=path)
+    except ValidationError as exc:
+        report.warnings.append(_("No basemap was built: %(reason)s")
+                               % {"reason": " ".join(exc.messages)})
+    else:
+        report.basemap_features = basemap.feature_count
     return report

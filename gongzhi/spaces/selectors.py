@@ -3,45 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from gongzhi.accounts.rules import is_worker
+from gongzhi.maps.bbox import BBox, point_in_bbox
+from gongzhi.maps.bbox import in_bbox as _in_bbox
 from gongzhi.places.models import Building, Community
 from gongzhi.spaces.models import MaintenanceDuty, Space, SpaceKind, SpaceState
 
-BBox = tuple[float, float, float, float]
-
 # Columns the GeoJSON endpoints read: never the description or rules text.
 FEATURE_FIELDS = ("id", "kind", "name", "state", "geometry", "area_m2", "length_m", "is_public")
-
-
-class BBoxError(ValueError):
-    """A malformed `bbox=min_lon,min_lat,max_lon,max_lat` parameter (message is for people)."""
-
-
-def parse_bbox(raw: str) -> BBox:
-    """Parse and check `min_lon,min_lat,max_lon,max_lat` (WGS-84 degrees)."""
-    parts = [p.strip() for p in raw.split(",")]
-    if len(parts) != 4:
-        raise BBoxError("bbox needs four numbers: min_lon,min_lat,max_lon,max_lat.")
-    try:
-        values = [float(p) for p in parts]
-    except ValueError:
-        raise BBoxError("bbox values must be numbers.") from None
-    if not all(math.isfinite(v) for v in values):
-        raise BBoxError("bbox values must be finite numbers.")
-    min_lon, min_lat, max_lon, max_lat = values
-    if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180):
-        raise BBoxError("bbox longitudes must be between -180 and 180.")
-    if not (-90 <= min_lat <= 90 and -90 <= max_lat <= 90):
-        raise BBoxError("bbox latitudes must be between -90 and 90 (is the order lon,lat?).")
-    if min_lon > max_lon or min_lat > max_lat:
-        raise BBoxError("bbox minimum must not exceed maximum.")
-    return min_lon, min_lat, max_lon, max_lat
 
 
 def spaces_visible(*, user, community: Community) -> QuerySet[Space]:
@@ -69,9 +43,7 @@ def spaces_filtered(
 
 def in_bbox(qs: QuerySet, bbox: BBox) -> QuerySet:
     """Rows whose bbox intersects `bbox` (rows need min_/max_ lon/lat columns)."""
-    min_lon, min_lat, max_lon, max_lat = bbox
-    return qs.filter(max_lon__gte=min_lon, min_lon__lte=max_lon, max_lat__gte=min_lat,
-                     min_lat__lte=max_lat)
+    return _in_bbox(qs, bbox)
 
 
 def space_feature(row: dict[str, Any] | Space) -> dict[str, Any]:
@@ -127,19 +99,34 @@ def buildings_in(community: Community, bbox: BBox | None = None) -> QuerySet[Bui
     if bbox is not None:
         # Buildings have only a centroid indexed; pad the box by ~100 m so footprints
         # whose centre is just outside still show at the edge of the viewport.
-        min_lon, min_lat, max_lon, max_lat = bbox
-        pad = 0.001
-        qs = qs.filter(lon__gte=min_lon - pad, lon__lte=max_lon + pad, lat__gte=min_lat - pad,
-                       lat__lte=max_lat + pad)
+        qs = point_in_bbox(qs, bbox, pad=0.001)
     return qs.order_by("id")
 
 
+def building_choices(community: Community) -> list[dict[str, Any]]:
+    """The community's buildings for "find my building": id, label, centre (one query),
+    in natural order (2号楼 before 10号楼)."""
+    rows = list(Building.objects.filter(community=community, footprint__isnull=False)
+                .values("id", "number", "name", "lon", "lat"))
+
+    def key(row: dict[str, Any]) -> tuple:
+        number = row["number"] or ""
+        return (0, int(number), "") if number.isdigit() else (1, 0, number)
+
+    rows.sort(key=key)
+    for row in rows:
+        row["label"] = row["name"] or row["number"]
+    return rows
+
+
 def building_features(qs: QuerySet[Building]) -> list[dict[str, Any]]:
+    """Footprints as Features (one query). ``source: "osm"`` marks outlines taken from
+    OpenStreetMap, so the map shows the OSM attribution only when it draws OSM data."""
     return [
         {"type": "Feature", "id": row["id"], "geometry": row["footprint"],
          "properties": {"id": row["id"], "number": row["number"], "name": row["name"],
-                        "floors": row["floors"]}}
-        for row in qs.values("id", "number", "name", "floors", "footprint")
+                        "floors": row["floors"], "source": "osm" if row["osm_id"] else ""}}
+        for row in qs.values("id", "number", "name", "floors", "footprint", "osm_id")
     ]
 
 

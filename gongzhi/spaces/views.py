@@ -18,6 +18,8 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.core.forms import add_service_errors
 from gongzhi.core.http import community_or_404, require_perm
+from gongzhi.maps.config import map_config
+from gongzhi.maps.registry import layers_for
 from gongzhi.spaces import selectors, services
 from gongzhi.spaces.forms import (
     CareLogForm,
@@ -28,8 +30,6 @@ from gongzhi.spaces.forms import (
     PhotoForm,
     SpaceForm,
 )
-from gongzhi.spaces.map_layers import layers_for
-from gongzhi.spaces.mapconfig import map_config
 from gongzhi.spaces.models import MaintenanceDuty, Space, SpaceKind, SpaceState
 
 PAGE_SIZE = 50
@@ -64,6 +64,15 @@ def map_page(request: HttpRequest, slug: str) -> HttpResponse:
     ctx["layers"] = layers_for(request.user, community)
     ctx["map_config"] = map_config(request, community,
                                    filters={"kind": f["kind"], "state": f["state"]})
+    buildings = selectors.building_choices(community)
+    focus = request.GET.get("building", "")
+    found = next((b for b in buildings if str(b["id"]) == focus), None)
+    ctx["buildings"] = buildings
+    ctx["focus_building"] = found
+    ctx["map_config"]["focusBuilding"] = found["id"] if found else None
+    ctx["basemap"] = ctx["map_config"]["basemap"]
+    ctx["can_report"] = (not request.user.is_authenticated
+                         or request.user.has_perm("reports.create", community))
     return render(request, "spaces/map.html", ctx)
 
 

@@ -32,8 +32,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             for order, name, step in demo_steps():
                 t0 = time.monotonic()
+                seen = len(ctx.notes)
                 step(ctx)
                 self.stdout.write(f"  {order:>3} {name} ({time.monotonic() - t0:.1f} s)")
+                for note in ctx.notes[seen:]:
+                    self.stdout.write(self.style.WARNING(f"      {note}"))
         self.stdout.write(self.style.SUCCESS(
             f"Demo data loaded in {time.monotonic() - started:.1f} s."))
         self.print_logins()

@@ -1,25 +1,27 @@
-/* Small map islands: the project's spaces, and a pin picker on the proposal form.
-   Tiles only when the site configures a WGS-84 basemap; the spaces' shapes always show. */
+/* Small map islands: the project's spaces, and a pin picker on the proposal form, drawn on
+   the community basemap (GongzhiMap, maps/map.js). Names go in with textContent. */
 (function () {
   "use strict";
-  if (typeof L === "undefined") { return; }
-
-  function addTiles(map, el) {
-    if (el.dataset.tiles) {
-      L.tileLayer(el.dataset.tiles, {
-        maxZoom: 19, subdomains: el.dataset.subdomains || "abc",
-        attribution: el.dataset.attribution || ""
-      }).addTo(map);
-    }
-  }
+  var G = window.GongzhiMap;
+  var cfgEl = document.getElementById("map-config");
+  if (typeof L === "undefined" || !G || !cfgEl) { return; }
+  var cfg = JSON.parse(cfgEl.textContent);
 
   function spacesLayer() {
     var data = document.getElementById("project-spaces");
     var group = L.featureGroup();
     if (!data) { return group; }
     JSON.parse(data.textContent).forEach(function (s) {
-      var layer = s.geometry ? L.geoJSON(s.geometry) : L.marker([s.lat, s.lon]);
-      layer.bindTooltip(GZ.textNode(s.name));  // a space's name is text, never HTML
+      var layer = s.geometry
+        ? L.geoJSON(G.toMap(cfg, s.geometry), {
+            style: {color: "#1d4ed8", weight: 4, fillColor: "#93c5fd", fillOpacity: 0.5},
+            pointToLayer: function (f, ll) {
+              return L.circleMarker(ll, {radius: 10, color: "#fff", weight: 2.5, fillColor: "#1d4ed8", fillOpacity: 1});
+            }})
+        : L.marker(G.latLng(cfg, s.lon, s.lat), {icon: G.pinIcon(cfg)});
+      var tip = document.createElement("span");
+      tip.textContent = s.name;
+      layer.bindTooltip(tip, {permanent: true, direction: "top", className: "gz-tip"});
       group.addLayer(layer);
     });
     return group;
@@ -27,34 +29,37 @@
 
   var el = document.getElementById("project-map");
   if (el) {
-    var map = L.map(el, { scrollWheelZoom: false });
-    addTiles(map, el);
+    var map = G.create(el, cfg, {scrollWheelZoom: false});
+    G.fitCommunity(map, cfg, {noFit: true});
     var group = spacesLayer().addTo(map);
     if (group.getLayers().length) {
-      map.fitBounds(group.getBounds(), { maxZoom: 18, padding: [20, 20] });
+      map.fitBounds(group.getBounds(), {maxZoom: 18, padding: [30, 30]});
+    } else {
+      G.fitCommunity(map, cfg);
     }
   }
 
   var pick = document.getElementById("pick-map");
   if (pick) {
     var lat = document.getElementById("id_lat"), lon = document.getElementById("id_lon");
-    var center = [parseFloat(pick.dataset.lat) || 31.2835, parseFloat(pick.dataset.lon) || 121.5035];
-    var pmap = L.map(pick).setView(center, 16);
-    addTiles(pmap, pick);
+    var pmap = G.create(pick, cfg);
+    G.fitCommunity(pmap, cfg);
     var spaces = spacesLayer().addTo(pmap);
     if (spaces.getLayers().length) {
-      pmap.fitBounds(spaces.getBounds(), { maxZoom: 18, padding: [30, 30] });
+      pmap.fitBounds(spaces.getBounds(), {maxZoom: 18, padding: [30, 30]});
     }
     var marker = null;
     if (lat && lat.value && lon && lon.value) {
-      marker = L.marker([parseFloat(lat.value), parseFloat(lon.value)]).addTo(pmap);
+      marker = L.marker(G.latLng(cfg, parseFloat(lon.value), parseFloat(lat.value)),
+                        {icon: G.pinIcon(cfg)}).addTo(pmap);
     }
     pmap.on("click", function (e) {
-      if (marker) { marker.setLatLng(e.latlng); } else { marker = L.marker(e.latlng).addTo(pmap); }
-      lat.value = e.latlng.lat.toFixed(6);
-      lon.value = e.latlng.lng.toFixed(6);
+      if (marker) { marker.setLatLng(e.latlng); } else { marker = L.marker(e.latlng, {icon: G.pinIcon(cfg)}).addTo(pmap); }
+      var w = G.toWgs(cfg, e.latlng);
+      lat.value = w[1].toFixed(6);
+      lon.value = w[0].toFixed(6);
       var status = document.getElementById("pick-status");
-      if (status) { status.textContent = lat.value + ", " + lon.value; }
+      if (status) { status.textContent = (cfg.labels && cfg.labels.pinPlaced) || ""; }
     });
   }
 })();

@@ -1,44 +1,13 @@
 /* The community participation map and the geometry picker. Reads its configuration
- * from <script type="application/json" id="map-config"> (see spaces/views.py). */
+ * from <script type="application/json" id="map-config"> (gongzhi.maps.config.map_config);
+ * the map itself (basemap, attribution, labels) comes from GongzhiMap (maps/map.js). */
 (function () {
   "use strict";
-  var C = window.GongzhiCoords;
+  var G = window.GongzhiMap;
 
   function readConfig() {
     var el = document.getElementById("map-config");
     return el ? JSON.parse(el.textContent) : null;
-  }
-
-  function baseMap(cfg, el) {
-    // maxZoom on the map itself: with no basemap there is no tile layer to provide one,
-    // and marker clustering refuses to start without it.
-    var map = L.map(el, {preferCanvas: true, zoomControl: true, maxZoom: 20});
-    var b = cfg.basemap || {};
-    if (b.url) {
-      L.tileLayer(b.url, {attribution: b.attribution || "", subdomains: b.subdomains || "abc",
-                          maxZoom: 19}).addTo(map);
-      if (b.labelsUrl) {
-        L.tileLayer(b.labelsUrl, {subdomains: b.subdomains || "abc", maxZoom: 19}).addTo(map);
-      }
-    } else {
-      el.classList.add("map-plain");
-    }
-    map.attributionControl.setPrefix(false);
-    if (cfg.osmAttribution) map.attributionControl.addAttribution(cfg.osmAttribution);
-    return map;
-  }
-
-  // WGS-84 -> what the basemap draws in (identity unless the basemap is GCJ-02).
-  function toMap(cfg, geo) { return cfg.crs === "gcj02" ? C.toGcj02(geo) : geo; }
-  function latLngToWgs(cfg, ll) {
-    if (cfg.crs === "gcj02") { var w = C.gcj02ToWgs84(ll.lng, ll.lat); return [w[0], w[1]]; }
-    return [ll.lng, ll.lat];
-  }
-
-  function esc(s) {
-    return String(s == null ? "" : s).replace(/[&<>"']/g, function (c) {
-      return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
-    });
   }
 
   function stateColour(state, fallback) {
@@ -46,46 +15,76 @@
             open: "#1e6b3a", temporarily_closed: "#a51d2d", removed: "#5e5c64"}[state] || fallback;
   }
 
-  function popupHtml(p) {
-    var html = "<strong>" + esc(p.name || p.title || "") + "</strong>";
-    var bits = [p.kind_label || p.category_label || p.kind, p.state_label || p.status_label || p.state];
-    bits = bits.filter(Boolean);
-    if (bits.length) html += "<br>" + esc(bits.join(" · "));
-    if (p.area_m2) html += "<br>" + esc(p.area_m2) + " m²";
-    else if (p.length_m) html += "<br>" + esc(p.length_m) + " m";
-    if (p.url) html += '<br><a href="' + esc(p.url) + '">' + esc(window.gettext ? gettext("Details") : "Details") + "</a>";
-    return html;
+  // The community's own buildings stand out from the basemap's grey ones; the one found
+  // with "find my building" is red.
+  function buildingStyle(focus) {
+    return {color: focus ? "#b3261e" : "#7a4b00", weight: focus ? 4 : 2,
+            fillColor: focus ? "#f6c9c4" : "#f2cf94", fillOpacity: 0.95};
   }
 
-  function makeLayer(cfg, layer) {
+  function makeLayer(cfg, map, layer, labels) {
     var style = layer.style || {};
     var colour = style.color || "#1e6b3a";
+    var isBuildings = layer.key === "buildings";
     var group = L.layerGroup();
-    var clusters = L.markerClusterGroup ? L.markerClusterGroup({chunkedLoading: true,
-      maxClusterRadius: 50, showCoverageOnHover: false}) : L.layerGroup();
+    // Points are clustered only when there are many (B's 200 lamps), and never from
+    // zoom 17 on, where a resident looks for one lamp.
+    var clusters = null;
+    function pointGroup(n) {
+      if (clusters) return clusters;
+      clusters = (L.markerClusterGroup && n > 120) ? L.markerClusterGroup({chunkedLoading: true,
+        maxClusterRadius: 35, disableClusteringAtZoom: 17, showCoverageOnHover: false}) : L.layerGroup();
+      group.addLayer(clusters);
+      return clusters;
+    }
     var shapes = L.geoJSON(null, {
       style: function (f) {
         var c = style.byState ? stateColour(f.properties.state, colour) : colour;
-        return {color: c, weight: style.weight || 2, fillColor: style.fill || c, fillOpacity: 0.35};
+        if (isBuildings) {
+          var focus = cfg.focusBuilding && f.properties.id === cfg.focusBuilding;
+          return buildingStyle(focus);
+        }
+        var line = f.geometry && /LineString/.test(f.geometry.type);
+        return {color: c, weight: line ? 6 : (style.weight || 3), fillColor: style.fill || c,
+                fillOpacity: 0.45, opacity: 0.95};
       },
-      onEachFeature: function (f, l) { l.bindPopup(popupHtml(f.properties || {})); }
+      onEachFeature: function (f, l) {
+        l.bindPopup(G.popup(f.properties || {}, cfg.labels));
+        if (isBuildings) {
+          var p = f.properties || {};
+          if (p.source === "osm") G.osmDrawn(map, cfg);
+          var label = p.name || p.number;
+          if (label) labels.add(l.getBounds().getCenter(), label,
+                                {cls: "gz-label-mine", prio: 0, minZoom: 16, size: 15});
+          if (cfg.focusBuilding && p.id === cfg.focusBuilding) {
+            group._gzFocus = l;
+          }
+        }
+      }
     });
     group.addLayer(shapes);
-    group.addLayer(clusters);
+    group._gzShapes = shapes;
     group._gzAdd = function (fc) {
+      // How many features are drawn, for people testing the page (canvas has no DOM).
+      var mapEl = map.getContainer();
+      mapEl.setAttribute("data-drawn", String((parseInt(mapEl.getAttribute("data-drawn"), 10) || 0) + fc.features.length));
       var pts = [], other = [];
       fc.features.forEach(function (f) {
         if (!f.geometry) return;
         if (f.geometry.type === "Point") pts.push(f); else other.push(f);
       });
-      shapes.addData(toMap(cfg, {type: "FeatureCollection", features: other}));
+      shapes.addData(G.toMap(cfg, {type: "FeatureCollection", features: other}));
       var markers = pts.map(function (f) {
-        var g = toMap(cfg, f.geometry).coordinates;
+        var g = G.toMap(cfg, f.geometry).coordinates;
         var c = style.byState ? stateColour(f.properties.state, colour) : colour;
-        return L.circleMarker([g[1], g[0]], {radius: 7, color: "#fff", weight: 2,
-          fillColor: c, fillOpacity: 0.95}).bindPopup(popupHtml(f.properties || {}));
+        return L.circleMarker([g[1], g[0]], {radius: 8, color: "#fff", weight: 2.5,
+          fillColor: c, fillOpacity: 0.95}).bindPopup(G.popup(f.properties || {}, cfg.labels));
       });
-      clusters.addLayers ? clusters.addLayers(markers) : markers.forEach(function (m) { clusters.addLayer(m); });
+      if (!markers.length) { labels.update(); return; }
+      var target = pointGroup(fc.features.length);
+      if (target.addLayers) target.addLayers(markers);
+      else markers.forEach(function (m) { target.addLayer(m); });
+      labels.update();
     };
     return group;
   }
@@ -107,26 +106,75 @@
     return url + (url.indexOf("?") >= 0 ? "&" : "?") + q;
   }
 
-  function fitCommunity(cfg, map) {
-    if (cfg.boundary) {
-      var outline = L.geoJSON(toMap(cfg, cfg.boundary), {style: {color: "#333", weight: 2,
-        dashArray: "6 4", fill: false}, interactive: false}).addTo(map);
-      map.fitBounds(outline.getBounds(), {padding: [10, 10]});
-    } else if (cfg.center) {
-      var c = toMap(cfg, {type: "Point", coordinates: cfg.center}).coordinates;
-      map.setView([c[1], c[0]], 16);
-    } else {
-      map.setView([31.2835, 121.5035], 15);
+  /* "Report a problem here": a tap on the map chooses the place; the button (and a link
+   * in the pop-up) opens the report form with that place. */
+  function reportHere(cfg, map) {
+    var btn = document.getElementById("report-here");
+    if (!btn) return;
+    var base = btn.getAttribute("data-base");
+    var chosen = null, marker = null;
+    function link(lonlat) {
+      return base + "?lat=" + lonlat[1].toFixed(7) + "&lon=" + lonlat[0].toFixed(7);
     }
+    function refresh() {
+      var c = chosen || G.toWgs(cfg, map.getCenter());
+      btn.href = link(c);
+    }
+    map.on("moveend", function () { if (!chosen) refresh(); });
+    map.on("click", function (e) {
+      chosen = G.toWgs(cfg, e.latlng);
+      if (marker) marker.setLatLng(e.latlng);
+      else marker = L.marker(e.latlng, {icon: G.pinIcon(cfg), keyboard: false,
+                                        alt: cfg.labels.reportHere}).addTo(map);
+      var box = G.el("div", "gz-popup");
+      var a = G.el("a", "btn", cfg.labels.reportHere);
+      a.href = link(chosen);
+      box.appendChild(a);
+      marker.bindPopup(box).openPopup();
+      refresh();
+      var status = document.getElementById("map-status");
+      if (status) status.textContent = cfg.labels.chosen;
+    });
+    refresh();
+  }
+
+  function findBuilding(cfg, map, buildings) {
+    var form = document.getElementById("find-building");
+    if (!form) return;
+    var select = document.getElementById("f-building");
+    form.addEventListener("submit", function (ev) {
+      var id = parseInt(select.value, 10);
+      if (!id || !buildings) return;  // no JS path: the page reloads with ?building=
+      ev.preventDefault();
+      cfg.focusBuilding = id;
+      buildings.eachLayer(function (l) {
+        if (!l.eachLayer) return;
+        l.eachLayer(function (f) {
+          if (!f.feature) return;
+          var mine = f.feature.properties.id === id;
+          f.setStyle(buildingStyle(mine));
+          if (mine) {
+            map.fitBounds(f.getBounds(), {maxZoom: 18, padding: [40, 40]});
+            f.openPopup(f.getBounds().getCenter());
+            var status = document.getElementById("map-status");
+            var name = f.feature.properties.name || f.feature.properties.number;
+            if (status) status.textContent = G.fmt(cfg.labels.buildingShown, {name: name});
+          }
+        });
+      });
+      if (history.replaceState) history.replaceState(null, "", "?building=" + id);
+    });
   }
 
   function initMapPage(cfg, el) {
-    var map = baseMap(cfg, el);
-    fitCommunity(cfg, map);
+    var map = G.create(el, cfg, {tap: true});
+    G.fitCommunity(map, cfg);
+    var labels = new G.Labels(map);
     var status = document.getElementById("map-status");
-    var pending = 0;
+    var pending = 0, buildings = null;
     cfg.layers.forEach(function (layer) {
-      var group = makeLayer(cfg, layer);
+      var group = makeLayer(cfg, map, layer, labels);
+      if (layer.key === "buildings") buildings = group;
       var box = document.getElementById("layer-" + layer.key);
       var on = box ? box.checked : layer.visible;
       if (on) group.addTo(map);
@@ -139,16 +187,27 @@
       fetchAll(withParams(url, {limit: 2000}), group._gzAdd, function (err) {
         pending--;
         if (err && status) status.textContent = (cfg.labels.failed || "") + " " + layer.label;
-        else if (!pending && status) status.textContent = cfg.labels.loaded || "";
+        else if (!pending && status && !(cfg.basemap && cfg.basemap.notice)) status.textContent = cfg.labels.loaded || "";
+        if (layer.key === "buildings") {
+          // Open on the homes (or the building asked for), not on the whole boundary.
+          var target = group._gzFocus || group._gzShapes;
+          var bounds = target.getBounds && target.getBounds();
+          if (bounds && bounds.isValid()) {
+            map.fitBounds(bounds, {maxZoom: group._gzFocus ? 18 : 17, padding: [30, 30]});
+            if (group._gzFocus) group._gzFocus.openPopup(bounds.getCenter());
+          }
+        }
       });
     });
+    reportHere(cfg, map);
+    findBuilding(cfg, map, buildings);
   }
 
   /* ---------------------------------------------------------------- picker */
   function initPicker(cfg, el) {
     var textarea = document.getElementById(cfg.picker.textarea);
-    var map = baseMap(cfg, el);
-    fitCommunity(cfg, map);
+    var map = G.create(el, cfg);
+    G.fitCommunity(map, cfg);
     var mode = "Point", vertices = [], drawn = L.layerGroup().addTo(map);
     var modeButtons = document.querySelectorAll("[data-draw-mode]");
 
@@ -158,12 +217,12 @@
     function show(geo) {
       drawn.clearLayers();
       if (!geo || !geo.type) return;
-      L.geoJSON(toMap(cfg, geo), {pointToLayer: function (f, ll) {
-        return L.circleMarker(ll, {radius: 8, color: "#1a5fb4"});
+      L.geoJSON(G.toMap(cfg, geo), {pointToLayer: function (f, ll) {
+        return L.circleMarker(ll, {radius: 9, color: "#1a5fb4"});
       }}).addTo(drawn);
       vertices.forEach(function (v) {
-        var g = toMap(cfg, {type: "Point", coordinates: v}).coordinates;
-        L.circleMarker([g[1], g[0]], {radius: 4, color: "#a51d2d"}).addTo(drawn);
+        var g = G.toMap(cfg, {type: "Point", coordinates: v}).coordinates;
+        L.circleMarker([g[1], g[0]], {radius: 5, color: "#a51d2d"}).addTo(drawn);
       });
     }
     function write(geo) {
@@ -177,7 +236,7 @@
       return {type: "Polygon", coordinates: [ring.concat([ring[0]])]};
     }
     map.on("click", function (e) {
-      var p = latLngToWgs(cfg, e.latlng);
+      var p = G.toWgs(cfg, e.latlng);
       p = [Number(p[0].toFixed(7)), Number(p[1].toFixed(7))];
       if (mode === "Point") { vertices = []; write({type: "Point", coordinates: p}); return; }
       vertices.push(p);
@@ -202,7 +261,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     var cfg = readConfig();
     var el = document.getElementById("map");
-    if (!cfg || !el || !window.L) return;
+    if (!cfg || !el || !window.L || !G) return;
     if (cfg.picker) initPicker(cfg, el); else initMapPage(cfg, el);
   });
 })();

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from gongzhi.spaces import map_layers
-from gongzhi.spaces.mapconfig import basemap_config
+from gongzhi.maps import registry as map_layers
+from gongzhi.maps.config import basemap_config
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,10 @@ def test_map_page_shows_layer_toggles_and_config(personas, extra_layer):
     assert 'id="layer-spaces"' in html and 'id="layer-secret"' in html
     cfg = r.context["map_config"]
     assert [layer["key"] for layer in cfg["layers"]][-1] == "secret"
+    # No basemap built for this community: the map says what it fell back to.
     assert cfg["crs"] == "wgs84" and cfg["basemap"]["url"] == ""
+    assert cfg["basemap"]["kind"] == "none" and "OpenStreetMap" in cfg["basemap"]["notice"]
+    assert cfg["basemap"]["notice"] in html
     r = personas.client("anonymous").get(reverse("spaces:map", args=["test-community"]))
     assert 'id="layer-secret"' not in r.content.decode()
 
@@ -50,6 +53,8 @@ def test_basemap_settings(settings, kind, crs, host):
     cfg = basemap_config()
     assert cfg["crs"] == crs
     assert host in cfg["url"]
+    # The OSM attribution is asked for only when OSM tiles are drawn.
+    assert bool(cfg.get("osm")) == (kind == "osm")
 
 
 def test_tile_url_override(settings):
@@ -62,3 +67,18 @@ def test_nav_links(personas):
     r = personas.client("anonymous").get(reverse("spaces:list", args=["test-community"]))
     html = r.content.decode()
     assert reverse("spaces:map", args=["test-community"]) in html
+
+
+def test_tianditu_without_key_falls_back_and_says_so(settings):
+    settings.MAP_BASEMAP = "tianditu"
+    settings.MAP_TILE_URL = ""
+    settings.TIANDITU_KEY = ""
+    cfg = basemap_config()
+    assert cfg["kind"] == "none" and "TIANDITU_KEY" in cfg["notice"]
+
+
+def test_backward_compatible_names_still_import():
+    from gongzhi.maps.registry import register_layer
+    from gongzhi.spaces.map_layers import register_layer as old
+
+    assert old is register_layer
