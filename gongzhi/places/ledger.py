@@ -33,6 +33,17 @@ HEADERS: dict[str, str] = {
 }
 REQUIRED = ("building", "room", "tenure")
 
+# The header a worker sees for each column (used in error messages and the template file).
+COLUMN_LABELS: dict[str, str] = {
+    "building": "楼栋", "unit": "单元", "room": "房号", "floor_area_m2": "建筑面积",
+    "tenure": "产权类型", "owner_key": "产权证号", "compound": "小区", "is_shop": "商铺",
+    "note": "备注",
+}
+# The template file offered for download: headers in this order and one example row.
+TEMPLATE_COLUMNS = ("building", "unit", "room", "floor_area_m2", "tenure", "owner_key",
+                    "compound", "is_shop", "note")
+TEMPLATE_EXAMPLE = ("3", "2", "501", "68.5", "业主", "京房权证字第0001号", "四平园", "否", "")
+
 TENURE_WORDS: dict[str, str] = {
     "owner": "owner", "业主": "owner", "自有": "owner", "产权": "owner", "自住": "owner",
     "public_rental": "public_rental", "公租房": "public_rental", "公租": "public_rental",
@@ -51,6 +62,11 @@ class RowError:
     column: str
     value: str
     message: str
+    header: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.header:
+            self.header = COLUMN_LABELS.get(self.column, self.column)
 
 
 @dataclass
@@ -140,12 +156,14 @@ def parse_ledger(name: str, data: bytes) -> LedgerReport:
         canon = HEADERS.get(name_) or HEADERS.get(table[0][idx].strip())
         if canon and canon not in columns:
             columns[canon] = idx
+    # Errors name a column the way the worker's own file names it.
+    headers = {canon: table[0][idx].strip() for canon, idx in columns.items()}
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
         report.file_error = _(
             "Missing columns: %(columns)s. The first row must name the columns, e.g. "
             "楼栋, 单元, 房号, 建筑面积, 产权类型."
-        ) % {"columns": ", ".join(missing)}
+        ) % {"columns": "、".join(COLUMN_LABELS[c] for c in missing)}
         return report
     seen: dict[tuple[str, str, str], int] = {}
     for offset, raw in enumerate(table[1:], start=2):
@@ -194,6 +212,8 @@ def parse_ledger(name: str, data: bytes) -> LedgerReport:
             else:
                 seen[key] = offset
         if row_errors:
+            for err in row_errors:
+                err.header = headers.get(err.column) or err.header
             report.errors.extend(row_errors)
             continue
         report.rows.append(LedgerRow(

@@ -41,3 +41,14 @@ def percent(part, whole) -> str:
         return f"{100 * float(part) / float(whole):.0f}%"
     except (TypeError, ValueError, ZeroDivisionError):
         return "—"
+
+
+@register.filter
+def tenure_label(code: str) -> str:
+    """A stored tenure code (``owner``) in the reader's words (业主)."""
+    from gongzhi.places.models import Tenure
+
+    try:
+        return str(Tenure(code).label)
+    except ValueError:
+        return code or "—"

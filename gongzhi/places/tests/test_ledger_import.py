@@ -51,7 +51,7 @@ def test_every_bad_row_and_column_is_named():
 
 def test_missing_columns_are_reported():
     report = parse_ledger("x.csv", "楼栋,房号\n1,101\n".encode())
-    assert "tenure" in report.file_error
+    assert "产权类型" in report.file_error and "tenure" not in report.file_error
 
 
 def test_gb18030_files_from_old_excel_are_read():
@@ -129,7 +129,8 @@ def test_the_import_page_shows_errors_then_confirms(personas):
     bad = client.post(url, {"file": SimpleUploadedFile("bad.csv", BAD_CSV)})
     page = bad.content.decode()
     assert bad.status_code == 200
-    assert "floor_area_m2" in page and LedgerUpload.objects.count() == 0
+    assert "floor_area_m2" not in page and LedgerUpload.objects.count() == 0
+    assert "<td>建筑面积</td>" in page and "<td>产权类型</td>" in page
     good = client.post(url, {"file": SimpleUploadedFile("good.csv", GOOD_CSV)})
     upload = LedgerUpload.objects.get()
     assert f"/import/{upload.pk}/confirm/" in good.content.decode()
