@@ -225,3 +225,51 @@ def parse_ledger(name: str, data: bytes) -> LedgerReport:
     if not report.rows and not report.errors:
         report.file_error = _("The file has a header but no households.")
     return report
+
+
+def template_workbook() -> bytes:
+    """The ledger template a worker downloads: the Chinese headers the import reads, one
+    example row, and a second sheet explaining each column."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "台账"
+    ws.append([COLUMN_LABELS[c] for c in TEMPLATE_COLUMNS])
+    ws.append(list(TEMPLATE_EXAMPLE))
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="DDEEE8")
+    for cell in ws[1]:
+        cell.font, cell.fill = bold, fill
+    for letter, width in zip("ABCDEFGHI", (8, 8, 8, 12, 12, 22, 14, 8, 20), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A2"
+    tenure = DataValidation(type="list", formula1='"业主,公租房,租户,其他"', allow_blank=False)
+    shop = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
+    ws.add_data_validation(tenure)
+    ws.add_data_validation(shop)
+    tenure.add(f"E2:E{MAX_ROWS + 1}")
+    shop.add(f"H2:H{MAX_ROWS + 1}")
+    notes = wb.create_sheet("填写说明")
+    notes.append(["列名", "必填", "说明"])
+    for cell in notes[1]:
+        cell.font = bold
+    for row in (
+        ("楼栋", "是", "楼号，如 3 或 3号楼"),
+        ("单元", "否", "单元号；没有单元的楼留空"),
+        ("房号", "是", "如 501；同一楼栋、单元内不能重复"),
+        ("建筑面积", "否", "平方米，正数，如 68.5；业主表决按面积计算时需要"),
+        ("产权类型", "是", "业主、公租房、租户或其他"),
+        ("产权证号", "否", "业主的产权证号或编号；同一业主多套房填同一编号"),
+        ("小区", "否", "所属小区名称"),
+        ("商铺", "否", "是或否"),
+        ("备注", "否", "不超过200字"),
+    ):
+        notes.append(list(row))
+    notes.column_dimensions["A"].width = 12
+    notes.column_dimensions["C"].width = 50
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -212,3 +212,26 @@ def pct(share: Any) -> str:
         return number_format(round(float(share) * 100, 1), decimal_pos=1)
     except (TypeError, ValueError):
         return "—"
+
+
+@register.simple_tag
+def why_not_on_voter_list(ballot, user) -> dict[str, Any]:
+    """Why a signed-in person is not on an open ballot's frozen voter list, and what they
+    can do: the list was fixed when voting opened; say when, and when they were verified
+    (or that they are not yet), and who to turn to."""
+    from gongzhi.accounts.models import Membership
+
+    membership = (Membership.objects.filter(user=user, community=ballot.community)
+                  .only("status", "decided_at").first()) if user.is_authenticated else None
+    verified_after = bool(
+        membership and membership.status == Membership.Status.VERIFIED
+        and membership.decided_at and ballot.opened_at
+        and membership.decided_at > ballot.opened_at)
+    return {
+        "opened_at": ballot.opened_at,
+        "verified_at": membership.decided_at if verified_after else None,
+        "verified_after": verified_after,
+        "pending": bool(membership and membership.status == Membership.Status.PENDING),
+        "member": membership is not None,
+        "eligibility": ballot.get_eligibility_display(),
+    }

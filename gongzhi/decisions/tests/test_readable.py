@@ -84,3 +84,22 @@ def test_art278_progress_shows_percent_and_counts(personas):
                                         HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert not re.search(r"\(\d+/\d+", html)
     assert "平方米" in html and "%" in html
+
+
+def test_resident_verified_after_opening_is_told_why_and_what_to_do(make_ballot, personas):
+    from django.test import Client
+    from django.utils import timezone
+
+    from gongzhi.accounts.models import Membership
+    from gongzhi.testing.factories import UserFactory, make_member
+
+    ballot = make_ballot()
+    late = make_member(UserFactory(), personas.community)
+    Membership.objects.filter(user=late).update(decided_at=timezone.now())
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(late)
+    html = client.get(_url("detail", ballot)).content.decode()
+    assert 'id="not-on-list"' in html
+    assert "投票开始" in html or "开放投票" in html
+    assert "纸质" in html
+    assert ballot.opened_at.strftime("%Y") in html

@@ -159,3 +159,22 @@ def test_ledger_page_query_count_does_not_grow_with_households(personas,
     client = personas.client("worker")
     with django_assert_max_num_queries(14):
         assert client.get(f"/c/{personas.community.slug}/ledger/").status_code == 200
+
+
+def test_the_template_file_is_read_back_by_the_import():
+    from gongzhi.places.ledger import template_workbook
+
+    report = parse_ledger("台账模板.xlsx", template_workbook())
+    assert report.ok, (report.file_error, report.errors)
+    assert len(report.rows) == 1 and report.rows[0].tenure == "owner"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona,status", [("worker", 200), ("admin", 200), ("verified", 403),
+                                            ("other_admin", 403)])
+def test_template_download_for_staff_only(personas, persona, status):
+    r = personas.client(persona).get(f"/c/{personas.community.slug}/ledger/template.xlsx")
+    assert r.status_code == status
+    if status == 200:
+        assert r["Content-Type"].startswith("application/vnd.openxmlformats")
+        assert r.content[:2] == b"PK"
