@@ -15,4 +15,22 @@
       });
     });
   }
+
+  // Menus (<details>): Escape closes and returns focus; opening one closes the other; a
+  // click elsewhere closes them. Without script they still open and close.
+  var menus = document.querySelectorAll(".nav-details");
+  menus.forEach(function (d) {
+    d.addEventListener("toggle", function () {
+      if (d.open) menus.forEach(function (o) { if (o !== d) o.open = false; });
+    });
+    d.addEventListener("keydown", function (ev) {
+      if (ev.key === "Escape" && d.open) {
+        d.open = false;
+        d.querySelector("summary").focus();
+      }
+    });
+  });
+  document.addEventListener("click", function (ev) {
+    menus.forEach(function (d) { if (d.open && !d.contains(ev.target)) d.open = false; });
+  });
 })();
