@@ -74,7 +74,6 @@ def _busy(personas, n):
     from gongzhi.decisions import services as ballots
     from gongzhi.meetings.tests.conftest import make_meeting
     from gongzhi.reports.models import Report, Status
-
     from gongzhi.testing.factories import OrganisationFactory
 
     org = OrganisationFactory(community=personas.community)
