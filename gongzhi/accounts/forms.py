@@ -135,12 +135,25 @@ class ProfileForm(forms.Form):
 
 
 class DeleteAccountForm(forms.Form):
-    confirm = forms.CharField(label=_("Type DELETE to confirm"), max_length=10)
+    """Confirmation in the person's own words: 注销 (the word on the button), or their
+    mobile number. English accounts may type "delete"."""
+
+    confirm = forms.CharField(
+        label=_("To confirm, type the word 注销 or your mobile number"), max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}))
+
+    def __init__(self, *args, user: User | None = None, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
 
     def clean_confirm(self):
-        value = self.cleaned_data["confirm"].strip()
-        if value not in ("DELETE", "删除"):
-            raise ValidationError(_("Type DELETE (or 删除) to confirm."))
+        value = self.cleaned_data["confirm"].strip().replace(" ", "").replace("-", "")
+        accepted = {"注销", "删除", "delete"}
+        phone = getattr(self.user, "phone", "") or ""
+        if phone:
+            accepted |= {phone, phone.removeprefix("+86")}
+        if value.lower() not in accepted:
+            raise ValidationError(_("Type 注销 or your mobile number to confirm."))
         return value
 
 

@@ -54,3 +54,14 @@ def community_people(*, community: Community, query: str = "", role: str = ""
                  .select_related("household__building", "household__unit"),
                  to_attr="membership_here"),
     ).order_by("display_name", "pk")
+
+
+def memberships_matching_ledger(*, community: Community) -> list[Membership]:
+    """Pending requests whose address was found in the ledger and whose stated tenure (if
+    any) agrees with it: the ones a worker may approve together."""
+    rows = (Membership.objects.filter(community=community, status=Membership.Status.PENDING,
+                                      household__isnull=False)
+            .select_related("user", "household__building", "household__unit")
+            .order_by("created_at"))
+    return [m for m in rows
+            if not m.claimed_tenure or m.claimed_tenure == m.household.tenure]

@@ -359,6 +359,25 @@ def membership_approve(*, actor: User, membership: Membership,
     return membership
 
 
+@transaction.atomic
+def memberships_approve_matching(*, actor: User, community: Community,
+                                 membership_ids: list[int]) -> list[Membership]:
+    """Approve, in one go, the listed pending requests that still match the ledger (the
+    worker confirmed exactly these). Each approval is audited as usual, plus one entry for
+    the batch; requests that changed meanwhile are left for one-by-one review."""
+    from gongzhi.accounts.selectors import memberships_matching_ledger
+
+    _check_staff(actor, community)
+    wanted = {int(i) for i in membership_ids}
+    matching = [m for m in memberships_matching_ledger(community=community) if m.pk in wanted]
+    approved = [membership_approve(actor=actor, membership=m, household=m.household)
+                for m in matching]
+    audit_record(actor=actor, action="membership.bulk_approve", community=community,
+                 after={"memberships": [m.pk for m in approved],
+                        "skipped": sorted(wanted - {m.pk for m in approved})})
+    return approved
+
+
 def _grant_resident_roles(*, actor: User | None, membership: Membership) -> None:
     tenure = membership.household.tenure if membership.household else membership.claimed_tenure
     for role in [Role.VERIFIED_RESIDENT, *_roles_for_tenure(tenure)]:

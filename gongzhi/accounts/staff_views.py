@@ -32,8 +32,31 @@ def verification_queue(request: HttpRequest, slug: str) -> HttpResponse:
                      30).get_page(request.GET.get("page"))
     return render(request, "accounts/staff/queue.html", {
         "community": community, "page": page, "status": status,
+        "can_bulk": status == Membership.Status.PENDING
+        and request.user.has_perm("accounts.verify_resident", community),
         "tabs": [(value, label, counts.get(value, 0))
                  for value, label in Membership.Status.choices],
+    })
+
+
+@login_required
+def verification_bulk(request: HttpRequest, slug: str) -> HttpResponse:
+    """Approve every request that matches the ledger: a confirmation page listing who,
+    then one click."""
+    community = community_or_404(slug)
+    require_perm(request, "accounts.verify_resident", community)
+    if request.method == "POST":
+        ids = [int(i) for i in request.POST.getlist("membership") if i.isdigit()]
+        if not ids:
+            messages.error(request, _("Tick at least one person to approve."))
+        else:
+            approved = services.memberships_approve_matching(
+                actor=request.user, community=community, membership_ids=ids)
+            messages.success(request, _("%(n)s residents verified.") % {"n": len(approved)})
+            return redirect("members:queue", slug=slug)
+    return render(request, "accounts/staff/bulk.html", {
+        "community": community,
+        "matching": selectors.memberships_matching_ledger(community=community),
     })
 
 

@@ -2,6 +2,12 @@
 
 An app registers a function ``(request, community) -> list[NavLink]`` with ``@nav_section``;
 it decides by itself (with permissions) which links a user sees.
+
+Each link says where it belongs (``group``) and how important it is (``order``, lower
+first). On a phone only a handful fit, so the bar shows the ``PRIMARY`` links (at most
+``PRIMARY_MAX``; any beyond that move to "more"), then a "More" menu (``MORE``, the default
+for a new app) and, for staff, a "Workbench" menu (``WORK``). Both menus are native
+``<details>`` disclosures: keyboard and screen-reader accessible, no script needed.
 """
 
 from __future__ import annotations
@@ -13,6 +19,11 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+PRIMARY = "primary"
+MORE = "more"
+WORK = "work"
+PRIMARY_MAX = 4
+
 
 @dataclass
 class NavLink:
@@ -20,6 +31,22 @@ class NavLink:
     url: str
     order: int = 50
     current: bool = False
+    group: str = MORE
+
+
+@dataclass
+class CommunityNav:
+    primary: list[NavLink]
+    more: list[NavLink]
+    work: list[NavLink]
+
+    @property
+    def more_current(self) -> bool:
+        return any(link.current for link in self.more)
+
+    @property
+    def work_current(self) -> bool:
+        return any(link.current for link in self.work)
 
 
 _sections: dict[str, Callable] = {}
@@ -44,18 +71,32 @@ def community_nav_links(request: HttpRequest, community) -> list[NavLink]:
     return sorted(links, key=lambda link: link.order)
 
 
+def community_nav(request: HttpRequest, community) -> CommunityNav:
+    """The links grouped for the bar: primary (at most ``PRIMARY_MAX``), more, workbench."""
+    links = community_nav_links(request, community)
+    primary = [link for link in links if link.group == PRIMARY]
+    overflow = primary[PRIMARY_MAX:]
+    primary = primary[:PRIMARY_MAX]
+    more = sorted(overflow + [link for link in links if link.group not in (PRIMARY, WORK)],
+                  key=lambda link: link.order)
+    work = [link for link in links if link.group == WORK]
+    return CommunityNav(primary=primary, more=more, work=work)
+
+
 @nav_section("core")
 def _core_links(request: HttpRequest, community) -> list[NavLink]:
     user = request.user
     links = [NavLink(_("Organisations"), reverse("orgs:list", args=[community.slug]), 80)]
     if user.has_perm("accounts.view_verification_queue", community):
         links.append(NavLink(_("Verification"), reverse("members:queue", args=[community.slug]),
-                             90))
+                             90, group=WORK))
     if user.has_perm("places.view_ledger", community):
-        links.append(NavLink(_("Ledger"), reverse("places:ledger", args=[community.slug]), 91))
+        links.append(NavLink(_("Ledger"), reverse("places:ledger", args=[community.slug]), 91,
+                             group=WORK))
     if user.has_perm("accounts.manage_roles", community):
-        links.append(NavLink(_("People"), reverse("members:members", args=[community.slug]), 92))
+        links.append(NavLink(_("People"), reverse("members:members", args=[community.slug]), 92,
+                             group=WORK))
     if user.has_perm("core.view_audit_log", community):
         links.append(NavLink(_("Audit log"), reverse("core:audit_log", args=[community.slug]),
-                             93))
+                             93, group=WORK))
     return links

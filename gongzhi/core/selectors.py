@@ -94,6 +94,7 @@ def area_overview(region) -> list[dict]:
     return [
         {"community": c, "households": c.n_households, "verified": c.n_verified,
          "pending": c.n_pending,
-         "coverage": round(100 * c.n_verified / c.n_households, 1) if c.n_households else None}
+         "per_household": (round(c.n_verified / c.n_households, 2) if c.n_households
+                           else None)}
         for c in communities
     ]

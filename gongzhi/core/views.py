@@ -17,6 +17,7 @@ from gongzhi.accounts.models import AreaRole
 from gongzhi.core import selectors
 from gongzhi.core.http import community_or_404, require_perm
 from gongzhi.core.middleware import COMMUNITY_SESSION_KEY
+from gongzhi.core.now import community_now
 from gongzhi.places.models import Community, Region
 
 
@@ -48,6 +49,7 @@ def community(request: HttpRequest, slug: str) -> HttpResponse:
         "stats": selectors.community_stats(community),
         "organisations": selectors.community_org_summary(community),
         "membership": selectors.membership_of(request.user, community),
+        "now_blocks": community_now(request, community),
     })
 
 

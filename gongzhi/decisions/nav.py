@@ -1,11 +1,34 @@
 from __future__ import annotations
 
+from django.db.models import F
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.core.nav import NavLink, nav_section
+from gongzhi.core.nav import PRIMARY, NavLink, nav_section
+from gongzhi.core.now import NowBlock, NowItem, now_section
 
 
 @nav_section("decisions")
 def _links(request, community) -> list[NavLink]:
-    return [NavLink(_("Votes"), reverse("decisions:list", args=[community.slug]), 40)]
+    return [NavLink(_("Votes"), reverse("decisions:list", args=[community.slug]), 40,
+                    group=PRIMARY)]
+
+
+@now_section(10)
+def _open_ballots(request, community) -> NowBlock | None:
+    """Ballots open for voting now, soonest closing first."""
+    from gongzhi.decisions.models import BallotState
+    from gongzhi.decisions.selectors import ballots_of
+
+    ballots = list(ballots_of(community, request.user).filter(state=BallotState.OPEN)
+                   .order_by(F("closes_at").asc(nulls_last=True), "-id")[:5])
+    items = [NowItem(b.title, reverse("decisions:detail", args=[community.slug, b.pk]),
+                     meta=(_("closes %(when)s") % {"when": date_format(
+                         timezone.localtime(b.closes_at), "SHORT_DATETIME_FORMAT")})
+                     if b.closes_at else "", status=str(_("Open for voting")))
+             for b in ballots]
+    return NowBlock("ballots", str(_("Open votes")), items,
+                    more_url=reverse("decisions:list", args=[community.slug]),
+                    more_label=str(_("All votes")))

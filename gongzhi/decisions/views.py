@@ -24,6 +24,7 @@ from gongzhi.decisions.forms import (
     ReceiptCheckForm,
 )
 from gongzhi.decisions.models import RANKED_METHODS, Ballot, Method
+from gongzhi.decisions.templatetags import ballots as readable
 
 
 def _ballot(request: HttpRequest, slug: str, pk: int) -> Ballot:
@@ -195,11 +196,11 @@ def results(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "decisions/results.html", {
         "community": ballot.community, "ballot": ballot, "result": result, "final": final,
         "details": details, "turnout": selectors.turnout(ballot),
-        "winner_labels": [r["label"] for r in result.get("rows", [])
+        "winner_labels": [readable.row_label(r) for r in result.get("rows", [])
                           if r["key"] in result.get("winners", [])],
-        "chart": {"labels": [r["label"] for r in result.get("rows", [])],
+        "chart": {"labels": [readable.row_label(r) for r in result.get("rows", [])],
                   "values": [r["value"] for r in result.get("rows", [])],
-                  "name": result.get("value_label") or _("Votes")},
+                  "name": readable.value_heading(result, ballot)},
     })
 
 

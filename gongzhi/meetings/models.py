@@ -11,6 +11,7 @@ action items with a responsible organisation and a due date.
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.conf import settings
@@ -89,6 +90,10 @@ class MeetingSet(TimeStampedModel):
         return self.title
 
 
+CHECKIN_OPENS_BEFORE = dt.timedelta(hours=2)
+MEETING_DEFAULT_LENGTH = dt.timedelta(hours=4)
+
+
 class Meeting(TimeStampedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -159,6 +164,21 @@ class Meeting(TimeStampedModel):
     @property
     def is_past(self) -> bool:
         return (self.ends_at or self.starts_at) < timezone.now()
+
+    @property
+    def checkin_opens_at(self):
+        """Check-in opens two hours before the start (people arrive early)."""
+        return self.starts_at - CHECKIN_OPENS_BEFORE
+
+    @property
+    def checkin_closes_at(self):
+        """…and closes when the meeting ends (four hours after the start when no end is
+        given)."""
+        return self.ends_at or self.starts_at + MEETING_DEFAULT_LENGTH
+
+    def checkin_is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.checkin_opens_at <= now <= self.checkin_closes_at
 
     @property
     def place_label(self) -> str:

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -176,6 +177,11 @@ def meeting_cancel(*, actor: User, meeting: Meeting, reason: str = "") -> Meetin
 @transaction.atomic
 def meeting_mark_held(*, actor: User, meeting: Meeting) -> Meeting:
     _require(actor, "meetings.manage_meeting", meeting)
+    if meeting.starts_at > timezone.now():
+        raise ValidationError(_("A meeting can be marked as held only once it has started "
+                                "(%(start)s).") % {"start": _when(meeting.starts_at)})
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError(_("A cancelled meeting cannot be marked as held."))
     meeting.status = Meeting.Status.HELD
     meeting.save(update_fields=["status", "updated_at"])
     audit_record(actor=actor, action="meetings.held", community=meeting.community,
@@ -386,6 +392,24 @@ def _check_code(actor: User, meeting: Meeting, code: str) -> None:
     raise ValidationError({"code": _("This check-in code is not right for this meeting.")})
 
 
+def _when(moment) -> str:
+    return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
+def _require_checkin_window(meeting: Meeting, *, self_service: bool) -> None:
+    """Check-in is open from two hours before the start to the end of the meeting; a
+    worker may still record attendance afterwards, never before."""
+    now = timezone.now()
+    if now < meeting.checkin_opens_at:
+        raise ValidationError({"code": _(
+            "Check-in opens at %(opens)s, two hours before the meeting starts.") % {
+            "opens": _when(meeting.checkin_opens_at)}})
+    if self_service and now > meeting.checkin_closes_at:
+        raise ValidationError({"code": _(
+            "Check-in closed at %(closes)s when the meeting ended. Ask the community worker "
+            "to record your attendance.") % {"closes": _when(meeting.checkin_closes_at)}})
+
+
 def attendance_check_in(*, actor: User, meeting: Meeting, code: str,
                         age_band: str = "") -> Attendance:
     """A person checks themselves in with the meeting's code (typed or from the QR)."""
@@ -393,6 +417,7 @@ def attendance_check_in(*, actor: User, meeting: Meeting, code: str,
         raise PermissionDenied
     # Permission first: people who may not attend learn nothing about the code.
     _require(actor, "meetings.check_in", meeting)
+    _require_checkin_window(meeting, self_service=True)
     _check_code(actor, meeting, code)
     if age_band and age_band not in AgeBand.values:
         raise ValidationError({"age_band": _("Choose one of the age groups.")})
@@ -418,8 +443,10 @@ def attendance_check_in(*, actor: User, meeting: Meeting, code: str,
 def attendance_record(*, actor: User, meeting: Meeting, user: User | None = None,
                       name: str = "", organisation=None, age_band: str = "",
                       tenure: str = "", moved_in_year: int | None = None) -> Attendance:
-    """A worker checks someone in by hand (an account, or a walk-in by name)."""
+    """A worker checks someone in by hand (an account, or a walk-in by name). Allowed
+    from when check-in opens, and afterwards too (from the paper sign-in sheet)."""
     _require(actor, "meetings.manage_meeting", meeting)
+    _require_checkin_window(meeting, self_service=False)
     if user is None and not name.strip():
         raise ValidationError({"name": _("Give the person's name or choose their account.")})
     if age_band and age_band not in AgeBand.values:

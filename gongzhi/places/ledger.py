@@ -33,6 +33,17 @@ HEADERS: dict[str, str] = {
 }
 REQUIRED = ("building", "room", "tenure")
 
+# The header a worker sees for each column (used in error messages and the template file).
+COLUMN_LABELS: dict[str, str] = {
+    "building": "楼栋", "unit": "单元", "room": "房号", "floor_area_m2": "建筑面积",
+    "tenure": "产权类型", "owner_key": "产权证号", "compound": "小区", "is_shop": "商铺",
+    "note": "备注",
+}
+# The template file offered for download: headers in this order and one example row.
+TEMPLATE_COLUMNS = ("building", "unit", "room", "floor_area_m2", "tenure", "owner_key",
+                    "compound", "is_shop", "note")
+TEMPLATE_EXAMPLE = ("3", "2", "501", "68.5", "业主", "京房权证字第0001号", "四平园", "否", "")
+
 TENURE_WORDS: dict[str, str] = {
     "owner": "owner", "业主": "owner", "自有": "owner", "产权": "owner", "自住": "owner",
     "public_rental": "public_rental", "公租房": "public_rental", "公租": "public_rental",
@@ -51,6 +62,11 @@ class RowError:
     column: str
     value: str
     message: str
+    header: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.header:
+            self.header = COLUMN_LABELS.get(self.column, self.column)
 
 
 @dataclass
@@ -140,12 +156,14 @@ def parse_ledger(name: str, data: bytes) -> LedgerReport:
         canon = HEADERS.get(name_) or HEADERS.get(table[0][idx].strip())
         if canon and canon not in columns:
             columns[canon] = idx
+    # Errors name a column the way the worker's own file names it.
+    headers = {canon: table[0][idx].strip() for canon, idx in columns.items()}
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
         report.file_error = _(
             "Missing columns: %(columns)s. The first row must name the columns, e.g. "
             "楼栋, 单元, 房号, 建筑面积, 产权类型."
-        ) % {"columns": ", ".join(missing)}
+        ) % {"columns": "、".join(COLUMN_LABELS[c] for c in missing)}
         return report
     seen: dict[tuple[str, str, str], int] = {}
     for offset, raw in enumerate(table[1:], start=2):
@@ -194,6 +212,8 @@ def parse_ledger(name: str, data: bytes) -> LedgerReport:
             else:
                 seen[key] = offset
         if row_errors:
+            for err in row_errors:
+                err.header = headers.get(err.column) or err.header
             report.errors.extend(row_errors)
             continue
         report.rows.append(LedgerRow(
@@ -205,3 +225,51 @@ def parse_ledger(name: str, data: bytes) -> LedgerReport:
     if not report.rows and not report.errors:
         report.file_error = _("The file has a header but no households.")
     return report
+
+
+def template_workbook() -> bytes:
+    """The ledger template a worker downloads: the Chinese headers the import reads, one
+    example row, and a second sheet explaining each column."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "台账"
+    ws.append([COLUMN_LABELS[c] for c in TEMPLATE_COLUMNS])
+    ws.append(list(TEMPLATE_EXAMPLE))
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="DDEEE8")
+    for cell in ws[1]:
+        cell.font, cell.fill = bold, fill
+    for letter, width in zip("ABCDEFGHI", (8, 8, 8, 12, 12, 22, 14, 8, 20), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A2"
+    tenure = DataValidation(type="list", formula1='"业主,公租房,租户,其他"', allow_blank=False)
+    shop = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
+    ws.add_data_validation(tenure)
+    ws.add_data_validation(shop)
+    tenure.add(f"E2:E{MAX_ROWS + 1}")
+    shop.add(f"H2:H{MAX_ROWS + 1}")
+    notes = wb.create_sheet("填写说明")
+    notes.append(["列名", "必填", "说明"])
+    for cell in notes[1]:
+        cell.font = bold
+    for row in (
+        ("楼栋", "是", "楼号，如 3 或 3号楼"),
+        ("单元", "否", "单元号；没有单元的楼留空"),
+        ("房号", "是", "如 501；同一楼栋、单元内不能重复"),
+        ("建筑面积", "否", "平方米，正数，如 68.5；业主表决按面积计算时需要"),
+        ("产权类型", "是", "业主、公租房、租户或其他"),
+        ("产权证号", "否", "业主的产权证号或编号；同一业主多套房填同一编号"),
+        ("小区", "否", "所属小区名称"),
+        ("商铺", "否", "是或否"),
+        ("备注", "否", "不超过200字"),
+    ):
+        notes.append(list(row))
+    notes.column_dimensions["A"].width = 12
+    notes.column_dimensions["C"].width = 50
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -35,6 +35,21 @@ def ledger(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+def ledger_template(request: HttpRequest, slug: str) -> HttpResponse:
+    """The XLSX template with the headers the import reads and an example row."""
+    community = community_or_404(slug)
+    require_perm(request, "places.import_ledger", community)
+    from gongzhi.places.ledger import template_workbook
+
+    response = HttpResponse(
+        template_workbook(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = ("attachment; filename=\"ledger-template.xlsx\"; "
+                                       "filename*=UTF-8''%E5%8F%B0%E8%B4%A6%E6%A8%A1%E6%9D%BF.xlsx")
+    return response
+
+
+@login_required
 def ledger_import(request: HttpRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     require_perm(request, "places.import_ledger", community)

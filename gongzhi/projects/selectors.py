@@ -182,7 +182,40 @@ def my_input(user) -> dict:
                    .select_related("task__project", "task__community")
                    .order_by("-created_at")[:100])
     return {"proposals": proposals, "supports": supports, "comments": comments,
-            "amendments": amendments, "signups": signups}
+            "amendments": amendments, "signups": signups, **_my_other_input(user)}
+
+
+def _my_other_input(user) -> dict:
+    """Reports, meetings and votes for "my input". Votes say only that the person voted,
+    when and how — never what they chose (secret ballots keep no link to the content)."""
+    from django.db.models import Q
+
+    from gongzhi.decisions.models import VoterRecord
+    from gongzhi.meetings.models import Attendance, Registration
+    from gongzhi.reports.models import Report
+
+    reports = list(Report.objects.filter(reporter=user).select_related("community")
+                   .order_by("-created_at")[:100])
+    attended = {a.meeting_id: a for a in Attendance.objects.filter(user=user)
+                .select_related("meeting__community").order_by("-meeting__starts_at")[:100]}
+    meetings: dict[int, dict] = {}
+    for reg in (Registration.objects.filter(user=user).select_related("meeting__community")
+                .order_by("-meeting__starts_at")[:100]):
+        meetings[reg.meeting_id] = {"meeting": reg.meeting, "registration": reg,
+                                    "attendance": attended.get(reg.meeting_id)}
+    for meeting_id, att in attended.items():
+        meetings.setdefault(meeting_id, {"meeting": att.meeting, "registration": None,
+                                         "attendance": att})
+    votes = list(VoterRecord.objects.filter(Q(cast_by=user) | Q(eligibility__user=user))
+                 .select_related("ballot__community").only(
+                     "voted_on", "channel", "ballot__title", "ballot__state",
+                     "ballot__secrecy", "ballot__community__slug",
+                     "ballot__community__name")
+                 .order_by("-voted_on")[:100])
+    return {"reports": reports,
+            "meetings": sorted(meetings.values(), key=lambda m: m["meeting"].starts_at,
+                               reverse=True),
+            "votes": votes}
 
 
 def pending_moderation(community) -> dict:

@@ -219,7 +219,7 @@ def phase_advance(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     _community, project = _project(request, slug, pk)
     nxt = services.phase_advance(actor=request.user, project=project,
                                  reason=request.POST.get("reason", ""))
-    messages.success(request, _("Phase advanced: now %(p)s.") % {"p": nxt.name} if nxt
+    messages.success(request, _("Phase advanced: now %(p)s.") % {"p": nxt.display_name} if nxt
                      else _("The last phase is closed."))
     return redirect("projects:detail", slug=slug, pk=pk)
 

@@ -4,19 +4,44 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from gongzhi.core.nav import NavLink, nav_section
+from gongzhi.core.nav import PRIMARY, WORK, NavLink, nav_section
+from gongzhi.core.now import NowBlock, NowItem, now_section
 
 
 @nav_section("reports")
 def report_links(request, community) -> list[NavLink]:
     user = request.user
     slug = community.slug
-    links = [NavLink(_("Reports"), reverse("reports:list", args=[slug]), 20)]
+    links = [NavLink(_("Reports"), reverse("reports:list", args=[slug]), 20, group=PRIMARY)]
     if user.is_authenticated:
         links.append(NavLink(_("My reports"), reverse("reports:mine", args=[slug]), 21))
     if user.has_perm("reports.view_queue", community):
-        links.append(NavLink(_("Work queue"), reverse("reports:queue", args=[slug]), 22))
+        links.append(NavLink(_("Work queue"), reverse("reports:queue", args=[slug]), 22,
+                             group=WORK))
     if user.has_perm("reports.view_stats", community):
-        links.append(NavLink(_("Statistics"), reverse("reports:stats", args=[slug]), 23))
+        links.append(NavLink(_("Statistics"), reverse("reports:stats", args=[slug]), 23,
+                             group=WORK))
     return links
+
+
+@now_section(30)
+def _reports_in_progress(request, community) -> NowBlock | None:
+    """Reports being handled: how many, and the latest three."""
+    from gongzhi.reports.models import Status
+    from gongzhi.reports.selectors import reports_for
+
+    qs = reports_for(request.user, community).filter(
+        status__in=[Status.ACCEPTED, Status.IN_PROGRESS, Status.REOPENED])
+    count = qs.count()
+    latest = list(qs.order_by("-status_changed_at")[:3]) if count else []
+    items = [NowItem(r.get_category_display() + (f" · {r.location_text}" if r.location_text
+                                                 else ""),
+                     reverse("reports:detail", args=[community.slug, r.pk]),
+                     status=r.get_status_display()) for r in latest]
+    summary = (ngettext("%(n)s report is being handled.", "%(n)s reports are being handled.",
+                        count) % {"n": count}) if count else ""
+    return NowBlock("reports", str(_("Reports in progress")), items, summary=summary,
+                    more_url=reverse("reports:list", args=[community.slug]),
+                    more_label=str(_("All reports")))

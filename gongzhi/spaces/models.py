@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongzhi.core.models import TimeStampedModel
 
@@ -138,7 +139,7 @@ class SpaceEvent(models.Model):
     """One entry of a space's history: created, state changed, renovated, note."""
 
     class Kind(models.TextChoices):
-        CREATED = "created", _("Registered")
+        CREATED = "created", pgettext_lazy("space history", "Registered")
         STATE = "state", _("State changed")
         RENOVATION = "renovation", _("Renovation")
         NOTE = "note", _("Note")

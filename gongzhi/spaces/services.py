@@ -122,7 +122,6 @@ def space_create(*, actor, community: Community, geometry: Any, kind: str, name:
     SpaceEvent.objects.create(
         space=space, community=community, kind=SpaceEvent.Kind.CREATED, to_state=space.state,
         happened_on=happened_on or timezone.localdate(), actor=space.created_by,
-        title=_("Registered"),
     )
     audit_record(actor=actor, action="spaces.space_create", community=community, target=space,
                  after=snapshot(space, list(AUDIT_FIELDS)))

@@ -59,3 +59,17 @@ def test_deleted_account_cannot_log_in(personas, client):
     services.user_delete(user=personas.verified)
     ok = client.login(username=personas.verified.username, password=PASSWORD)
     assert not ok
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("word,ok", [("注销", True), ("nope", False), ("phone", True)])
+def test_deletion_is_confirmed_with_注销_or_the_phone_number(personas, word, ok):
+    user = personas.owner
+    if word == "phone":
+        word = user.phone
+        assert word
+    response = personas.client("owner").post("/accounts/me/delete/", {"confirm": word})
+    assert response.status_code == (302 if ok else 200)
+    if not ok:
+        html = response.content.decode()
+        assert "DELETE" not in html and "注销" in html

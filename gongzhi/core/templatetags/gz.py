@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import template
 from django.utils.module_loading import autodiscover_modules
 
-from gongzhi.core.nav import community_nav_links
+from gongzhi.core.nav import community_nav, community_nav_links
 from gongzhi.core.phone import mask_phone
 
 register = template.Library()
@@ -19,6 +19,16 @@ def community_links(context, community):
         autodiscover_modules("nav")
         _nav_discovered = True
     return community_nav_links(context["request"], community)
+
+
+@register.simple_tag(takes_context=True)
+def community_menu(context, community):
+    """The grouped navigation (primary links, "more", workbench) for the bar."""
+    global _nav_discovered
+    if not _nav_discovered:
+        autodiscover_modules("nav")
+        _nav_discovered = True
+    return community_nav(context["request"], community)
 
 
 @register.simple_tag(takes_context=True)
@@ -41,3 +51,14 @@ def percent(part, whole) -> str:
         return f"{100 * float(part) / float(whole):.0f}%"
     except (TypeError, ValueError, ZeroDivisionError):
         return "—"
+
+
+@register.filter
+def tenure_label(code: str) -> str:
+    """A stored tenure code (``owner``) in the reader's words (业主)."""
+    from gongzhi.places.models import Tenure
+
+    try:
+        return str(Tenure(code).label)
+    except ValueError:
+        return code or "—"

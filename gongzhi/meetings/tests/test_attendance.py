@@ -15,6 +15,18 @@ from gongzhi.meetings.tests.conftest import make_meeting
 from gongzhi.places.models import Tenure
 from gongzhi.testing.factories import HouseholdFactory, UserFactory, make_member
 
+SOON = 0.5 / 24  # starts in 30 minutes: check-in is open
+
+
+@pytest.fixture
+def hearing(personas) -> Meeting:
+    return make_meeting(personas.community, kind=MeetingKind.HEARING, days=SOON)
+
+
+@pytest.fixture
+def council(personas) -> Meeting:
+    return make_meeting(personas.community, kind=MeetingKind.COUNCIL, days=SOON)
+
 
 def test_check_in_with_the_right_code(personas, council):
     att = services.attendance_check_in(actor=personas.owner, meeting=council,
@@ -78,7 +90,7 @@ def test_a_resident_cannot_record_attendance(personas, hearing):
 def test_attendance_by_group_on_a_hand_made_set(personas):
     community = personas.community
     meeting = make_meeting(community, kind=MeetingKind.COUNCIL,
-                           status=Meeting.Status.PUBLISHED)
+                           status=Meeting.Status.PUBLISHED, days=SOON)
     year = timezone.localtime(meeting.starts_at).year
 
     def person(tenure, moved_in, age):
@@ -120,3 +132,56 @@ def test_no_check_in_for_a_cancelled_meeting(personas, hearing):
     with pytest.raises(PermissionDenied):
         services.attendance_check_in(actor=personas.verified, meeting=hearing,
                                      code=hearing.checkin_code)
+
+
+@pytest.mark.parametrize("hours,self_ok,worker_ok", [
+    (96, False, False),     # four days before: refused
+    (3, False, False),      # three hours before: not yet
+    (1.5, True, True),      # within two hours of the start
+    (-1, True, True),       # under way (default length four hours)
+    (-5, False, True),      # over: only a worker records attendance, from the sheet
+])
+def test_check_in_window(personas, hours, self_ok, worker_ok):
+    meeting = make_meeting(personas.community, kind=MeetingKind.HEARING,
+                           days=hours / 24)
+    try:
+        services.attendance_check_in(actor=personas.verified, meeting=meeting,
+                                     code=meeting.checkin_code)
+        self_result = True
+    except ValidationError as exc:
+        assert "code" in exc.message_dict
+        self_result = False
+    assert self_result is self_ok
+    try:
+        services.attendance_record(actor=personas.worker, meeting=meeting, name="访客")
+        worker_result = True
+    except ValidationError:
+        worker_result = False
+    assert worker_result is worker_ok
+
+
+def test_check_in_closes_at_the_given_end(personas):
+    meeting = make_meeting(personas.community, kind=MeetingKind.HEARING, days=-2 / 24,
+                           ends_at=timezone.now() - dt.timedelta(minutes=30))
+    with pytest.raises(ValidationError):
+        services.attendance_check_in(actor=personas.verified, meeting=meeting,
+                                     code=meeting.checkin_code)
+
+
+def test_held_only_after_the_start(personas):
+    future = make_meeting(personas.community, kind=MeetingKind.HEARING, days=1)
+    with pytest.raises(ValidationError):
+        services.meeting_mark_held(actor=personas.worker, meeting=future)
+    future.refresh_from_db()
+    assert future.status == Meeting.Status.PUBLISHED
+    started = make_meeting(personas.community, kind=MeetingKind.HEARING, days=-1 / 24)
+    services.meeting_mark_held(actor=personas.worker, meeting=started)
+    assert started.status == Meeting.Status.HELD
+
+
+def test_check_in_page_says_when_it_opens(personas):
+    meeting = make_meeting(personas.community, kind=MeetingKind.HEARING, days=4)
+    page = personas.client("verified").get(
+        f"/c/{personas.community.slug}/meetings/{meeting.pk}/check-in/")
+    assert page.status_code == 200
+    assert "checkin-closed" in page.content.decode()

@@ -12,6 +12,12 @@ from gongzhi.meetings.models import Attendance, MeetingKind, Registration
 from gongzhi.meetings.tests.conftest import make_meeting
 
 
+@pytest.fixture
+def hearing(personas):
+    """Starts in half an hour, so check-in and attendance are open."""
+    return make_meeting(personas.community, kind=MeetingKind.HEARING, days=0.5 / 24)
+
+
 def test_printable_notice_has_a4_print_css_and_a_qr_code(personas, hearing):
     services.agenda_item_add(actor=personas.worker, meeting=hearing, title="路灯更换方案")
     page = personas.client("anonymous").get(

@@ -51,7 +51,7 @@ def test_every_bad_row_and_column_is_named():
 
 def test_missing_columns_are_reported():
     report = parse_ledger("x.csv", "楼栋,房号\n1,101\n".encode())
-    assert "tenure" in report.file_error
+    assert "产权类型" in report.file_error and "tenure" not in report.file_error
 
 
 def test_gb18030_files_from_old_excel_are_read():
@@ -129,7 +129,8 @@ def test_the_import_page_shows_errors_then_confirms(personas):
     bad = client.post(url, {"file": SimpleUploadedFile("bad.csv", BAD_CSV)})
     page = bad.content.decode()
     assert bad.status_code == 200
-    assert "floor_area_m2" in page and LedgerUpload.objects.count() == 0
+    assert "floor_area_m2" not in page and LedgerUpload.objects.count() == 0
+    assert "<td>建筑面积</td>" in page and "<td>产权类型</td>" in page
     good = client.post(url, {"file": SimpleUploadedFile("good.csv", GOOD_CSV)})
     upload = LedgerUpload.objects.get()
     assert f"/import/{upload.pk}/confirm/" in good.content.decode()
@@ -158,3 +159,22 @@ def test_ledger_page_query_count_does_not_grow_with_households(personas,
     client = personas.client("worker")
     with django_assert_max_num_queries(14):
         assert client.get(f"/c/{personas.community.slug}/ledger/").status_code == 200
+
+
+def test_the_template_file_is_read_back_by_the_import():
+    from gongzhi.places.ledger import template_workbook
+
+    report = parse_ledger("台账模板.xlsx", template_workbook())
+    assert report.ok, (report.file_error, report.errors)
+    assert len(report.rows) == 1 and report.rows[0].tenure == "owner"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona,status", [("worker", 200), ("admin", 200), ("verified", 403),
+                                            ("other_admin", 403)])
+def test_template_download_for_staff_only(personas, persona, status):
+    r = personas.client(persona).get(f"/c/{personas.community.slug}/ledger/template.xlsx")
+    assert r.status_code == status
+    if status == 200:
+        assert r["Content-Type"].startswith("application/vnd.openxmlformats")
+        assert r.content[:2] == b"PK"

@@ -261,6 +261,36 @@ def test_a_worker_manages_the_project_stakeholders_and_team(personas, project):
     assert personas.client("verified").get(u).status_code == 403
 
 
+def test_my_input_lists_reports_meetings_and_votes_but_never_the_choice(personas, project):
+    from gongzhi.decisions import services as ballots
+    from gongzhi.meetings import services as meetings
+    from gongzhi.meetings.tests.conftest import make_meeting
+    from gongzhi.reports import services as reports
+    from gongzhi.reports.tests.conftest import LAT as REPORT_LAT
+    from gongzhi.reports.tests.conftest import LON as REPORT_LON
+
+    user = personas.verified
+    report = reports.report_create(actor=user, community=personas.community,
+                                   category="lamp", description="路灯不亮了好几天",
+                                   lat=REPORT_LAT,
+                                   lon=REPORT_LON,
+                                   location_text="3号楼北侧")
+    meeting = make_meeting(personas.community, title="花园议事会", days=3)
+    meetings.registration_create(actor=user, meeting=meeting)
+    ballot = ballots.ballot_create(actor=personas.admin, community=personas.community,
+                                   title="秘密投票：花园方案", method="plurality",
+                                   secrecy="secret",
+                                   options=[{"key": "x", "label": "选项甲乙"},
+                                            {"key": "y", "label": "选项丙丁"}])
+    ballots.ballot_open(actor=personas.admin, ballot=ballot)
+    ballots.vote_cast(user=user, ballot=ballot, content={"choice": "x"})
+    page = personas.client("verified").get(reverse("projects:my_input")).content.decode()
+    assert "3号楼北侧" in page and report.get_status_display() in page
+    assert "花园议事会" in page
+    assert "秘密投票：花园方案" in page
+    assert "选项甲乙" not in page and "选项丙丁" not in page
+
+
 def test_my_input_query_count_is_constant(personas, project, django_assert_max_num_queries):
     for i in range(8):
         p = ProposalFactory(project=project, author=personas.verified if i % 2 else None)

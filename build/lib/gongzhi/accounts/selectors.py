@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from gongzhi.accounts.models import Membership, RoleAssignment, User
+from gongzhi.places.models import Community, Household
+
+
+def memberships_for_review(*, community: Community, status: str) -> QuerySet[Membership]:
+    return (Membership.objects.filter(community=community, status=status)
+            .select_related("user", "household__building", "household__unit", "decided_by")
+            .order_by("created_at"))
+
+
+def membership_status_counts(*, community: Community) -> dict[str, int]:
+    rows = (Membership.objects.filter(community=community).values("status")
+            .annotate(n=Count("id")))
+    return {r["status"]: r["n"] for r in rows}
+
+
+def household_candidates(*, membership: Membership) -> list[Household]:
+    """Ledger entries that match what the resident typed, best first, for the worker."""
+    qs = (Household.objects.filter(community=membership.community)
+          .select_related("building", "unit")
+          .annotate(verified=Count("memberships", filter=Q(memberships__status="verified"))))
+    exact = qs.filter(building__number=membership.claimed_building,
+                      room=membership.claimed_room)
+    if membership.claimed_unit:
+        exact = exact.filter(unit__number=membership.claimed_unit)
+    found = list(exact[:5])
+    if not found:
+        found = list(qs.filter(building__number=membership.claimed_building)
+                     .filter(room__icontains=membership.claimed_room[-2:] or "-")[:10])
+    return found
+
+
+def community_people(*, community: Community, query: str = "", role: str = ""
+                     ) -> QuerySet[User]:
+    qs = User.objects.filter(
+        Q(memberships__community=community) | Q(role_assignments__community=community)
+    ).distinct()
+    if role:
+        qs = qs.filter(role_assignments__community=community, role_assignments__role=role)
+    query = query.strip()
+    if query:
+        qs = qs.filter(Q(display_name__icontains=query) | Q(real_name__icontains=query)
+                       | Q(phone__endswith=query) | Q(email__icontains=query))
+    return qs.prefetch_related(
+        Prefetch("role_assignments", queryset=RoleAssignment.objects.filter(community=community),
+                 to_attr="roles_here"),
+        Prefetch("memberships", queryset=Membership.objects.filter(community=community)
+                 .select_related("household__building", "household__unit"),
+                 to_attr="membership_here"),
+    ).order_by("display_name", "pk")

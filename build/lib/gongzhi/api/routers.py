@@ -1,0 +1,19 @@
+"""Which app routers the API mounts, and where. Add a line when an app grows an api.py."""
+
+from __future__ import annotations
+
+import importlib
+
+MOUNTED = [
+    ("", "gongzhi.api.core_api"),
+    ("/spaces", "gongzhi.spaces.api"),
+    ("/reports", "gongzhi.reports.api"),
+    ("/projects", "gongzhi.projects.api"),
+    ("/meetings", "gongzhi.meetings.api"),
+    ("/decisions", "gongzhi.decisions.api"),
+]
+
+
+def ROUTERS():  # noqa: N802 - a constant-like registry, called once at import
+    for prefix, module in MOUNTED:
+        yield prefix, importlib.import_module(module).router

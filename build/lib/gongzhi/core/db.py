@@ -1,0 +1,51 @@
+"""Database helpers for migrations: append-only tables enforced by triggers.
+
+Used by every log that must not be rewritten (audit log, ballot log, report timeline,
+points ledgers). Trigger names are ``<table>_append_only`` (PostgreSQL) and
+``<table>_no_update`` (SQLite).
+"""
+
+from __future__ import annotations
+
+from django.db import migrations
+
+_PG_FUNCTION = """
+CREATE OR REPLACE FUNCTION gongzhi_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'append-only table %', TG_TABLE_NAME;
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+
+def append_only_trigger(table: str, *, block_delete: bool = True) -> migrations.RunPython:
+    """A migration operation that refuses UPDATE (and DELETE) on ``table``.
+
+    PostgreSQL refuses UPDATE and, with ``block_delete``, DELETE; TRUNCATE (the test
+    runner's way of emptying tables) is not affected. SQLite refuses UPDATE only, because
+    its test runner empties tables with DELETE.
+    """
+    events = "UPDATE OR DELETE" if block_delete else "UPDATE"
+    pg_up = (_PG_FUNCTION + f"CREATE TRIGGER {table}_append_only BEFORE {events} ON {table} "
+             "FOR EACH ROW EXECUTE FUNCTION gongzhi_append_only();")
+    pg_down = f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};"
+    sqlite_up = (f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} BEGIN "
+                 f"SELECT RAISE(ABORT, 'append-only table {table}'); END;")
+    sqlite_down = f"DROP TRIGGER IF EXISTS {table}_no_update;"
+
+    def forwards(apps, schema_editor):
+        vendor = schema_editor.connection.vendor
+        # params=None: the SQL contains '%', which psycopg would read as a placeholder.
+        if vendor == "postgresql":
+            schema_editor.execute(pg_up, params=None)
+        elif vendor == "sqlite":
+            schema_editor.execute(sqlite_up, params=None)
+
+    def backwards(apps, schema_editor):
+        vendor = schema_editor.connection.vendor
+        if vendor == "postgresql":
+            schema_editor.execute(pg_down, params=None)
+        elif vendor == "sqlite":
+            schema_editor.execute(sqlite_down, params=None)
+
+    return migrations.RunPython(forwards, backwards)

@@ -1,0 +1,259 @@
+"""Reads shared by views, the API and other apps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from gongzhi.accounts.models import Membership, Role
+from gongzhi.decisions import tally
+from gongzhi.decisions.engine.pabulib import PBElection, Project, Voter, format_number
+from gongzhi.decisions.engine.pabulib import write_pabulib as _write_pabulib
+from gongzhi.decisions.models import (
+    Ballot,
+    BallotContent,
+    BallotState,
+    Eligibility,
+    EligibilityKind,
+    LogEntry,
+    Method,
+    Option,
+    PaperBallot,
+    VoterRecord,
+)
+
+EXPORT_FORMAT = "gongzhi-ballot-export/1"
+
+
+def ballots_of(community, user) -> QuerySet[Ballot]:
+    """Ballots of a community that ``user`` may see (drafts only for staff)."""
+    qs = Ballot.objects.filter(community=community).select_related("community")
+    if not user.has_perm("decisions.manage_ballot", community):
+        qs = qs.exclude(state=BallotState.DRAFT)
+    return qs
+
+
+def ballots_for_project(project) -> QuerySet[Ballot]:
+    """The ballots of a project's vote phase (used by the projects app)."""
+    return (Ballot.objects.filter(project=project).exclude(state=BallotState.DRAFT)
+            .select_related("community"))
+
+
+def ballot_config(ballot: Ballot, options: list[Option] | None = None, *,
+                  with_eligible: bool = True) -> dict[str, Any]:
+    """The frozen configuration the count needs (and the "open" log entry records).
+    ``with_eligible=False`` leaves out the Art. 278 owner list (checking a content does
+    not need it)."""
+    if options is None:
+        options = list(ballot.options.all())
+    config: dict[str, Any] = {
+        "method": ballot.method,
+        "options": [{"key": o.key, "label": o.label, "cost": str(o.cost)} for o in options],
+        "max_choices": ballot.max_choices,
+        "min_score": ballot.min_score,
+        "max_score": ballot.max_score,
+        "quorum": ballot.quorum,
+        "approval_threshold": ballot.approval_threshold,
+        "strict_majority": ballot.strict_majority,
+        "art278_item": ballot.art278_item,
+        "budget": str(ballot.budget),
+        "pb_vote_type": ballot.pb_vote_type,
+        "pb_rule": ballot.pb_rule,
+        "points_total": ballot.points_total,
+        "tie_break": ballot.tie_break,
+        "eligible_count": ballot.eligible_count,
+        "secrecy": ballot.secrecy,
+    }
+    if ballot.method == Method.ART278 and with_eligible:
+        config["eligible"] = [
+            {"token": t, "weight": str(w)} for t, w in
+            Eligibility.objects.filter(ballot=ballot).order_by("token")
+            .values_list("token", "weight")
+        ]
+    return config
+
+
+def counted_ballots(ballot: Ballot) -> list[dict[str, Any]]:
+    """Contents as the count sees them; for open ballots with the voter's token."""
+    rows = list(BallotContent.objects.filter(ballot=ballot)
+                .values_list("receipt_hash", "content", "channel").order_by("receipt_hash"))
+    voters: dict[str, str] = {}
+    if not ballot.is_secret:
+        voters = dict(VoterRecord.objects.filter(ballot=ballot, receipt_hash__isnull=False)
+                      .values_list("receipt_hash", "eligibility__token"))
+    return [{"receipt": r, "content": c, "channel": ch, "voter": voters.get(r)}
+            for r, c, ch in rows]
+
+
+def opening_config(ballot: Ballot) -> dict[str, Any] | None:
+    """The configuration recorded in the chain when the ballot opened (authoritative: the
+    count and any verifier use this one, not the possibly edited ballot row)."""
+    payload = (LogEntry.objects.filter(ballot=ballot, action="open").order_by("seq")
+               .values_list("payload", flat=True).first())
+    return payload["config"] if payload else None
+
+
+def live_result(ballot: Ballot) -> dict[str, Any]:
+    config = opening_config(ballot) or ballot_config(ballot)
+    return tally.count(config, counted_ballots(ballot))
+
+
+def eligibility_keys_for_user(ballot: Ballot, user) -> list[str]:
+    """Voter keys ``user`` could vote for under the ballot's rule (not yet checked against
+    the frozen table)."""
+    if not user.is_authenticated:
+        return []
+    kind = ballot.eligibility
+    if kind in (EligibilityKind.VERIFIED_RESIDENTS, EligibilityKind.MEETING_ATTENDEES):
+        return [f"u:{user.pk}"]
+    if kind == EligibilityKind.ORG_REPRESENTATIVES:
+        from gongzhi.orgs.models import OrgMember
+
+        ids = OrgMember.objects.filter(
+            user=user, is_representative=True, organisation__community=ballot.community,
+            organisation__deleted_at__isnull=True).values_list("organisation_id", flat=True)
+        return [f"org:{i}" for i in ids]
+    membership = (Membership.objects.filter(user=user, community=ballot.community,
+                                            status=Membership.Status.VERIFIED)
+                  .select_related("household").first())
+    if membership is None or membership.household is None:
+        return []
+    household = membership.household
+    if kind == EligibilityKind.HOUSEHOLDS:
+        return [f"h:{household.pk}"]
+    from gongzhi.accounts.access import community_roles
+
+    if Role.OWNER not in community_roles(user, ballot.community):
+        return []
+    return [owner_voter_key(household)]
+
+
+def owner_voter_key(household) -> str:
+    return f"o:{household.owner_key or 'h' + str(household.pk)}"
+
+
+def eligibility_for_user(ballot: Ballot, user) -> list[Eligibility]:
+    keys = eligibility_keys_for_user(ballot, user)
+    if not keys:
+        return []
+    return list(Eligibility.objects.filter(ballot=ballot, voter_key__in=keys)
+                .order_by("voter_key"))
+
+
+def my_vote(ballot: Ballot, user) -> dict[str, Any] | None:
+    """Whether (and how) the user's voter key has voted; for open ballots the receipt."""
+    rows = eligibility_for_user(ballot, user)
+    if not rows:
+        return None
+    record = VoterRecord.objects.filter(ballot=ballot, eligibility=rows[0]).first()
+    info: dict[str, Any] = {"eligibility": rows[0], "record": record, "content": None}
+    if record is not None and record.receipt_hash:
+        info["content"] = (BallotContent.objects.filter(ballot=ballot,
+                                                        receipt_hash=record.receipt_hash)
+                           .values_list("content", flat=True).first())
+    return info
+
+
+def content_by_receipt(ballot: Ballot, receipt: str) -> BallotContent | None:
+    return BallotContent.objects.filter(ballot=ballot, receipt_hash=receipt).first()
+
+
+def receipts_list(ballot: Ballot) -> list[dict[str, Any]]:
+    """The public verification list: receipt hash and content on open ballots (and names
+    where the community allows it), contents only on secret ballots."""
+    if ballot.is_secret:
+        return [{"content": c} for c in BallotContent.objects.filter(ballot=ballot)
+                .order_by("receipt_hash").values_list("content", flat=True)]
+    names: dict[str, str] = {}
+    if ballot.community.show_voter_names:
+        for receipt, label in (VoterRecord.objects.filter(ballot=ballot)
+                               .values_list("receipt_hash", "eligibility__label")):
+            names[receipt] = label
+    return [{"receipt": r, "content": c, "name": names.get(r, "")}
+            for r, c in BallotContent.objects.filter(ballot=ballot)
+            .order_by("receipt_hash").values_list("receipt_hash", "content")]
+
+
+def turnout(ballot: Ballot) -> dict[str, int]:
+    voted = VoterRecord.objects.filter(ballot=ballot).count()
+    return {"eligible": ballot.eligible_count, "voted": voted}
+
+
+def paper_ballots(ballot: Ballot) -> QuerySet[PaperBallot]:
+    return PaperBallot.objects.filter(ballot=ballot).prefetch_related("entries__entered_by")
+
+
+def export(ballot: Ballot) -> dict[str, Any]:
+    """Everything needed to recompute the chain and the result, without any names."""
+    entries = [
+        {"seq": e.seq, "action": e.action, "payload": e.payload, "at": e.at,
+         "prev_hash": e.prev_hash, "hash": e.hash}
+        for e in LogEntry.objects.filter(ballot=ballot).order_by("seq")
+    ]
+    return {
+        "format": EXPORT_FORMAT,
+        "ballot": {"uid": str(ballot.uid), "title": ballot.title, "question": ballot.question,
+                   "community": ballot.community.slug, "state": ballot.state,
+                   "method": ballot.method, "secrecy": ballot.secrecy,
+                   "eligible_count": ballot.eligible_count},
+        "entries": entries,
+        "result": ballot.result,
+    }
+
+
+def pabulib_election(ballot: Ballot) -> PBElection:
+    """A finished PB ballot as a Pabulib election (voters pseudonymous, in receipt order)."""
+    options = list(ballot.options.all())
+    meta = {
+        "description": ballot.title,
+        "country": "China",
+        "unit": ballot.community.name,
+        "instance": str(ballot.uid),
+        "num_projects": str(len(options)),
+        "num_votes": "0",
+        "budget": format_number(_frac(ballot.budget)),
+        "vote_type": ballot.pb_vote_type,
+        "rule": ballot.pb_rule,
+        "currency": "CNY",
+    }
+    if ballot.pb_vote_type == "ordinal":
+        meta["max_length"] = str(ballot.max_choices or len(options))
+    if ballot.pb_vote_type == "cumulative":
+        meta["max_sum_points"] = str(ballot.points_total)
+    selected = set((ballot.result or {}).get("winners", []))
+    projects = {o.key: Project(o.key, _num(o.cost), o.label, 1 if o.key in selected else 0)
+                for o in options}
+    voters = []
+    for i, b in enumerate(counted_ballots(ballot), start=1):
+        c = b["content"]
+        if "approve" in c:
+            voters.append(Voter(str(i), list(c["approve"])))
+        elif "choice" in c:
+            voters.append(Voter(str(i), [c["choice"]]))
+        elif "ranking" in c:
+            voters.append(Voter(str(i), list(c["ranking"])))
+        else:
+            voters.append(Voter(str(i), list(c["points"]), [int(v) for v in
+                                                             c["points"].values()]))
+    meta["num_votes"] = str(len(voters))
+    vote_columns = ["voter_id", "vote"] + (["points"] if ballot.pb_vote_type == "cumulative"
+                                           else [])
+    return PBElection(meta=meta, projects=projects, voters=voters,
+                      project_columns=["project_id", "cost", "name", "selected"],
+                      vote_columns=vote_columns)
+
+
+def pabulib_text(ballot: Ballot) -> str:
+    return _write_pabulib(pabulib_election(ballot))
+
+
+def _frac(value):
+    from fractions import Fraction
+
+    return Fraction(str(value))
+
+
+def _num(value):
+    f = _frac(value)
+    return int(f) if f.denominator == 1 else f

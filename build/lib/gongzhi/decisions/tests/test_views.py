@@ -1,0 +1,262 @@
+"""Pages: the permissions matrix (action × persona × ballot state), voting through the
+forms for each ballot type, and query counts."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from gongzhi.decisions import rules as _rules  # noqa: F401 - registers the permissions
+from gongzhi.decisions import services
+from gongzhi.decisions.models import BallotContent, VoterRecord
+from gongzhi.testing.factories import UserFactory, make_member
+
+pytestmark = pytest.mark.django_db
+
+NAMES = ("anonymous", "outsider", "resident", "verified", "owner", "worker", "admin",
+         "other_admin", "subdistrict_admin")
+STAFF = {"worker", "admin", "subdistrict_admin"}
+VOTERS = {"verified", "owner"}
+
+
+def _ballot_in(make_ballot, personas, state):
+    ballot = make_ballot(open=state != "draft")
+    if state == "closed":
+        services.ballot_close(actor=personas.admin, ballot=ballot)
+        ballot.refresh_from_db()
+    return ballot
+
+
+def _url(name, ballot):
+    return reverse(f"decisions:{name}", args=[ballot.community.slug, ballot.pk])
+
+
+def _expect_view(state, name):
+    if state == "draft" and name not in STAFF:
+        return 404
+    return 200
+
+
+def _expect_vote(state, name):
+    if state == "draft" and name not in STAFF:
+        return 404
+    if name == "anonymous":
+        return 302
+    if state == "open" and name in VOTERS:
+        return 302
+    return 403
+
+
+def _expect_results(state, name):
+    if state == "draft" and name not in STAFF:
+        return 404
+    return 200 if state == "closed" else 403
+
+
+def _expect_paper(state, name):
+    if name == "anonymous":
+        return 302  # sign in first
+    if state == "draft" and name not in STAFF:
+        return 404
+    return 200 if state == "open" and name in STAFF else 403
+
+
+@pytest.mark.parametrize("state", ["draft", "open", "closed"])
+@pytest.mark.parametrize("name", NAMES)
+def test_permission_matrix(make_ballot, personas, state, name):
+    ballot = _ballot_in(make_ballot, personas, state)
+    client = personas.client(name)
+    assert client.get(_url("detail", ballot)).status_code == _expect_view(state, name)
+    r = client.post(_url("detail", ballot), {"approve": ["a"]})
+    assert r.status_code == _expect_vote(state, name)
+    assert VoterRecord.objects.count() == (1 if _expect_vote(state, name) == 302
+                                           and name != "anonymous" else 0)
+    assert client.get(_url("results", ballot)).status_code == _expect_results(state, name)
+    assert client.get(_url("export_json", ballot)).status_code == _expect_results(state, name)
+    receipts = client.get(_url("receipts", ballot)).status_code
+    assert receipts == (_expect_view(state, name) if state != "draft" else
+                        (404 if name not in STAFF else 403))
+    assert client.get(_url("paper", ballot)).status_code == _expect_paper(state, name)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_who_may_create_open_and_close(personas, make_ballot, name):
+    client = personas.client(name)
+    create = client.get(reverse("decisions:create", args=[personas.community.slug]))
+    expected = 302 if name == "anonymous" else 200 if name in STAFF else 403
+    assert create.status_code == expected
+    ballot = make_ballot(open=False)
+    client.post(_url("state", ballot), {"action": "open"})
+    ballot.refresh_from_db()
+    assert (ballot.state == "open") == (name in STAFF)
+
+
+def test_worker_creates_a_pb_ballot_through_the_form(personas):
+    client = personas.client("worker")
+    r = client.post(reverse("decisions:create", args=[personas.community.slug]), {
+        "title": "2026 微更新预算", "method": "pb", "eligibility": "verified",
+        "secrecy": "secret", "allow_change": "on", "min_score": 0, "max_score": 5,
+        "quorum": "0", "approval_threshold": "1/2", "budget": "1000",
+        "pb_vote_type": "approval", "pb_rule": "greedy", "points_total": 10,
+        "tie_break": "min_cost,max_votes,project_order",
+        "options_text": "lamps | 路灯 | 400\nbench | 座椅 | 300\nshed | 车棚 | 600",
+    })
+    assert r.status_code == 302, r.context["form"].errors
+    from gongzhi.decisions.models import Ballot
+
+    ballot = Ballot.objects.get()
+    assert [o.cost for o in ballot.options.all()] == [400, 300, 600]
+
+
+def test_form_keeps_input_and_shows_errors(personas):
+    client = personas.client("worker")
+    r = client.post(reverse("decisions:create", args=[personas.community.slug]), {
+        "title": "预算", "method": "pb", "eligibility": "verified", "secrecy": "secret",
+        "min_score": 0, "max_score": 5, "quorum": "2", "approval_threshold": "1/2",
+        "budget": "0", "pb_vote_type": "approval", "pb_rule": "nonsense", "points_total": 10,
+        "tie_break": "min_cost", "options_text": "a | A | x",
+    })
+    assert r.status_code == 200
+    assert "预算" in r.content.decode()
+    assert r.context["form"].errors
+
+
+@pytest.mark.parametrize("method,extra,post,stored", [
+    ("pb", {"budget": 600}, {"approve": ["a", "c"]}, {"approve": ["a", "c"]}),
+    ("pb", {"budget": 600, "pb_vote_type": "cumulative", "points_total": 5},
+     {"points_a": "3", "points_c": "2"}, {"points": {"a": 3, "c": 2}}),
+    ("pb", {"budget": 900, "pb_vote_type": "ordinal"}, {"rank_b": "1", "rank_a": "2"},
+     {"ranking": ["b", "a"]}),
+    ("pb", {"budget": 600, "pb_vote_type": "choose-1"}, {"choice": "b"}, {"choice": "b"}),
+    ("plurality", {}, {"choice": "c"}, {"choice": "c"}),
+    ("score", {}, {"score_a": "4", "score_b": "0"}, {"scores": {"a": 4, "b": 0}}),
+    ("schulze", {}, {"rank_c": "1", "rank_a": "2", "rank_b": "3"},
+     {"ranking": ["c", "a", "b"]}),
+    ("majority", {}, {"choice": "no"}, {"choice": "no"}),
+])
+def test_vote_forms_for_each_ballot_type(make_ballot, personas, method, extra, post, stored):
+    ballot = make_ballot(method=method, **extra)
+    client = personas.client("owner")
+    page = client.get(_url("detail", ballot))
+    assert page.status_code == 200
+    r = client.post(_url("detail", ballot), post)
+    assert r.status_code == 302 and r.url == _url("receipt", ballot)
+    assert BallotContent.objects.get().content == stored
+    receipt = client.get(_url("receipt", ballot)).content.decode()
+    assert client.session[f"gz-ballot-receipt-{ballot.pk}"] in receipt
+
+
+def test_over_budget_form_keeps_the_page_with_an_error(make_ballot, personas):
+    ballot = make_ballot(method="pb", budget=600)
+    r = personas.client("owner").post(_url("detail", ballot), {"approve": ["a", "b"]})
+    assert r.status_code == 200
+    assert not VoterRecord.objects.exists()
+    assert r.context["error"]
+
+
+def test_change_and_withdraw_through_the_pages(make_ballot, personas):
+    ballot = make_ballot(method="approval")
+    client = personas.client("owner")
+    client.post(_url("detail", ballot), {"approve": ["a"]})
+    client.post(_url("detail", ballot), {"approve": ["b"]})
+    assert BallotContent.objects.get().content == {"approve": ["b"]}
+    client.post(_url("withdraw", ballot))
+    assert not BallotContent.objects.exists()
+
+
+def test_receipt_check_page(make_ballot, personas):
+    ballot = make_ballot()
+    r = services.vote_cast(user=personas.owner, ballot=ballot, content={"approve": ["a"]})
+    page = personas.client("anonymous").get(_url("receipts", ballot), {"code": r.code})
+    assert page.context["check"]["found"] is not None
+    page = personas.client("anonymous").get(_url("receipts", ballot), {"code": "WRONG"})
+    assert page.context["check"]["found"] is None
+
+
+def test_paper_entry_pages(make_ballot, personas):
+    ballot = make_ballot(secrecy="secret")
+    w2 = make_member(UserFactory(), personas.community, "worker")
+    for user in (personas.worker, w2):
+        from django.test import Client
+
+        c = Client()
+        c.force_login(user)
+        r = c.post(_url("paper", ballot), {"action": "entry", "serial": "P-9",
+                                           "approve": ["b"]})
+        assert r.status_code == 302
+    assert BallotContent.objects.get().channel == "paper"
+    page = personas.client("worker").get(_url("paper", ballot))
+    assert "P-9" in page.content.decode()
+
+
+def test_results_pages_explain_greedy_and_mes(make_ballot, personas):
+    for rule in ("greedy", "equalshares/add1"):
+        ballot = make_ballot(method="pb", budget=600, pb_rule=rule)
+        services.vote_cast(user=personas.owner, ballot=ballot, content={"approve": ["a"]})
+        services.vote_cast(user=personas.verified, ballot=ballot, content={"approve": ["b",
+                                                                                   "c"]})
+        services.ballot_close(actor=personas.admin, ballot=ballot)
+        html = personas.client("anonymous").get(_url("results", ballot)).content.decode()
+        assert "echarts.min.js" in html and "<table" in html and "<caption>" in html
+        if rule == "greedy":
+            assert "Ranked list with the cut" in html or "排" in html
+        else:
+            assert "Why popular projects lost" in html or "落选" in html
+
+
+def test_art278_page_shows_progress_bars(personas):
+    ballot = services.ballot_create(actor=personas.admin, community=personas.community,
+                                    title="加装电梯", method="art278", options=[],
+                                    eligibility="building_owners",
+                                    building=personas.household.building, art278_item=7)
+    services.ballot_open(actor=personas.admin, ballot=ballot)
+    html = personas.client("anonymous").get(_url("detail", ballot)).content.decode()
+    assert html.count("<progress") == 4
+
+
+def test_pabulib_import_page(personas):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gongzhi.decisions.tests.test_services import PB_TEXT
+
+    r = personas.client("admin").post(
+        reverse("decisions:import", args=[personas.community.slug]),
+        {"file": SimpleUploadedFile("x.pb", PB_TEXT.encode()), "title": "导入"})
+    assert r.status_code == 302
+
+
+def test_page_query_counts(make_ballot, personas, django_assert_max_num_queries):
+    for i in range(6):
+        make_ballot(title=f"b{i}")
+    client = personas.client("owner")
+    with django_assert_max_num_queries(16):
+        assert client.get(reverse("decisions:list",
+                                  args=[personas.community.slug])).status_code == 200
+    ballot = make_ballot(method="pb", budget=600)
+    services.vote_cast(user=personas.verified, ballot=ballot, content={"approve": ["a"]})
+    with django_assert_max_num_queries(28):
+        assert client.get(_url("detail", ballot)).status_code == 200
+    services.ballot_close(actor=personas.admin, ballot=ballot)
+    with django_assert_max_num_queries(20):
+        assert client.get(_url("results", ballot)).status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get(_url("receipts", ballot)).status_code == 200
+
+
+def test_change_form_is_prefilled_with_the_current_ranking(make_ballot, personas):
+    ballot = make_ballot(method="irv", secrecy="open")
+    services.vote_cast(user=personas.owner, ballot=ballot, content={"ranking": ["b", "c"]})
+    html = personas.client("owner").get(_url("detail", ballot)).content.decode()
+    assert 'name="rank_b" value="1"' in html and 'name="rank_c" value="2"' in html
+
+
+def test_personal_data_export_lists_votes(make_ballot, personas):
+    from gongzhi.core.export import collect_personal_data
+
+    secret = make_ballot(title="secret")
+    open_ballot = make_ballot(title="open", secrecy="open")
+    services.vote_cast(user=personas.owner, ballot=secret, content={"approve": ["a"]})
+    services.vote_cast(user=personas.owner, ballot=open_ballot, content={"approve": ["b"]})
+    data = {row["ballot"]: row for row in collect_personal_data(personas.owner)["decisions"]}
+    assert "content" not in data["secret"]
+    assert data["open"]["content"] == {"approve": ["b"]}

@@ -1,0 +1,313 @@
+"""Ballot pages: list, create, detail with the vote form, receipt, results, verification,
+paper entry, exports and Pabulib import. Thin: parse, call a service, render."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gongzhi.core.forms import add_service_errors
+from gongzhi.core.http import community_or_404, require_perm
+from gongzhi.decisions import chain, selectors, services
+from gongzhi.decisions.forms import (
+    BallotForm,
+    PabulibImportForm,
+    PaperEntryForm,
+    PaperVoterForm,
+    ReceiptCheckForm,
+)
+from gongzhi.decisions.models import RANKED_METHODS, Ballot, Method
+from gongzhi.decisions.templatetags import ballots as readable
+
+
+def _ballot(request: HttpRequest, slug: str, pk: int) -> Ballot:
+    community = community_or_404(slug)
+    ballot = get_object_or_404(Ballot.objects.select_related("community"), pk=pk,
+                               community=community)
+    if not request.user.has_perm("decisions.view_ballot", ballot):
+        raise Http404
+    return ballot
+
+
+def _session_key(ballot: Ballot) -> str:
+    return f"gz-ballot-receipt-{ballot.pk}"
+
+
+def ballot_list(request: HttpRequest, slug: str) -> HttpResponse:
+    community = community_or_404(slug)
+    ballots = selectors.ballots_of(community, request.user)
+    return render(request, "decisions/list.html", {
+        "community": community, "ballots": ballots,
+        "can_manage": request.user.has_perm("decisions.manage_ballot", community),
+    })
+
+
+@login_required
+def ballot_create(request: HttpRequest, slug: str) -> HttpResponse:
+    community = community_or_404(slug)
+    require_perm(request, "decisions.manage_ballot", community)
+    form = BallotForm(request.POST or None, community=community)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        options = data.pop("options_text")
+        try:
+            ballot = services.ballot_create(actor=request.user, community=community,
+                                            options=options, **data)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict") and "options" in exc.error_dict:
+                exc.error_dict["options_text"] = exc.error_dict.pop("options")
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Ballot created as a draft."))
+            return redirect("decisions:detail", slug=slug, pk=ballot.pk)
+    return render(request, "decisions/form.html", {"community": community, "form": form})
+
+
+def _parse_vote(ballot: Ballot, post) -> dict:
+    """Turn the vote form into a content (validated by the service)."""
+    kind = ballot.pb_vote_type if ballot.is_pb else ballot.method
+    options = list(ballot.options.all())
+    if kind in ("plurality", "choose-1", "majority", "art278"):
+        return {"choice": post.get("choice")}
+    if kind == "approval":
+        return {"approve": post.getlist("approve")}
+    if kind == "score":
+        return {"scores": {o.key: post.get(f"score_{o.key}") for o in options
+                           if post.get(f"score_{o.key}", "").strip() != ""}}
+    if kind == "cumulative":
+        return {"points": {o.key: post.get(f"points_{o.key}") for o in options
+                           if post.get(f"points_{o.key}", "").strip() not in ("", "0")}}
+    ranks = []
+    for o in options:
+        raw = post.get(f"rank_{o.key}", "").strip()
+        if raw:
+            try:
+                ranks.append((int(raw), o.key))
+            except ValueError:
+                return {"ranking": "invalid"}
+    return {"ranking": [k for _r, k in sorted(ranks)]}
+
+
+def ballot_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    ballot = _ballot(request, slug, pk)
+    user = request.user
+    options = list(ballot.options.all())
+    mine = selectors.my_vote(ballot, user) if user.is_authenticated else None
+    error = None
+    code = request.session.get(_session_key(ballot))
+    if request.method == "POST":
+        if not user.is_authenticated:
+            return redirect("accounts:login")
+        require_perm(request, "decisions.vote", ballot)
+        content = _parse_vote(ballot, request.POST)
+        code = request.POST.get("receipt_code", "").strip() or code
+        try:
+            if mine and mine["record"]:
+                receipt = services.vote_change(user=user, ballot=ballot, content=content,
+                                               receipt_code=code)
+                messages.success(request, _("Your vote has been changed."))
+            else:
+                receipt = services.vote_cast(user=user, ballot=ballot, content=content)
+                messages.success(request, _("Your vote has been recorded."))
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            if receipt.code:
+                request.session[_session_key(ballot)] = receipt.code
+            return redirect("decisions:receipt", slug=slug, pk=pk)
+    chosen = (mine or {}).get("content") or {}
+    ranking = chosen.get("ranking", [])
+    for o in options:  # pre-fill the change form
+        o.current_rank = ranking.index(o.key) + 1 if o.key in ranking else ""
+        o.current_points = chosen.get("points", {}).get(o.key, "")
+        o.current_score = chosen.get("scores", {}).get(o.key, "")
+    progress = None
+    if user.has_perm("decisions.view_progress", ballot):
+        progress = selectors.live_result(ballot).get("progress")
+    return render(request, "decisions/detail.html", {
+        "community": ballot.community, "ballot": ballot, "options": options,
+        "mine": mine, "error": error, "posted": request.POST if error else None,
+        "can_vote": user.has_perm("decisions.vote", ballot),
+        "can_manage": user.has_perm("decisions.manage_ballot", ballot.community),
+        "can_paper": user.has_perm("decisions.enter_paper", ballot),
+        "can_results": user.has_perm("decisions.view_results", ballot),
+        "turnout": selectors.turnout(ballot), "progress": progress,
+        "kind": ballot.pb_vote_type if ballot.is_pb else ballot.method,
+        "ranked": ballot.method in RANKED_METHODS or ballot.pb_vote_type == "ordinal"
+        and ballot.is_pb,
+        "chosen_keys": set(chosen.get("approve", [])) | {chosen.get("choice")},
+        "chosen_json": json.dumps(chosen), "has_code": bool(code),
+    })
+
+
+@login_required
+@require_POST
+def vote_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    ballot = _ballot(request, slug, pk)
+    require_perm(request, "decisions.vote", ballot)
+    code = request.POST.get("receipt_code", "").strip() or request.session.get(
+        _session_key(ballot))
+    try:
+        if services.vote_withdraw(user=request.user, ballot=ballot, receipt_code=code):
+            messages.success(request, _("Your vote has been withdrawn."))
+            request.session.pop(_session_key(ballot), None)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("decisions:detail", slug=slug, pk=pk)
+
+
+@login_required
+def receipt(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    ballot = _ballot(request, slug, pk)
+    mine = selectors.my_vote(ballot, request.user)
+    code = request.session.get(_session_key(ballot))
+    content = (mine or {}).get("content")
+    digest = None
+    if code:
+        digest = chain.receipt_hash(str(ballot.uid), code)
+        found = selectors.content_by_receipt(ballot, digest)
+        content = found.content if found else content
+    elif mine and mine["record"]:
+        digest = mine["record"].receipt_hash
+    return render(request, "decisions/receipt.html", {
+        "community": ballot.community, "ballot": ballot, "mine": mine, "code": code,
+        "digest": digest, "content": content,
+        "labels": {o.key: o.label for o in ballot.options.all()},
+    })
+
+
+def results(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    ballot = _ballot(request, slug, pk)
+    if request.user.has_perm("decisions.view_results", ballot):
+        result, final = ballot.result, True
+    elif request.user.has_perm("decisions.view_progress", ballot):
+        result, final = selectors.live_result(ballot), False
+    else:
+        raise PermissionDenied
+    engine = result.get("engine", {})
+    details = engine.get("details", {}) if isinstance(engine, dict) else {}
+    return render(request, "decisions/results.html", {
+        "community": ballot.community, "ballot": ballot, "result": result, "final": final,
+        "details": details, "turnout": selectors.turnout(ballot),
+        "winner_labels": [readable.row_label(r) for r in result.get("rows", [])
+                          if r["key"] in result.get("winners", [])],
+        "chart": {"labels": [readable.row_label(r) for r in result.get("rows", [])],
+                  "values": [r["value"] for r in result.get("rows", [])],
+                  "name": readable.value_heading(result, ballot)},
+    })
+
+
+def receipts(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    ballot = _ballot(request, slug, pk)
+    require_perm(request, "decisions.view_receipts", ballot)
+    form = ReceiptCheckForm(request.GET or None)
+    check = None
+    if form.is_bound and form.is_valid():
+        digest = chain.receipt_hash(str(ballot.uid), form.cleaned_data["code"])
+        found = selectors.content_by_receipt(ballot, digest)
+        check = {"digest": digest, "found": found}
+    return render(request, "decisions/receipts.html", {
+        "community": ballot.community, "ballot": ballot, "form": form, "check": check,
+        "rows": selectors.receipts_list(ballot)[:2000],
+    })
+
+
+def export_json(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    ballot = _ballot(request, slug, pk)
+    require_perm(request, "decisions.export", ballot)
+    response = JsonResponse(selectors.export(ballot), json_dumps_params={"ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="ballot-{ballot.pk}.json"'
+    return response
+
+
+def export_pb(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    ballot = _ballot(request, slug, pk)
+    require_perm(request, "decisions.export", ballot)
+    if not ballot.is_pb:
+        raise Http404
+    response = HttpResponse(selectors.pabulib_text(ballot),
+                            content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="ballot-{ballot.pk}.pb"'
+    return response
+
+
+@login_required
+@require_POST
+def ballot_state(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    ballot = _ballot(request, slug, pk)
+    require_perm(request, "decisions.manage_ballot", ballot.community)
+    action = request.POST.get("action")
+    try:
+        if action == "open":
+            services.ballot_open(actor=request.user, ballot=ballot)
+            messages.success(request, _("The ballot is open. Who may vote is now fixed."))
+        elif action == "close":
+            services.ballot_close(actor=request.user, ballot=ballot)
+            messages.success(request, _("The ballot is closed and counted."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("decisions:detail", slug=slug, pk=pk)
+
+
+@login_required
+def paper(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    ballot = _ballot(request, slug, pk)
+    require_perm(request, "decisions.enter_paper", ballot)
+    form = PaperEntryForm(request.POST if request.POST.get("action") == "entry" else None)
+    voter_form = PaperVoterForm(request.POST if request.POST.get("action") == "voter" else None)
+    if request.method == "POST":
+        try:
+            if form.is_bound and form.is_valid():
+                p = services.paper_entry_add(actor=request.user, ballot=ballot,
+                                             serial=form.cleaned_data["serial"],
+                                             content=_parse_vote(ballot, request.POST))
+                messages.success(request, _("Paper ballot %(s)s entered: %(state)s.") % {
+                    "s": p.serial, "state": p.get_state_display()})
+                return redirect("decisions:paper", slug=slug, pk=pk)
+            if voter_form.is_bound and voter_form.is_valid():
+                services.paper_voter_mark(actor=request.user, ballot=ballot,
+                                          voter_key=voter_form.cleaned_data["voter_key"])
+                messages.success(request, _("Marked as voted on paper."))
+                return redirect("decisions:paper", slug=slug, pk=pk)
+        except ValidationError as exc:
+            add_service_errors(form if form.is_bound else voter_form, exc)
+    return render(request, "decisions/paper.html", {
+        "community": ballot.community, "ballot": ballot, "form": form,
+        "voter_form": voter_form, "papers": selectors.paper_ballots(ballot),
+        "options": list(ballot.options.all()),
+        "kind": ballot.pb_vote_type if ballot.is_pb else ballot.method,
+        "ranked": ballot.method in RANKED_METHODS or ballot.pb_vote_type == "ordinal"
+        and ballot.is_pb, "chosen_keys": set(), "posted": None,
+    })
+
+
+@login_required
+def pabulib_import(request: HttpRequest, slug: str) -> HttpResponse:
+    community = community_or_404(slug)
+    require_perm(request, "decisions.manage_ballot", community)
+    form = PabulibImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            text = upload.read().decode("utf-8-sig")
+            ballot = services.ballot_import_pabulib(
+                actor=request.user, community=community, text=text,
+                title=form.cleaned_data["title"], rule=form.cleaned_data["rule"] or None)
+        except UnicodeDecodeError:
+            form.add_error("file", _("The file is not UTF-8 text."))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Imported and counted."))
+            return redirect("decisions:results", slug=slug, pk=ballot.pk)
+    return render(request, "decisions/import.html", {"community": community, "form": form})
+
+
+__all__ = ["Method"]

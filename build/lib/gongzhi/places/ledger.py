@@ -1,0 +1,227 @@
+"""Importing the household ledger (台账) from CSV or XLSX.
+
+All rows are checked before anything is written; one bad row means nothing is imported,
+and the report names every bad row and column so a worker can fix the spreadsheet once.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+MAX_ROWS = 50_000
+
+# Accepted header spellings → canonical column. Community workers keep ledgers in Excel
+# with Chinese headers; English ones are accepted for exports from other systems.
+HEADERS: dict[str, str] = {
+    "building": "building", "楼栋": "building", "楼号": "building", "楼栋号": "building",
+    "unit": "unit", "单元": "unit", "单元号": "unit",
+    "room": "room", "房号": "room", "门牌号": "room", "室": "room", "房间号": "room",
+    "floor_area_m2": "floor_area_m2", "floor area": "floor_area_m2", "area": "floor_area_m2",
+    "建筑面积": "floor_area_m2", "面积": "floor_area_m2", "建筑面积(m²)": "floor_area_m2",
+    "建筑面积（平方米）": "floor_area_m2", "面积(㎡)": "floor_area_m2",
+    "tenure": "tenure", "产权类型": "tenure", "居住类型": "tenure", "类型": "tenure",
+    "owner_key": "owner_key", "owner": "owner_key", "产权证号": "owner_key",
+    "业主编号": "owner_key",
+    "compound": "compound", "小区": "compound",
+    "is_shop": "is_shop", "shop": "is_shop", "商铺": "is_shop",
+    "note": "note", "备注": "note",
+}
+REQUIRED = ("building", "room", "tenure")
+
+# The header a worker sees for each column (used in error messages and the template file).
+COLUMN_LABELS: dict[str, str] = {
+    "building": "楼栋", "unit": "单元", "room": "房号", "floor_area_m2": "建筑面积",
+    "tenure": "产权类型", "owner_key": "产权证号", "compound": "小区", "is_shop": "商铺",
+    "note": "备注",
+}
+# The template file offered for download: headers in this order and one example row.
+TEMPLATE_COLUMNS = ("building", "unit", "room", "floor_area_m2", "tenure", "owner_key",
+                    "compound", "is_shop", "note")
+TEMPLATE_EXAMPLE = ("3", "2", "501", "68.5", "业主", "京房权证字第0001号", "四平园", "否", "")
+
+TENURE_WORDS: dict[str, str] = {
+    "owner": "owner", "业主": "owner", "自有": "owner", "产权": "owner", "自住": "owner",
+    "public_rental": "public_rental", "公租房": "public_rental", "公租": "public_rental",
+    "公租房租户": "public_rental", "保障房": "public_rental",
+    "private_rental": "private_rental", "租户": "private_rental", "私人租户": "private_rental",
+    "出租": "private_rental", "租住": "private_rental",
+    "other": "other", "其他": "other",
+}
+TRUE_WORDS = {"1", "true", "yes", "y", "是", "√", "商铺"}
+FALSE_WORDS = {"", "0", "false", "no", "n", "否"}
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    value: str
+    message: str
+    header: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.header:
+            self.header = COLUMN_LABELS.get(self.column, self.column)
+
+
+@dataclass
+class LedgerRow:
+    row: int
+    building: str
+    unit: str
+    room: str
+    floor_area_m2: Decimal | None
+    tenure: str
+    owner_key: str = ""
+    compound: str = ""
+    is_shop: bool = False
+    note: str = ""
+
+
+@dataclass
+class LedgerReport:
+    rows: list[LedgerRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    file_error: str = ""
+    created: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.file_error
+
+    @property
+    def buildings(self) -> int:
+        return len({r.building for r in self.rows})
+
+
+def _read_table(name: str, data: bytes) -> list[list[str]]:
+    lower = name.lower()
+    if lower.endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        ws = wb.worksheets[0]
+        table = []
+        for row in ws.iter_rows(values_only=True):
+            table.append(["" if v is None else _cell_text(v) for v in row])
+            if len(table) > MAX_ROWS + 1:
+                break
+        wb.close()
+        return table
+    if lower.endswith(".csv") or lower.endswith(".txt"):
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise ValueError(_("The file is not UTF-8 or GB18030 text."))
+        return list(csv.reader(io.StringIO(text)))
+    raise ValueError(_("Upload a .csv or .xlsx file."))
+
+
+def _cell_text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def parse_ledger(name: str, data: bytes) -> LedgerReport:
+    report = LedgerReport()
+    try:
+        table = _read_table(name, data)
+    except ValueError as exc:
+        report.file_error = str(exc)
+        return report
+    except Exception:  # openpyxl raises many kinds for a corrupt workbook
+        report.file_error = _("The file could not be read. Save it again as .xlsx or .csv.")
+        return report
+    table = [row for row in table if any(c.strip() for c in row)]
+    if not table:
+        report.file_error = _("The file is empty.")
+        return report
+    if len(table) > MAX_ROWS + 1:
+        report.file_error = _("The file has more than %(max)s rows. Split it into parts.") % {
+            "max": MAX_ROWS}
+        return report
+    header = [h.strip().lower() for h in table[0]]
+    columns: dict[str, int] = {}
+    for idx, name_ in enumerate(header):
+        canon = HEADERS.get(name_) or HEADERS.get(table[0][idx].strip())
+        if canon and canon not in columns:
+            columns[canon] = idx
+    # Errors name a column the way the worker's own file names it.
+    headers = {canon: table[0][idx].strip() for canon, idx in columns.items()}
+    missing = [c for c in REQUIRED if c not in columns]
+    if missing:
+        report.file_error = _(
+            "Missing columns: %(columns)s. The first row must name the columns, e.g. "
+            "楼栋, 单元, 房号, 建筑面积, 产权类型."
+        ) % {"columns": "、".join(COLUMN_LABELS[c] for c in missing)}
+        return report
+    seen: dict[tuple[str, str, str], int] = {}
+    for offset, raw in enumerate(table[1:], start=2):
+        def cell(col: str, raw=raw) -> str:
+            idx = columns.get(col)
+            return raw[idx].strip() if idx is not None and idx < len(raw) else ""
+
+        row_errors: list[RowError] = []
+        building, unit, room = cell("building"), cell("unit"), cell("room")
+        if not building:
+            row_errors.append(RowError(offset, "building", "", _("Building is empty.")))
+        elif len(building) > 30:
+            row_errors.append(RowError(offset, "building", building,
+                                       _("Building number is longer than 30 characters.")))
+        if not room:
+            row_errors.append(RowError(offset, "room", "", _("Room is empty.")))
+        elif len(room) > 20:
+            row_errors.append(RowError(offset, "room", room,
+                                       _("Room is longer than 20 characters.")))
+        area_text = cell("floor_area_m2").replace("㎡", "").replace("m²", "").strip()
+        area: Decimal | None = None
+        if area_text:
+            try:
+                area = Decimal(area_text.replace(",", ""))
+                if area <= 0 or area >= Decimal("1000000"):
+                    raise InvalidOperation
+                area = area.quantize(Decimal("0.01"))
+            except InvalidOperation:
+                row_errors.append(RowError(offset, "floor_area_m2", area_text, _(
+                    "Floor area must be a positive number of square metres, e.g. 68.5.")))
+        tenure_text = cell("tenure")
+        tenure = TENURE_WORDS.get(tenure_text.lower()) or TENURE_WORDS.get(tenure_text)
+        if tenure is None:
+            row_errors.append(RowError(offset, "tenure", tenure_text, _(
+                "Tenure must be one of: 业主 (owner), 公租房 (public-rental tenant), "
+                "租户 (private tenant), 其他 (other).")))
+        shop_text = cell("is_shop").lower()
+        if shop_text not in TRUE_WORDS and shop_text not in FALSE_WORDS:
+            row_errors.append(RowError(offset, "is_shop", shop_text,
+                                       _("Shop must be 是 or 否 (yes or no).")))
+        key = (building, unit, room)
+        if building and room:
+            if key in seen:
+                row_errors.append(RowError(offset, "room", room, _(
+                    "This household already appears in row %(row)s.") % {"row": seen[key]}))
+            else:
+                seen[key] = offset
+        if row_errors:
+            for err in row_errors:
+                err.header = headers.get(err.column) or err.header
+            report.errors.extend(row_errors)
+            continue
+        report.rows.append(LedgerRow(
+            row=offset, building=building, unit=unit, room=room, floor_area_m2=area,
+            tenure=tenure or "other", owner_key=cell("owner_key")[:64],
+            compound=cell("compound")[:100], is_shop=shop_text in TRUE_WORDS,
+            note=cell("note")[:200],
+        ))
+    if not report.rows and not report.errors:
+        report.file_error = _("The file has a header but no households.")
+    return report

@@ -1,0 +1,178 @@
+"""Who may do what in a project: role × phase (the adhocracy4 pattern).
+
+Participation verbs combine ``phase_allows(action)`` (the current phase opens the action)
+with ``audience_allows(action)`` (the viewer belongs to an audience the phase names for
+it). Staff verbs (moderate, answer, manage) depend on roles only. Views and the API ask
+``user.has_perm("projects.<verb>", obj)``; nothing is hard-coded in them.
+
+``obj`` is a Project or anything that leads to one (proposal, comment, task, amendment,
+result with a project).
+"""
+
+from __future__ import annotations
+
+import rules
+
+from gongzhi.accounts.access import community_roles
+from gongzhi.accounts.models import Role
+from gongzhi.accounts.rules import is_member, is_worker
+from gongzhi.projects import phases
+from gongzhi.projects.models import (
+    Amendment,
+    Audience,
+    Comment,
+    Project,
+    Proposal,
+    Result,
+    TeamMember,
+)
+
+
+def project_of(obj) -> Project | None:
+    if isinstance(obj, Project):
+        return obj
+    if isinstance(obj, Amendment):
+        return obj.proposal.project
+    return getattr(obj, "project", None)
+
+
+def _team_roles(user, project: Project) -> frozenset[str]:
+    if not user.is_authenticated:
+        return frozenset()
+    cache: dict = user.__dict__.setdefault("_gz_project_team", {})
+    if project.pk not in cache:
+        cache[project.pk] = frozenset(
+            TeamMember.objects.filter(project=project, user=user).values_list("role", flat=True)
+        )
+    return cache[project.pk]
+
+
+def _in_stakeholder_org(user, project: Project) -> bool:
+    if not user.is_authenticated:
+        return False
+    cache: dict = user.__dict__.setdefault("_gz_project_orgs", {})
+    if project.pk not in cache:
+        from gongzhi.orgs.models import OrgMember
+
+        cache[project.pk] = OrgMember.objects.filter(
+            user=user, organisation__project_roles__project=project,
+            organisation__deleted_at__isnull=True,
+        ).exists()
+    return cache[project.pk]
+
+
+def user_audiences(user, project: Project) -> set[str]:
+    """The audiences ``user`` belongs to in ``project``."""
+    roles = community_roles(user, project.community)
+    found: set[str] = set()
+    if roles & {Role.RESIDENT, Role.VERIFIED_RESIDENT}:
+        found.add(Audience.MEMBER)
+    if Role.VERIFIED_RESIDENT in roles:
+        found.add(Audience.VERIFIED)
+    if user.is_authenticated and (Role.ORG_MEMBER in roles or _in_stakeholder_org(user,
+                                                                                    project)):
+        found.add(Audience.ORG_MEMBER)
+    if _team_roles(user, project):
+        found.add(Audience.TEAM)
+    return found
+
+
+def phase_allows(action: str) -> rules.Predicate:
+    @rules.predicate(f"phase_allows:{action}")
+    def _phase_allows(user, obj=None) -> bool:
+        project = project_of(obj)
+        return project is not None and phases.phase_allows_action(project, action)
+
+    return _phase_allows
+
+
+def audience_allows(action: str) -> rules.Predicate:
+    @rules.predicate(f"audience_allows:{action}")
+    def _audience_allows(user, obj=None) -> bool:
+        project = project_of(obj)
+        if project is None or not user.is_authenticated:
+            return False
+        phase = phases.current_phase(project)
+        if phase is None:
+            return False
+        return bool(set(phase.audiences(action)) & user_audiences(user, project))
+
+    return _audience_allows
+
+
+def team_role(*codes: str) -> rules.Predicate:
+    wanted = frozenset(codes)
+
+    @rules.predicate("team_role:" + ",".join(sorted(wanted)))
+    def _team_role(user, obj=None) -> bool:
+        project = project_of(obj)
+        return project is not None and bool(_team_roles(user, project) & wanted)
+
+    return _team_role
+
+
+@rules.predicate
+def is_proposal_author(user, obj=None) -> bool:
+    proposal = obj.proposal if isinstance(obj, Amendment) else obj
+    return (isinstance(proposal, Proposal) and user.is_authenticated
+            and proposal.author_id == user.pk)
+
+
+@rules.predicate
+def is_content_author(user, obj=None) -> bool:
+    return (isinstance(obj, Proposal | Comment) and user.is_authenticated
+            and obj.author_id == user.pk)
+
+
+@rules.predicate
+def proposal_open_for_support(user, obj=None) -> bool:
+    return (isinstance(obj, Proposal) and obj.is_visible
+            and obj.answer not in (Proposal.Answer.REJECTED, Proposal.Answer.MERGED))
+
+
+@rules.predicate
+def project_is_public(user, obj=None) -> bool:
+    project = project_of(obj)
+    return project is not None and project.status != Project.Status.DRAFT
+
+
+@rules.predicate
+def is_responsible_org_member(user, obj=None) -> bool:
+    if not isinstance(obj, Result) or obj.responsible_org_id is None or not user.is_authenticated:
+        return False
+    from gongzhi.orgs.models import OrgMember
+
+    return OrgMember.objects.filter(user=user, organisation_id=obj.responsible_org_id).exists()
+
+
+def participates(action: str) -> rules.Predicate:
+    """An open action in the current phase, for someone in one of its audiences."""
+    return phase_allows(action) & audience_allows(action)
+
+
+is_project_manager = is_worker | team_role(TeamMember.Role.COORDINATOR)
+can_moderate = is_worker | team_role(TeamMember.Role.COORDINATOR, TeamMember.Role.MODERATOR)
+can_answer = is_worker | team_role(TeamMember.Role.COORDINATOR, TeamMember.Role.PLANNER)
+
+rules.add_perm("projects.create_project", is_worker)
+rules.add_perm("projects.view_project", project_is_public | is_project_manager)
+rules.add_perm("projects.manage_project", is_project_manager)
+rules.add_perm("projects.propose", participates("propose"))
+rules.add_perm("projects.comment", participates("comment"))
+rules.add_perm("projects.support", participates("support") & proposal_open_for_support)
+rules.add_perm("projects.sign_up", participates("signup"))
+rules.add_perm("projects.evaluate", participates("evaluate"))
+rules.add_perm("projects.vote", participates("vote"))
+rules.add_perm("projects.attend", participates("attend"))
+rules.add_perm("projects.edit_proposal", is_proposal_author & phase_allows("propose"))
+rules.add_perm("projects.amend_proposal",
+               participates("propose") & ~is_proposal_author & proposal_open_for_support)
+rules.add_perm("projects.decide_amendment", is_proposal_author)
+rules.add_perm("projects.report_abuse", is_member & ~is_content_author)
+rules.add_perm("projects.moderate", can_moderate)
+rules.add_perm("projects.answer_proposal", can_answer)
+rules.add_perm("projects.merge_proposals", can_answer)
+rules.add_perm("projects.update_result", is_project_manager | is_responsible_org_member)
+rules.add_perm("projects.manage_result", is_project_manager)
+rules.add_perm("projects.view_input", rules.is_authenticated)
+rules.add_perm("projects.donate", is_member | is_project_manager)

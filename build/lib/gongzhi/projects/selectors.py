@@ -1,0 +1,204 @@
+"""Reads shared by views and the API. Every query is scoped to a community or project."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from gongzhi.projects import phases
+from gongzhi.projects.models import (
+    Action,
+    Amendment,
+    Comment,
+    Milestone,
+    Phase,
+    Project,
+    Proposal,
+    Result,
+    ResultUpdate,
+    Support,
+    Task,
+    TaskSignup,
+)
+
+PROPOSAL_ORDERS = {"new": ["-created_at", "-id"], "supports": ["-support_count", "-id"],
+                   "old": ["created_at", "id"]}
+
+
+def projects_visible(community, user) -> QuerySet[Project]:
+    qs = Project.objects.filter(community=community).prefetch_related(
+        Prefetch("phases", queryset=Phase.objects.order_by("order")))
+    if not user.has_perm("projects.manage_project", community):
+        qs = qs.exclude(status=Project.Status.DRAFT)
+    return qs
+
+
+def project_page(project: Project) -> Project:
+    """A project with what its page shows, in a fixed number of queries."""
+    return (Project.objects.select_related("community", "template")
+            .prefetch_related(
+                Prefetch("phases", queryset=Phase.objects.order_by("order")),
+                "spaces",
+                "stakeholders__organisation",
+                "team__user",
+            ).get(pk=project.pk))
+
+
+def proposals_for(project: Project, *, user=None, kind: str = "", answer: str = "",
+                  space: int | None = None, q: str = "", order: str = "new",
+                  include_hidden: bool = False) -> QuerySet[Proposal]:
+    qs = (Proposal.objects.filter(project=project)
+          .select_related("author", "space", "community", "merged_into")
+          .prefetch_related("results"))
+    if not include_hidden:
+        visible = Q(visibility=Proposal.Visibility.VISIBLE)
+        if user is not None and user.is_authenticated:
+            visible |= Q(author=user) & ~Q(visibility=Proposal.Visibility.WITHDRAWN)
+        qs = qs.filter(visible)
+    if kind in Proposal.Kind.values:
+        qs = qs.filter(kind=kind)
+    if answer == "none":
+        qs = qs.filter(answer="")
+    elif answer and answer in Proposal.Answer.values:
+        qs = qs.filter(answer=answer)
+    if space:
+        qs = qs.filter(space_id=space)
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(description__icontains=q))
+    return qs.order_by(*PROPOSAL_ORDERS.get(order, PROPOSAL_ORDERS["new"]))
+
+
+def supported_ids(user, proposals) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    return set(Support.objects.filter(user=user, proposal__in=[p.pk for p in proposals])
+               .values_list("proposal_id", flat=True))
+
+
+def proposal_page(project: Project, pk: int) -> Proposal:
+    return (Proposal.objects.select_related("author", "space", "merged_into", "answered_by",
+                                            "project__community")
+            .prefetch_related("images", "versions",
+                              Prefetch("amendments", queryset=Amendment.objects
+                                       .select_related("author")),
+                              Prefetch("results", queryset=Result.objects.all()))
+            .get(project=project, pk=pk))
+
+
+def comment_tree(proposal: Proposal | None, project: Project, *, show_hidden: bool = False):
+    """Top-level comments with ``.children`` set (one query, any depth)."""
+    qs = Comment.objects.filter(project=project, proposal=proposal).select_related("author")
+    comments = list(qs)
+    by_parent: dict[int | None, list[Comment]] = {}
+    for c in comments:
+        c.shown = show_hidden or c.visibility == Comment.Visibility.VISIBLE
+        by_parent.setdefault(c.parent_id, []).append(c)
+    for c in comments:
+        c.children = by_parent.get(c.pk, [])
+    return by_parent.get(None, [])
+
+
+def tasks_for(project: Project, user) -> list[Task]:
+    from django.db.models import Count
+
+    tasks = list(Task.objects.filter(project=project).select_related("space")
+                 .annotate(signed=Count("signups")))
+    mine = set()
+    if user.is_authenticated:
+        mine = set(TaskSignup.objects.filter(task__project=project, user=user)
+                   .values_list("task_id", flat=True))
+    for t in tasks:
+        t.is_mine = t.pk in mine
+        t.free = max(0, t.capacity - t.signed)
+    return tasks
+
+
+def results_for(community, *, project: Project | None = None) -> QuerySet[Result]:
+    qs = Result.objects.filter(community=community).select_related("project",
+                                                                   "responsible_org")
+    if project is not None:
+        qs = qs.filter(project=project)
+    return qs
+
+
+def result_page(community, pk: int) -> Result:
+    return (Result.objects.select_related("project", "proposal__author", "responsible_org",
+                                          "community")
+            .prefetch_related(Prefetch("milestones", queryset=Milestone.objects.order_by(
+                "due_on", "id")),
+                Prefetch("updates", queryset=ResultUpdate.objects.select_related(
+                    "author", "milestone")))
+            .get(community=community, pk=pk))
+
+
+def real_user(user):
+    """The User behind ``request.user``'s lazy wrapper, so permission caches are shared
+    with ``has_perm`` (which runs predicates on the real object)."""
+    from django.utils.functional import empty
+
+    wrapped = user.__dict__.get("_wrapped", None)
+    return wrapped if wrapped is not None and wrapped is not empty else user
+
+
+def what_you_can_do(user, project: Project) -> list[str]:
+    """The actions open to ``user`` now (current phase × their roles)."""
+    from gongzhi.projects.rules import user_audiences
+
+    user = real_user(user)
+
+    phase = phases.current_phase(project)
+    if phase is None or project.status != Project.Status.ACTIVE:
+        return []
+    mine = user_audiences(user, project) if user.is_authenticated else set()
+    return [a for a in Action.values if set(phase.audiences(a)) & mine]
+
+
+def open_to_labels(phase: Phase) -> list[tuple[str, list[str]]]:
+    from gongzhi.projects.models import Audience
+
+    labels = dict(Action.choices)
+    aud = dict(Audience.choices)
+    return [(labels.get(a, a), [aud.get(x, x) for x in who])
+            for a, who in (phase.actions or {}).items()]
+
+
+def my_input(user) -> dict:
+    """Each proposal/idea/comment/support/amendment/sign-up of ``user`` and its fate."""
+    proposals = list(Proposal.objects.filter(author=user)
+                     .select_related("project", "community", "merged_into")
+                     .prefetch_related("results").order_by("-created_at")[:200])
+    supports = list(Support.objects.filter(user=user)
+                    .select_related("proposal__project", "proposal__community",
+                                    "proposal__merged_into")
+                    .prefetch_related("proposal__results").order_by("-created_at")[:200])
+    comments = list(Comment.objects.filter(author=user)
+                    .select_related("project", "community", "proposal__community",
+                                    "proposal__merged_into")
+                    .prefetch_related("proposal__results")
+                    .order_by("-created_at")[:200])
+    amendments = list(Amendment.objects.filter(author=user)
+                      .select_related("proposal__project", "proposal__community")
+                      .order_by("-created_at")[:100])
+    signups = list(TaskSignup.objects.filter(user=user)
+                   .select_related("task__project", "task__community")
+                   .order_by("-created_at")[:100])
+    return {"proposals": proposals, "supports": supports, "comments": comments,
+            "amendments": amendments, "signups": signups}
+
+
+def pending_moderation(community) -> dict:
+    return {
+        "proposals": list(Proposal.objects.filter(community=community).exclude(
+            visibility__in=[Proposal.Visibility.VISIBLE, Proposal.Visibility.WITHDRAWN])
+            .select_related("author", "project").order_by("-updated_at")[:100]),
+        "comments": list(Comment.objects.filter(community=community,
+                                                visibility=Comment.Visibility.PENDING)
+                         .select_related("author", "project").order_by("-updated_at")[:100]),
+    }
+
+
+def evaluation_summary(project: Project) -> dict:
+    from django.db.models import Avg, Count
+
+    from gongzhi.projects.models import Evaluation
+
+    return Evaluation.objects.filter(project=project).aggregate(n=Count("id"), avg=Avg("score"))

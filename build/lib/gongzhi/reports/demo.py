@@ -1,0 +1,165 @@
+"""Demo problem reports: a few dozen per community in every state, with timelines spread
+over the past months (so the statistics have data), "me too"s and some overdue ones.
+
+Rows are written directly (not through the services) because the timestamps lie in the
+past; every row follows the workflow table, so the demo shows what the services produce.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from django.utils import timezone
+
+from gongzhi.core.demo import DemoContext, demo_step
+from gongzhi.orgs.models import Organisation, OrgKind
+from gongzhi.reports.models import EventKind, MeToo, Report, ReportEvent, Status
+
+TEXTS = {
+    "lamp": ["3号楼前的路灯不亮已经一周了，晚上回家很黑。",
+             "花园小径两盏路灯一闪一闪，时亮时不亮。",
+             "篮球场边的路灯灯罩掉了，灯泡露在外面。"],
+    "path": ["步道破损，地砖翘起来，老人差点绊倒。", "东门到菜场的小路有个大坑，下雨积水。",
+             "5号楼后面的台阶缺了一块，推婴儿车过不去。"],
+    "rubbish": ["垃圾桶满了没人清运，味道很大。", "楼道里有人堆放装修垃圾，堵住了通道。",
+                "花园角落有人乱扔建筑垃圾。"],
+    "bike_shed": ["非机动车棚漏雨，电动车都淋湿了。", "车棚的顶棚被风吹坏了一块。",
+                  "车棚里的灯不亮，晚上停车看不见。"],
+    "charger": ["充电桩故障，扫码后没有反应。", "2号充电桩插座烧黑了，有安全隐患。",
+                "充电桩屏幕不亮，已经坏了三天。"],
+    "green": ["草坪上的树枝断了，挂在半空中。", "绿化带长期没人修剪，挡住了路口视线。",
+              "花园的浇水管漏水。"],
+    "noise": ["晚上十点以后广场舞音响太吵。", "商铺空调外机噪音很大，影响休息。",
+              "夜里有货车在楼下卸货，声音很大。"],
+    "safety": ["消防通道被私家车堵住了。", "楼道里有电动车飞线充电。", "井盖松动，踩上去会晃。"],
+    "other": ["单元门禁坏了，门一直关不上。", "公告栏玻璃碎了。", "快递柜旁边的雨棚漏水。"],
+}
+CATEGORIES = list(TEXTS)
+REFUSALS = ["属于市政道路，已转交区城管部门处理，请拨打12345跟进。",
+            "经核实为私人物品，不属于公共设施维修范围。"]
+RESOLUTIONS = ["已更换灯泡并检查线路，恢复正常。", "已修补破损路面。",
+               "已清运完毕，并增加清运频次。",
+               "已更换顶棚防水板。", "已联系厂家维修，充电桩恢复使用。", "已修剪并清理断枝。",
+               "已与相关商户沟通，噪音问题已整改。", "已清理通道并张贴提示。"]
+
+
+def _offset(lon: float, lat: float, east: float, north: float) -> tuple[float, float]:
+    return (lon + east / (111_320 * math.cos(math.radians(lat))), lat + north / 111_320)
+
+
+def _org_for(category: str, orgs: dict) -> Organisation:
+    if category == "noise" and OrgKind.POLICE in orgs:
+        return orgs[OrgKind.POLICE]
+    if category == "charger" and OrgKind.OTHER in orgs:
+        return orgs[OrgKind.OTHER]
+    return orgs.get(OrgKind.PROPERTY) or next(iter(orgs.values()))
+
+
+@demo_step(50)
+def reports(ctx: DemoContext) -> None:
+    rng = ctx.rng
+    now = timezone.now()
+    accounts = ctx.accounts
+    for key, count in (("s", 18 if ctx.small else 36), ("b", 24 if ctx.small else 48)):
+        community = ctx.communities[key]
+        worker = accounts[f"{key}_worker"]
+        orgs = ctx.data.get("orgs", {}).get(key) or {
+            o.kind: o for o in Organisation.objects.filter(community=community)}
+        residents = list(ctx.data["residents"][community.slug])
+        named = accounts["s_resident"] if key == "s" else accounts["b_owner"]
+        events: list[ReportEvent] = []
+        me_toos: list[MeToo] = []
+        for i in range(count):
+            category = CATEGORIES[i % len(CATEGORIES)]
+            # Spread over the last ~6 months; a handful very recent (still submitted).
+            age_days = rng.uniform(0.2, 3) if i % 9 == 0 else rng.uniform(1, 180)
+            created = now - dt.timedelta(days=age_days)
+            lon, lat = _offset(community.center_lon, community.center_lat,
+                               rng.uniform(-200, 200), rng.uniform(-200, 200))
+            reporter_id = named.pk if i % 7 == 0 else residents[rng.randrange(len(residents))]
+            report = Report(
+                community=community, reporter_id=reporter_id, anonymous=(i % 5 == 2),
+                reporter_verified=True, category=category,
+                description=rng.choice(TEXTS[category]),
+                location_text=f"{rng.randint(1, 8 if key == 's' else 30)}号楼附近",
+                lat=round(lat, 7), lon=round(lon, 7), created_at=created,
+                status_changed_at=created, due_at=created + dt.timedelta(hours=24))
+            timeline = [(EventKind.SUBMITTED, "", Status.SUBMITTED, created, None, "",
+                         reporter_id)]
+            # Decide how far the report got; older reports got further.
+            stage = rng.random()
+            accept_h = rng.lognormvariate(2.3, 0.8)  # median ≈ 10 h
+            resolve_d = rng.lognormvariate(1.4, 0.6)  # median ≈ 4 days
+            t_acc = created + dt.timedelta(hours=accept_h)
+            t_res = t_acc + dt.timedelta(days=resolve_d)
+            if age_days < 3 and i % 9 == 0:
+                pass  # still waiting; some of these are overdue (accept target 24 h)
+            elif stage < 0.07:
+                report.status = Status.REFUSED
+                report.refusal_reason = rng.choice(REFUSALS)
+                report.due_at = None
+                report.status_changed_at = t_acc
+                timeline.append((EventKind.REFUSED, Status.SUBMITTED, Status.REFUSED, t_acc,
+                                 None, report.refusal_reason, worker.pk))
+            else:
+                org = _org_for(category, orgs)
+                report.organisation = org
+                report.accepted_at = t_acc
+                report.status = Status.ACCEPTED
+                report.status_changed_at = t_acc
+                report.due_at = t_acc + dt.timedelta(days=7)
+                timeline.append((EventKind.ACCEPTED, Status.SUBMITTED, Status.ACCEPTED, t_acc,
+                                 org, "", worker.pk))
+                t_start = t_acc + dt.timedelta(hours=rng.uniform(2, 30))
+                if t_start < now and stage > 0.15:
+                    report.status = Status.IN_PROGRESS
+                    report.status_changed_at = t_start
+                    timeline.append((EventKind.STARTED, Status.ACCEPTED, Status.IN_PROGRESS,
+                                     t_start, None, "", worker.pk))
+                    if t_res < now and stage > 0.25:
+                        note = rng.choice(RESOLUTIONS)
+                        report.status = Status.RESOLVED
+                        report.resolution_note = note
+                        report.resolved_at = t_res
+                        report.status_changed_at = t_res
+                        report.due_at = None
+                        timeline.append((EventKind.RESOLVED, Status.IN_PROGRESS,
+                                         Status.RESOLVED, t_res, None, note, worker.pk))
+                        t_end = t_res + dt.timedelta(days=rng.uniform(0.5, 9))
+                        if t_end < now and stage > 0.9:
+                            # Reopened by the reporter, then back in progress.
+                            report.status = Status.REOPENED
+                            report.status_changed_at = t_end
+                            report.due_at = t_end + dt.timedelta(days=7)
+                            timeline.append((EventKind.REOPENED, Status.RESOLVED,
+                                             Status.REOPENED, t_end, None,
+                                             "还是不行，晚上又坏了。", reporter_id))
+                        elif t_end < now and t_end - t_res <= dt.timedelta(days=7):
+                            report.status = Status.CLOSED
+                            report.closed_at = t_end
+                            report.status_changed_at = t_end
+                            timeline.append((EventKind.CONFIRMED, Status.RESOLVED,
+                                             Status.CLOSED, t_end, None, "谢谢，已经修好了！",
+                                             reporter_id))
+                        elif now - t_res > dt.timedelta(days=7):
+                            t_auto = t_res + dt.timedelta(days=7)
+                            report.status = Status.CLOSED
+                            report.closed_at = t_auto
+                            report.status_changed_at = t_auto
+                            timeline.append((EventKind.AUTO_CLOSED, Status.RESOLVED,
+                                             Status.CLOSED, t_auto, None,
+                                             "7天内未收到报事人回复，自动关闭。", None))
+            report.save()
+            for kind, frm, to, when, org, note, actor_id in timeline:
+                events.append(ReportEvent(report=report, kind=kind, from_status=frm,
+                                          to_status=to, created_at=when, organisation=org,
+                                          note=note, actor_id=actor_id))
+            if report.status not in (Status.REFUSED,):
+                for uid in rng.sample(residents, k=min(len(residents), rng.choice(
+                        [0, 0, 1, 2, 3, 5]))):
+                    if uid != reporter_id:
+                        me_toos.append(MeToo(report=report, user_id=uid,
+                                             created_at=created + dt.timedelta(hours=2)))
+        ReportEvent.objects.bulk_create(events)
+        MeToo.objects.bulk_create(me_toos, ignore_conflicts=True)

@@ -1,0 +1,234 @@
+"""Reads shared by pages and the API: lists, nearby duplicates, work queue, statistics."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.db.models import BooleanField, Case, Count, QuerySet, Value, When
+from django.utils import timezone
+
+from gongzhi.core.geo.measure import haversine_m_array, nearby_bbox
+from gongzhi.places.models import Community
+from gongzhi.reports.models import (
+    OPEN_STATUSES,
+    PRIVATE_EVENTS,
+    Category,
+    Report,
+    ReportEvent,
+    Status,
+)
+
+DUPLICATE_RADIUS_M = 30.0
+
+
+def reports_for(user, community: Community) -> QuerySet[Report]:
+    """Reports of ``community`` that ``user`` may see (hidden ones only for workers)."""
+    qs = Report.objects.filter(community=community)
+    if not user.has_perm("reports.view_hidden", community):
+        qs = qs.filter(hidden_at__isnull=True)
+    return qs
+
+
+def with_list_data(qs: QuerySet[Report], now: dt.datetime | None = None) -> QuerySet[Report]:
+    """Annotate what list rows show, in the same query: me-too count, overdue flag."""
+    now = now or timezone.now()
+    return (qs.select_related("organisation", "reporter", "community")
+            .annotate(metoo_count=Count("me_toos", distinct=True),
+                      overdue=Case(When(due_at__lt=now, then=Value(True)), default=Value(False),
+                                   output_field=BooleanField())))
+
+
+def report_list(user, community: Community, *, status: str = "", category: str = "",
+                bbox: tuple[float, float, float, float] | None = None,
+                open_only: bool = False) -> QuerySet[Report]:
+    qs = reports_for(user, community)
+    if status in Status.values:
+        qs = qs.filter(status=status)
+    elif status == "open" or open_only:
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    if category in Category.values:
+        qs = qs.filter(category=category)
+    if bbox is not None:
+        min_lon, min_lat, max_lon, max_lat = bbox
+        qs = qs.filter(lon__gte=min_lon, lon__lte=max_lon, lat__gte=min_lat, lat__lte=max_lat)
+    return with_list_data(qs).order_by("-created_at", "-id")
+
+
+def my_reports(user, community: Community) -> QuerySet[Report]:
+    return with_list_data(Report.objects.filter(community=community, reporter=user)
+                          ).order_by("-created_at", "-id")
+
+
+def report_detail(user, community: Community, pk: int) -> Report | None:
+    return (reports_for(user, community).select_related("organisation", "reporter", "space")
+            .annotate(metoo_count=Count("me_toos", distinct=True)).filter(pk=pk).first())
+
+
+def timeline(user, report: Report) -> list[ReportEvent]:
+    qs = report.events.select_related("organisation", "actor")
+    if not user.has_perm("reports.view_hidden", report):
+        qs = qs.exclude(kind__in=PRIVATE_EVENTS)
+    return list(qs)
+
+
+def nearby_open(community: Community, *, category: str, lat: float, lon: float,
+                radius_m: float = DUPLICATE_RADIUS_M, limit: int = 5) -> list[Report]:
+    """Open, public reports of the same category within ``radius_m`` (nearest first).
+
+    An indexed bounding-box prefilter on lat/lon narrows the rows; the exact haversine
+    distance then decides. Each result carries ``distance_m``.
+    """
+    min_lon, min_lat, max_lon, max_lat = nearby_bbox(lon, lat, radius_m)
+    candidates = list(
+        Report.objects.filter(community=community, category=category,
+                              status__in=OPEN_STATUSES, hidden_at__isnull=True,
+                              lat__gte=min_lat, lat__lte=max_lat, lon__gte=min_lon,
+                              lon__lte=max_lon)
+        .annotate(metoo_count=Count("me_toos", distinct=True))
+    )
+    if not candidates:
+        return []
+    dist = haversine_m_array(lon, lat, [r.lon for r in candidates], [r.lat for r in candidates])
+    found = []
+    for report, d in zip(candidates, dist, strict=True):
+        if d <= radius_m:
+            report.distance_m = float(d)
+            found.append(report)
+    found.sort(key=lambda r: r.distance_m)
+    return found[:limit]
+
+
+def work_queue(user, community: Community, *, organisation_id: int | None = None,
+               now: dt.datetime | None = None) -> QuerySet[Report]:
+    """Open reports by urgency: overdue first, then oldest, then most "me too".
+
+    Workers see the whole community (optionally one organisation); organisation members
+    see the reports assigned to their organisations.
+    """
+    now = now or timezone.now()
+    qs = Report.objects.filter(community=community, status__in=OPEN_STATUSES)
+    if not user.has_perm("reports.view_hidden", community):
+        from gongzhi.orgs.models import OrgMember
+
+        org_ids = OrgMember.objects.filter(user=user, organisation__community=community
+                                           ).values("organisation_id")
+        qs = qs.filter(organisation_id__in=org_ids, hidden_at__isnull=True)
+    if organisation_id:
+        qs = qs.filter(organisation_id=organisation_id)
+    return with_list_data(qs, now).order_by("-overdue", "created_at", "-metoo_count", "id")
+
+
+def geojson(community: Community, *, bbox: tuple[float, float, float, float] | None = None,
+            offset: int = 0, limit: int | None = None) -> dict:
+    """Open public reports as a FeatureCollection. Never contains who reported.
+
+    ``bbox`` (min_lon, min_lat, max_lon, max_lat) uses the indexed lat/lon columns; with
+    ``limit`` one extra row is read so the caller knows whether a next page exists
+    (``has_more`` in the result).
+    """
+    qs = Report.objects.filter(community=community, status__in=OPEN_STATUSES,
+                               hidden_at__isnull=True)
+    if bbox is not None:
+        min_lon, min_lat, max_lon, max_lat = bbox
+        qs = qs.filter(lon__gte=min_lon, lon__lte=max_lon, lat__gte=min_lat, lat__lte=max_lat)
+    rows = (qs.annotate(metoo_count=Count("me_toos", distinct=True))
+            .order_by("-created_at", "-pk")
+            .values("pk", "lat", "lon", "category", "status", "created_at", "metoo_count",
+                    "due_at"))
+    if limit is not None:
+        rows = list(rows[offset: offset + limit + 1])
+    has_more = limit is not None and len(rows) > limit
+    if has_more:
+        rows = rows[:limit]
+    now = timezone.now()
+    cats, stats = dict(Category.choices), dict(Status.choices)
+    from django.urls import reverse
+
+    base = reverse("reports:detail", args=[community.slug, 0])[:-2]
+    features = [{
+        "type": "Feature",
+        "id": r["pk"],
+        "geometry": {"type": "Point", "coordinates": [round(r["lon"], 7), round(r["lat"], 7)]},
+        "properties": {
+            "id": r["pk"], "category": r["category"], "category_label": str(cats[r["category"]]),
+            "status": r["status"], "status_label": str(stats[r["status"]]),
+            "created_at": r["created_at"].isoformat(), "metoo_count": r["metoo_count"],
+            "overdue": bool(r["due_at"] and r["due_at"] < now), "url": f"{base}{r['pk']}/",
+        },
+    } for r in rows]
+    return {"type": "FeatureCollection", "features": features, "has_more": has_more}
+
+
+# --- statistics -------------------------------------------------------------------------
+
+@dataclass
+class Durations:
+    count: int = 0
+    accepted: list[float] = field(default_factory=list)  # hours, created → accepted
+    resolved: list[float] = field(default_factory=list)  # hours, created → resolved
+
+    def summary(self) -> dict:
+        return {"count": self.count, "accepted": len(self.accepted),
+                "resolved": len(self.resolved),
+                "accept_median_h": percentile(self.accepted, 50),
+                "accept_p90_h": percentile(self.accepted, 90),
+                "resolve_median_h": percentile(self.resolved, 50),
+                "resolve_p90_h": percentile(self.resolved, 90)}
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    """The q-th percentile with linear interpolation (numpy's default); None if empty."""
+    if not values:
+        return None
+    return round(float(np.percentile(np.asarray(values, dtype=float), q)), 2)
+
+
+def monthly_statistics(community: Community, *, since: dt.date | None = None,
+                       until: dt.date | None = None) -> dict:
+    """Counts and response times per month × category and month × organisation.
+
+    A report counts in the month it was reported (local time). Time to accept is from
+    reporting to the first acceptance; time to resolve is from reporting to the latest
+    "resolved" (so a reopened report's rework counts). Refused reports count but have no
+    times. Hidden reports are included (they were still reports the community received).
+    """
+    qs = Report.objects.filter(community=community)
+    if since:
+        qs = qs.filter(created_at__date__gte=since)
+    if until:
+        qs = qs.filter(created_at__date__lte=until)
+    rows = qs.values_list("created_at", "accepted_at", "resolved_at", "category",
+                          "organisation_id", "organisation__name")
+    by_cat: dict[tuple[str, str], Durations] = defaultdict(Durations)
+    by_org: dict[tuple[str, int | None], Durations] = defaultdict(Durations)
+    by_month: dict[str, Durations] = defaultdict(Durations)
+    org_names: dict[int | None, str] = {}
+    months: set[str] = set()
+    for created, accepted, resolved, category, org_id, org_name in rows:
+        month = timezone.localtime(created).strftime("%Y-%m")
+        months.add(month)
+        org_names[org_id] = org_name or ""
+        for bucket in (by_cat[(month, category)], by_org[(month, org_id)], by_month[month]):
+            bucket.count += 1
+            if accepted:
+                bucket.accepted.append((accepted - created).total_seconds() / 3600)
+            if resolved:
+                bucket.resolved.append((resolved - created).total_seconds() / 3600)
+    cat_labels = dict(Category.choices)
+    return {
+        "months": sorted(months),
+        "by_month": [{"month": m, **d.summary()} for m, d in sorted(by_month.items())],
+        "by_category": [
+            {"month": m, "category": c, "label": str(cat_labels.get(c, c)), **d.summary()}
+            for (m, c), d in sorted(by_cat.items())],
+        "by_organisation": [
+            {"month": m, "organisation_id": o, "label": org_names.get(o) or "",
+             **d.summary()}
+            for (m, o), d in sorted(by_org.items(), key=lambda kv: (kv[0][0],
+                                                                     org_names.get(kv[0][1])
+                                                                     or ""))],
+    }
+

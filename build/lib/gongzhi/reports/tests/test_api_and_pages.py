@@ -1,0 +1,217 @@
+"""API endpoints (list, GeoJSON, create JSON/multipart, transition, me-too, problems),
+page flows, and query counts that do not grow with the number of reports."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from gongzhi.reports import services
+from gongzhi.reports.models import MeToo, Report, ReportEvent, Status
+from gongzhi.reports.tests.conftest import LAT, LON, jpeg, offset
+
+
+def _bulk(personas, reporter, org, n):
+    rows = []
+    for i in range(n):
+        lon, lat = offset(i * 3)
+        rows.append(Report(community=personas.community, reporter=reporter, category="lamp",
+                           description=f"路灯{i}", lat=lat, lon=lon, anonymous=i % 2 == 0,
+                           status=Status.ACCEPTED if i % 3 else Status.SUBMITTED,
+                           organisation=org if i % 3 else None))
+    created = Report.objects.bulk_create(rows)
+    MeToo.objects.bulk_create([MeToo(report=r, user=personas.owner) for r in created[::2]])
+
+
+def _count(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+        assert response.status_code == 200
+    return len(ctx)
+
+
+@pytest.mark.parametrize("who", ["anonymous", "owner", "worker", "reporter"])
+def test_query_counts_constant(who, personas, reporter, org, client):
+    slug = personas.community.slug
+    urls = [reverse("reports:list", args=[slug]), f"/api/v1/reports/?community={slug}",
+            f"/api/v1/reports/geojson?community={slug}"]
+    if who != "anonymous":
+        urls.append(reverse("reports:mine", args=[slug]))
+    if who == "worker":
+        urls.append(reverse("reports:queue", args=[slug]))
+    if who == "reporter":
+        client.force_login(reporter)
+        c = client
+    else:
+        c = personas.client(who)
+    _bulk(personas, reporter, org, 5)
+    small = [_count(c, u) for u in urls]
+    _bulk(personas, reporter, org, 45)
+    large = [_count(c, u) for u in urls]
+    assert small == large
+    assert max(large) <= 20
+
+
+def test_api_list_filters_and_pagination(personas, make_report, other_org):
+    make_report(category="lamp")
+    make_report(category="rubbish", lon=offset(100)[0], lat=offset(100)[1])
+    c = personas.client("anonymous")
+    slug = personas.community.slug
+    assert c.get(f"/api/v1/reports/?community={slug}").json()["count"] == 2
+    assert c.get(f"/api/v1/reports/?community={slug}&category=rubbish").json()["count"] == 1
+    assert c.get(f"/api/v1/reports/?community={slug}&status=closed").json()["count"] == 0
+    bbox = f"{LON - 0.0001},{LAT - 0.0001},{LON + 0.0001},{LAT + 0.0001}"
+    got = c.get(f"/api/v1/reports/?community={slug}&bbox={bbox}").json()
+    assert got["count"] == 1 and got["results"][0]["category"] == "lamp"
+    page = c.get(f"/api/v1/reports/?community={slug}&page_size=1").json()
+    assert page["next"] and len(page["results"]) == 1
+    bad = c.get(f"/api/v1/reports/?community={slug}&bbox=1,2,3")
+    assert bad.status_code == 400 and bad["Content-Type"] == "application/problem+json"
+    assert c.get(f"/api/v1/reports/?community={slug}&page_size=1000").status_code == 400
+    assert c.get("/api/v1/reports/?community=nope").status_code == 404
+
+
+def test_api_geojson_only_open(personas, make_report, move):
+    open_one = make_report()
+    move(make_report(description="已经关闭"), Status.CLOSED)
+    data = personas.client("anonymous").get(
+        f"/api/v1/reports/geojson?community={personas.community.slug}").json()
+    assert data["type"] == "FeatureCollection"
+    assert [f["id"] for f in data["features"]] == [open_one.pk]
+    f = data["features"][0]
+    assert f["geometry"]["coordinates"] == [LON, LAT]
+    assert set(f["properties"]) >= {"category", "status", "url", "metoo_count"}
+    assert not {"reporter", "reporter_name", "reporter_id"} & set(f["properties"])
+
+
+def test_api_create_json_and_errors(personas):
+    c = personas.client("owner")
+    body = {"community": personas.community.slug, "category": "charger",
+            "description": "充电桩故障，扫码没反应", "lat": LAT, "lon": LON, "anonymous": True}
+    r = c.post("/api/v1/reports/", body, content_type="application/json")
+    assert r.status_code == 201, r.content
+    assert r.json()["reporter_name"] != personas.owner.public_name
+    assert personas.client("anonymous").post("/api/v1/reports/", body,
+                                             content_type="application/json").status_code == 401
+    bad = c.post("/api/v1/reports/", {**body, "category": "ufo"}, content_type="application/json")
+    assert bad.status_code == 400 and bad["Content-Type"] == "application/problem+json"
+    assert c.post("/api/v1/reports/", "{not json", content_type="application/json"
+                  ).status_code == 400
+    far = c.post("/api/v1/reports/", {**body, "lat": LAT + 1}, content_type="application/json")
+    assert far.status_code == 400 and far.json()["errors"][0]["field"] == "lat"
+    assert personas.client("outsider").post("/api/v1/reports/", body,
+                                            content_type="application/json").status_code == 403
+
+
+def test_api_create_multipart_with_photo(personas):
+    c = personas.client("owner")
+    r = c.post("/api/v1/reports/", {"community": personas.community.slug, "category": "lamp",
+                                    "description": "路灯不亮", "lat": LAT, "lon": LON,
+                                    "photos": [jpeg(gps=True)]})
+    assert r.status_code == 201, r.content
+    assert Report.objects.get(pk=r.json()["id"]).photos.count() == 1
+    bad = c.post("/api/v1/reports/", {"community": personas.community.slug, "category": "lamp",
+                                      "description": "路灯不亮", "lat": LAT, "lon": LON,
+                                      "photos": [jpeg(name="a.gif").__class__(
+                                          "a.txt", b"hello", "text/plain")]})
+    assert bad.status_code == 400 and "a.txt" in bad.json()["errors"][0]["message"]
+
+
+def test_api_transition_and_me_too(personas, make_report, org):
+    report = make_report()
+    url = f"/api/v1/reports/{report.pk}/transition"
+    worker = personas.client("worker")
+    assert personas.client("owner").post(url, {"action": "accept", "organisation": org.pk},
+                                         content_type="application/json").status_code == 403
+    r = worker.post(url, {"action": "accept", "organisation": org.pk},
+                    content_type="application/json")
+    assert r.status_code == 200 and r.json()["status"] == "accepted"
+    again = worker.post(url, {"action": "accept", "organisation": org.pk},
+                        content_type="application/json")
+    assert again.status_code == 400
+    assert worker.post(url, {"action": "auto_close"}, content_type="application/json"
+                       ).status_code == 400
+    owner = personas.client("owner")
+    m1 = owner.post(f"/api/v1/reports/{report.pk}/me-too").json()
+    m2 = owner.post(f"/api/v1/reports/{report.pk}/me-too").json()
+    assert m1["created"] and not m2["created"] and m2["metoo_count"] == 1
+
+
+def test_openapi_lists_report_endpoints(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for p in ("/api/v1/reports/", "/api/v1/reports/geojson", "/api/v1/reports/{pk}/transition",
+              "/api/v1/reports/{pk}/me-too"):
+        assert p in paths
+    assert "multipart/form-data" in paths["/api/v1/reports/"]["post"]["requestBody"]["content"]
+
+
+def test_report_form_flow(personas, client):
+    client.force_login(personas.resident)  # pending members may report too
+    url = reverse("reports:create", args=[personas.community.slug])
+    page = client.get(url).content.decode()
+    assert 'id="use-location"' in page and 'name="lat"' in page
+    r = client.post(url, {"category": "path", "description": "步道破损", "lat": LAT, "lon": LON,
+                          "anonymous": "on", "photos": [jpeg()]})
+    assert r.status_code == 302
+    report = Report.objects.get()
+    assert report.anonymous and not report.reporter_verified and report.photos.count() == 1
+    verified = personas.client("verified")
+    verified.post(url, {"category": "path", "description": "另一处破损", "lat": LAT, "lon": LON})
+    assert Report.objects.filter(reporter=personas.verified).get().reporter_verified
+
+
+def test_detail_actions_through_pages(personas, make_report, org, reporter, client):
+    report = make_report()
+    slug = personas.community.slug
+    act = reverse("reports:act", args=[slug, report.pk])
+    worker = personas.client("worker")
+    page = worker.get(reverse("reports:detail", args=[slug, report.pk])).content.decode()
+    assert 'value="accept"' in page and 'value="refuse"' in page
+    bad = worker.post(act, {"action": "accept"})
+    assert bad.status_code == 400
+    assert worker.post(act, {"action": "accept", "organisation": org.pk}).status_code == 302
+    assert worker.post(act, {"action": "resolve", "note": "已更换灯泡",
+                             "photos": [jpeg()]}).status_code == 302
+    client.force_login(reporter)
+    page = client.get(reverse("reports:detail", args=[slug, report.pk])).content.decode()
+    assert 'value="confirm"' in page
+    assert client.post(act, {"action": "confirm"}).status_code == 302
+    report.refresh_from_db()
+    assert report.status == Status.CLOSED
+    kinds = list(ReportEvent.objects.filter(report=report).values_list("kind", flat=True))
+    assert kinds == ["submitted", "accepted", "resolved", "confirmed"]
+    assert personas.client("owner").post(act, {"action": "reopen", "note": "x"}
+                                         ).status_code == 403
+
+
+def test_nav_links(personas, org_member):
+    slug = personas.community.slug
+    html = personas.client("worker").get(reverse("reports:list", args=[slug])).content.decode()
+    for name in ("list", "mine", "queue", "stats"):
+        assert reverse(f"reports:{name}", args=[slug]) in html
+    html = personas.client("owner").get(reverse("reports:list", args=[slug])).content.decode()
+    assert reverse("reports:queue", args=[slug]) not in html
+    c = personas.client("anonymous")
+    c.force_login(org_member)
+    html = c.get(reverse("reports:list", args=[slug])).content.decode()
+    assert reverse("reports:queue", args=[slug]) in html
+
+
+def test_personal_data_export(personas, make_report, reporter):
+    from gongzhi.core.export import collect_personal_data
+
+    report = make_report()
+    services.report_me_too(actor=personas.owner, report=report)
+    assert collect_personal_data(reporter)["reports"]["reports"][0]["id"] == report.pk
+    assert collect_personal_data(personas.owner)["reports"]["me_too"][0]["report"] == report.pk
+
+
+def test_map_layer_registered(personas):
+    from gongzhi.spaces.map_layers import all_layers
+
+    layer = next(layer for layer in all_layers() if layer.key == "reports")
+    assert layer.url_for(personas.community) == (
+        f"/api/v1/reports/geojson?community={personas.community.slug}")
+    assert layer.allowed(personas.outsider, personas.community)

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from gongzhi.core.nav import NavLink, nav_section
+
+
+@nav_section("spaces")
+def spaces_links(request: HttpRequest, community) -> list[NavLink]:
+    links = [
+        NavLink(_("Map"), reverse("spaces:map", args=[community.slug]), 10),
+        NavLink(_("Spaces"), reverse("spaces:list", args=[community.slug]), 20),
+    ]
+    if request.user.has_perm("spaces.view_duties", community):
+        links.append(NavLink(_("Overdue care"),
+                             reverse("spaces:duties_overdue", args=[community.slug]), 85))
+    return links
