@@ -28,9 +28,10 @@ def add_groups_arguments(parser: argparse.ArgumentParser) -> None:
                         help="print the result as JSON")
 
 
-def groups_of(conversation: Conversation, params: Params = Params()) -> dict:
+def groups_of(conversation: Conversation, params: Params | None = None) -> dict:
     """The result the command prints, as a dict."""
     c = conversation
+    params = params or Params()
     matrix = VoteMatrix.from_votes(c.participant, c.statement, c.vote, c.time)
     in_conv = in_conversation_history(c.participant, c.statement, c.time, params)
     result = compute(matrix, moderated_out=c.moderated_out,

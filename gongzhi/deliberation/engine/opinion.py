@@ -42,6 +42,7 @@ from typing import Any
 
 import numpy as np
 from scipy import sparse
+from scipy.spatial import cKDTree
 
 Z90 = 1.2816  # one-sided 90 % (stats.clj z-sig-90?)
 
@@ -63,6 +64,18 @@ class Params:
 
 # ---------------------------------------------------------------------------------------------
 # The vote matrix
+
+
+def _factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct values and each value's index; a lookup table for small integers."""
+    if values.dtype.kind in "iu" and len(values):
+        lo, hi = int(values.min()), int(values.max())
+        if lo >= 0 and hi < 4 * len(values) + 1024:
+            present = np.zeros(hi + 1, dtype=bool)
+            present[values] = True
+            index = np.cumsum(present) - 1
+            return np.flatnonzero(present).astype(values.dtype), index[values]
+    return np.unique(values, return_inverse=True)
 
 
 @dataclass
@@ -103,18 +116,23 @@ class VoteMatrix:
         bad = ~np.isin(val, (-1.0, 0.0, 1.0))
         if bad.any():
             raise ValueError("votes must be 1 (agree), -1 (disagree) or 0 (pass)")
-        p_ids, p_idx = np.unique(pid, return_inverse=True)
-        s_ids, s_idx = np.unique(tid, return_inverse=True)
-        seq = np.arange(n)
-        order = np.lexsort((seq, t, s_idx, p_idx))
-        p_sorted, s_sorted = p_idx[order], s_idx[order]
+        p_ids, p_idx = _factorize(pid)
+        s_ids, s_idx = _factorize(tid)
+        # votes in time order (stable: equal times keep row order), then grouped by pair
+        if n < 2 or bool(np.all(t[1:] >= t[:-1])):
+            by_time = np.arange(n)
+        else:
+            by_time = np.argsort(t, kind="stable")
+        pair = p_idx.astype(np.int64) * len(s_ids) + s_idx
+        # one sort of (pair, time rank) packed into int64 keys, all distinct
+        keys = np.sort(pair[by_time] * n + np.arange(n))
+        pair_sorted, rank_sorted = np.divmod(keys, n)
         last = np.ones(n, dtype=bool)
-        last[:-1] = (p_sorted[1:] != p_sorted[:-1]) | (s_sorted[1:] != s_sorted[:-1])
-        keep = order[last]
-        # Rows in order of each participant's first vote (then id).
-        first = np.full(len(p_ids), np.inf)
-        np.minimum.at(first, p_idx, t)
-        row_order = np.lexsort((np.arange(len(p_ids)), first))
+        last[:-1] = pair_sorted[1:] != pair_sorted[:-1]
+        keep = by_time[rank_sorted[last]]
+        # rows in order of each participant's first vote (ties: smaller id first)
+        _, first_pos = np.unique(p_idx[by_time], return_index=True)
+        row_order = np.argsort(first_pos, kind="stable")
         rank = np.empty_like(row_order)
         rank[row_order] = np.arange(len(row_order))
         return cls(
@@ -244,9 +262,18 @@ class Clusters:
 
 
 def _sqdist(x: np.ndarray, centers: np.ndarray) -> np.ndarray:
-    d = (x * x).sum(1)[:, None] - 2.0 * (x @ centers.T) + (centers * centers).sum(1)[None, :]
-    np.maximum(d, 0.0, out=d)
+    d = np.zeros((len(x), len(centers)))
+    for j in range(x.shape[1]):
+        diff = x[:, j, None] - centers[None, :, j]
+        d += diff * diff
     return d
+
+
+def _nearest(x: np.ndarray, centers: np.ndarray) -> np.ndarray:
+    """Index of the nearest centre of each point (a k-d tree when there are many points)."""
+    if len(x) * len(centers) > 200_000:
+        return cKDTree(centers).query(x, k=1)[1].astype(np.int64)
+    return np.argmin(_sqdist(x, centers), axis=1)
 
 
 def _first_distinct(x: np.ndarray, k: int) -> np.ndarray:
@@ -306,7 +333,7 @@ def kmeans(
         ids, centers = np.arange(len(idx)), x[idx].copy()
     labels = np.zeros(len(x), dtype=np.int64)
     for it in range(max_iters + 1):
-        labels = np.argmin(_sqdist(x, centers), axis=1)
+        labels = _nearest(x, centers)
         means, counts = _weighted_means(x, labels, weights, len(centers))
         keep = counts > 0
         remap = np.cumsum(keep) - 1
