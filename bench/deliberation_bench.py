@@ -58,15 +58,19 @@ if kind == "ours":
     out["k"] = r.k
 elif kind == "reddwarf":
     from reddwarf.implementations.polis import run_pipeline
-    votes = [{"participant_id": int(p), "statement_id": int(s), "vote": int(v),
-              "modified": float(t)} for p, s, v, t in zip(pid, tid, vote, times)]
+    latest = {}
+    for p, s, v, t in zip(pid.tolist(), tid.tolist(), vote.tolist(), times.tolist()):
+        if (p, s) not in latest or t >= latest[(p, s)][1]:
+            latest[(p, s)] = (v, t)  # red-dwarf needs one vote per pair: the latest
+    votes = [{"participant_id": p, "statement_id": s, "vote": v, "modified": t}
+             for (p, s), (v, t) in latest.items()]
+    modout = z["modout"].tolist() if "modout" in z else []
     before = rss()
     t0 = time.perf_counter()
-    r = run_pipeline(votes=votes, random_state=0)
+    r = run_pipeline(votes=votes, mod_out_statement_ids=modout, random_state=0)
     out["seconds"] = time.perf_counter() - t0
     df = r.participants_df
-    labels = {int(i): int(c) for i, c in zip(df.index, df["cluster_id"]) if c == c and
-              c is not None and str(c) != "<NA>"}
+    labels = {int(i): int(c) for i, c in df["cluster_id"].dropna().items()}
     out["k"] = len(set(labels.values()))
 else:  # plain numpy: dense mean-imputed SVD + Lloyd k-means, fixed k = 3
     before = rss()
@@ -148,8 +152,7 @@ def real_data(python: Path | None) -> None:
             with tempfile.TemporaryDirectory() as tmp:
                 data = Path(tmp) / "votes.npz"
                 np.savez(data, pid=conv.participant, tid=conv.statement, vote=conv.vote,
-                         time=conv.time)
-                # red-dwarf needs moderation to match; pass none (as it is usually run)
+                         time=conv.time, modout=np.array(sorted(conv.moderated_out), int))
                 res = run(str(python), "reddwarf", str(data))
             theirs = f"{ari_against(res['labels'], conv.exported_groups):.3f}"
         print(f"  {folder.name:28s} ours {ours:.3f}   red-dwarf {theirs}")
@@ -162,12 +165,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--votes-per-participant", type=int, default=50)
     parser.add_argument("--no-reddwarf", action="store_true")
     parser.add_argument("--real", action="store_true")
+    parser.add_argument("--real-only", action="store_true")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     import numpy as np
 
     from gongzhi.deliberation.engine.synthetic import synthetic_votes
 
+    if args.real_only:
+        real_data(None if args.no_reddwarf else ensure_reddwarf())
+        return 0
     pid, tid, vote, truth = synthetic_votes(
         args.participants, args.statements, votes_per_participant=args.votes_per_participant,
         n_groups=3, seed=1)

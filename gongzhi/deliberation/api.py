@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status
 
 from gongzhi.api.auth import require_user
 from gongzhi.core.http import community_or_404
@@ -147,8 +148,8 @@ def next_statement(request: HttpRequest, pk: int):
     s = selectors.next_statement(c, selectors.participant_of(user, c),
                                  selectors.latest_snapshot(c))
     if s is None:
-        return 204, None
-    return 200, {"number": s.number, "text": s.text, "is_seed": s.is_seed}
+        return Status(204, None)
+    return Status(200, {"number": s.number, "text": s.text, "is_seed": s.is_seed})
 
 
 @router.post("/{int:pk}/votes", response=VoteOut, summary="Agree, disagree or pass "
@@ -169,6 +170,6 @@ def submit(request: HttpRequest, pk: int, payload: StatementIn):
     user = require_user(request)
     c = _conversation(request, pk)
     r = services.statement_submit(actor=user, conversation=c, text=payload.text)
-    return (200 if r.duplicate else 201), {
+    return Status(200 if r.duplicate else 201, {
         "number": r.statement.number, "status": r.statement.status,
-        "duplicate": r.duplicate, "text": r.statement.text}
+        "duplicate": r.duplicate, "text": r.statement.text})
