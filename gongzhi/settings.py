@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "gongzhi.projects",
     "gongzhi.meetings",
     "gongzhi.decisions",
+    "gongzhi.deliberation",
     "gongzhi.api",
 ]
 

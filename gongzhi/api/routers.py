@@ -12,6 +12,7 @@ MOUNTED = [
     ("/projects", "gongzhi.projects.api"),
     ("/meetings", "gongzhi.meetings.api"),
     ("/decisions", "gongzhi.decisions.api"),
+    ("/deliberation", "gongzhi.deliberation.api"),
 ]
 
 

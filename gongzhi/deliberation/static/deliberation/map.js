@@ -1,0 +1,32 @@
+/* Opinion map: participants as dots coloured by group (ECharts scatter). The table next to
+   the chart carries the same information for screen readers. No user text is drawn. */
+(function () {
+  "use strict";
+  var box = document.getElementById("opinion-map");
+  var src = document.getElementById("opinion-map-data");
+  if (!box || !src || !window.echarts) return;
+  var data = JSON.parse(src.textContent);
+  var gettext = window.gettext || function (s) { return s; };
+  var chart = window.echarts.init(box, null, { renderer: "svg" });
+  var series = data.groups.map(function (g, i) {
+    return {
+      name: gettext("Group") + " " + g.label, type: "scatter", symbolSize: 7,
+      itemStyle: { color: g.colour, opacity: 0.75 },
+      data: data.points.filter(function (p) { return p[2] === i; }).map(function (p) { return [p[0], p[1]]; })
+    };
+  });
+  if (data.me) {
+    series.push({ name: gettext("You"), type: "scatter", symbolSize: 16, z: 10,
+      itemStyle: { color: "transparent", borderColor: "#111", borderWidth: 3 }, data: [data.me] });
+  }
+  chart.setOption({
+    animation: false,
+    legend: { bottom: 0, textStyle: { fontSize: 14 } },
+    grid: { left: 8, right: 8, top: 8, bottom: 40, containLabel: false },
+    xAxis: { show: false, scale: true }, yAxis: { show: false, scale: true },
+    tooltip: { trigger: "item", formatter: function (p) {
+      var el = document.createElement("span"); el.textContent = p.seriesName; return el.innerHTML; } },
+    series: series
+  });
+  window.addEventListener("resize", function () { chart.resize(); });
+})();
