@@ -1,0 +1,1 @@
+"""Recompute cached access results when spaces, buildings or the ledger change."""
