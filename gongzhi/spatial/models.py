@@ -46,6 +46,10 @@ class WalkNetwork(TimeStampedModel):
     length_m = models.FloatField(_("length (m)"))
     attribution = models.CharField(_("attribution"), max_length=100,
                                    default="© OpenStreetMap contributors")
+    osm_facilities = models.JSONField(
+        _("facilities from the extract"), default=list, blank=True,
+        help_text=_("Parks, pitches, libraries and community centres mapped in OpenStreetMap "
+                    "around the community, counted next to the space registry."))
 
     class Meta:
         verbose_name = _("walking network")
@@ -64,6 +68,10 @@ class AccessConfig(TimeStampedModel):
     categories = models.JSONField(_("facility categories"), default=default_categories)
     catchment_m = models.PositiveIntegerField(_("catchment (m)"), default=1000)
     persons_per_household = models.FloatField(_("persons per household"), default=2.3)
+    use_osm_facilities = models.BooleanField(
+        _("count facilities mapped in OpenStreetMap"), default=True,
+        help_text=_("Besides the spaces registered here, count the parks, pitches, libraries "
+                    "and community centres of the imported extract."))
     public_summary = models.BooleanField(
         _("residents see the summary"), default=False,
         help_text=_("Residents of the community may see coverage figures (no building list)."))
@@ -95,3 +103,6 @@ class AccessSnapshot(models.Model):
         verbose_name_plural = _("access results")
         constraints = [models.UniqueConstraint(fields=["community", "mode"],
                                                name="spatial_one_snapshot_per_mode")]
+
+    def __str__(self) -> str:
+        return f"{self.community_id}/{self.mode}"

@@ -30,7 +30,14 @@ from .inequality import (
     theil,
     theil_decomposition,
 )
-from .network import Network, NetworkError, local_projection, project, read_csv_network, read_osm_network
+from .network import (
+    Network,
+    NetworkError,
+    local_projection,
+    project,
+    read_csv_network,
+    read_osm_network,
+)
 
 __all__ = [
     "DEFAULT_TIERS",

@@ -229,11 +229,12 @@ def _walkable(tags: Any) -> bool:
         return False
     if tags.get("area") == "yes":
         return False
-    if tags.get("foot") in _NO_FOOT or tags.get("access") in {"no", "private"} and (
-        tags.get("foot") not in {"yes", "designated", "permissive"}
-    ):
+    foot = tags.get("foot")
+    if foot in _NO_FOOT:
         return False
-    return True
+    # access=no/private closes a way to walkers unless foot=* opens it again
+    return not (tags.get("access") in {"no", "private"}
+                and foot not in {"yes", "designated", "permissive"})
 
 
 def read_osm_network(
@@ -263,7 +264,8 @@ def read_osm_network(
     lats: list[float] = []
     us: list[int] = []
     vs: list[int] = []
-    processor = osmium.FileProcessor(str(file_path), osmium.osm.NODE | osmium.osm.WAY).with_locations()
+    entities = osmium.osm.NODE | osmium.osm.WAY
+    processor = osmium.FileProcessor(str(file_path), entities).with_locations()
     for way in processor:
         if not way.is_way():
             continue

@@ -30,15 +30,16 @@ def city_files(tmp_path, seed=11):
              for a, b, c in zip(coo.row, coo.col, coo.data, strict=True) if a < b]
     files = {
         "nodes": write_csv(tmp_path / "nodes.csv", ["id", "x", "y"],
-                           [(i, repr(float(x)), repr(float(y))) for i, x, y in zip(net.node_ids, net.x, net.y,
-                                                                       strict=True)]),
+                           [(i, repr(float(x)), repr(float(y)))
+                            for i, x, y in zip(net.node_ids, net.x, net.y, strict=True)]),
         "edges": write_csv(tmp_path / "edges.csv", ["u", "v", "length"], edges),
         "demand": write_csv(tmp_path / "demand.csv", ["id", "x", "y", "population"],
                             [(i, repr(float(x)), repr(float(y)), repr(float(p))) for i, x, y, p in
                              zip(demand.ids, demand.x, demand.y, demand.population,
                                  strict=True)]),
         "supply": write_csv(tmp_path / "supply.csv", ["id", "x", "y", "capacity", "category"],
-                            [(i, repr(float(x)), repr(float(y)), repr(float(c)), k) for i, x, y, c, k in
+                            [(i, repr(float(x)), repr(float(y)), repr(float(c)), k)
+                             for i, x, y, c, k in
                              zip(supply.ids, supply.x, supply.y, supply.capacity,
                                  supply.category, strict=True)]),
     }
@@ -133,5 +134,5 @@ def test_missing_file_and_bad_max_cost(tmp_path):
     code, _, err = run({k: str(tmp_path / "nope.csv") for k in
                         ("nodes", "edges", "demand", "supply")}, 100.0)
     assert code == EXIT_INPUT and "cannot read" in err
-    code, _, err = run({k: "x" for k in ("nodes", "edges", "demand", "supply")}, -1.0)
+    code, _, err = run(dict.fromkeys(("nodes", "edges", "demand", "supply"), "x"), -1.0)
     assert code == EXIT_INPUT and "--max-cost" in err
