@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 CATEGORY_LABELS = {
-    "green": _("Green space"),
+    "green": pgettext_lazy("access category", "Green space"),
     "play": _("Children's play"),
     "sport": _("Sport and fitness"),
     "culture": _("Culture and reading"),
