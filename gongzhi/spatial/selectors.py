@@ -66,9 +66,12 @@ def access_summary(community: Community, user=None) -> dict[str, Any] | None:
 
 
 def project_access_effect(project, user=None) -> dict[str, Any] | None:
-    """What opening a project's planned facility spaces would change (or None)."""
+    """What opening the planned facility spaces of a project (its `spaces`) or a proposal
+    (its `space`) would change, or None (nothing to open, no network, not allowed)."""
     community = project.community
     if user is not None and not user.has_perm("spatial.view_access_summary", community):
+        return None
+    if not WalkNetwork.objects.filter(community=community).exists():
         return None
     changes = services.project_changes(project, services.config_for(community))
     if not changes:

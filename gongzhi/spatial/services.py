@@ -460,11 +460,16 @@ def compare(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
 
 
 def project_changes(project, config: AccessConfig) -> list[dict[str, Any]]:
-    """What a project would do: each of its spaces whose kind counts as a facility and
-    that is not open yet opens (a planned garden becomes a garden)."""
+    """What a project (its `spaces`) or a proposal (its `space`) would do: each space whose
+    kind counts as a facility and that is not open yet opens (a planned garden becomes a
+    garden)."""
     mapping = kind_to_category(config)
     changes = []
-    for space in project.spaces.all():
+    if hasattr(project, "spaces"):
+        spaces = list(project.spaces.all())
+    else:
+        spaces = [project.space] if getattr(project, "space_id", None) else []
+    for space in spaces:
         if space.kind in mapping and space.state != SpaceState.OPEN:
             changes.append({"action": "add", "category": mapping[space.kind], "lon": space.lon,
                             "lat": space.lat, "capacity": space.capacity or max(

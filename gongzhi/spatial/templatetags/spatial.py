@@ -34,3 +34,14 @@ def minutes(value, speed) -> str:
     if value is None or not speed:
         return "–"
     return f"{float(value) / float(speed) / 60:.0f}"
+
+
+@register.simple_tag(takes_context=True)
+def project_access_effect(context, project):
+    """What a project would do for walking access (None when nothing to show). Costs no
+    query unless the community has a walking network and the project has spaces."""
+    from gongzhi.spatial.selectors import project_access_effect as effect
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return effect(project, user)
