@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "gongzhi.meetings",
     "gongzhi.decisions",
     "gongzhi.deliberation",
+    "gongzhi.spatial",
     "gongzhi.api",
 ]
 

@@ -39,7 +39,8 @@ urlpatterns = [
 # The participation apps route full paths such as c/<slug>/map/ themselves.
 urlpatterns += [
     path("", include(f"gongzhi.{app}.urls"))
-    for app in ("spaces", "reports", "projects", "meetings", "decisions", "deliberation")
+    for app in ("spaces", "reports", "projects", "meetings", "decisions", "deliberation",
+                "spatial")
 ]
 
 if settings.SERVE_MEDIA:

@@ -13,6 +13,7 @@ MOUNTED = [
     ("/meetings", "gongzhi.meetings.api"),
     ("/decisions", "gongzhi.decisions.api"),
     ("/deliberation", "gongzhi.deliberation.api"),
+    ("/spatial", "gongzhi.spatial.api"),
 ]
 
 
