@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "gongzhi.projects",
     "gongzhi.meetings",
     "gongzhi.decisions",
+    "gongzhi.surveys",
     "gongzhi.api",
 ]
 
