@@ -346,3 +346,23 @@ def responses_delete_for_user(*, user) -> int:
                 survey=s, respondent_key=respondent_key(s.key_secret, user.pk)).delete()
             deleted += n
     return deleted
+
+
+def responses_bulk_record(*, survey: Survey, rows: list[dict[str, Any]]) -> int:
+    """Record many already-collected responses at once (demo data, migrations from another
+    tool). Each row has ``answers`` and optionally ``user_id`` (keyed as online responses
+    are), ``building_id`` and ``tenure``. Not for live answering: no permission check,
+    the caller owns the survey; runs in the caller's transaction. Answers are cleaned."""
+    form = survey.instrument.form()
+    objs = []
+    for row in rows:
+        clean, errors = form.clean_all(row["answers"])
+        if errors:
+            raise ValidationError(errors)
+        uid = row.get("user_id")
+        key = respondent_key(survey.key_secret, uid) if uid and not survey.anonymous else ""
+        objs.append(Response(survey=survey, respondent_key=key, answers=clean,
+                             building_id=row.get("building_id"), tenure=row.get("tenure", ""),
+                             channel=row.get("channel", Channel.ONLINE)))
+    Response.objects.bulk_create(objs, batch_size=500)
+    return len(objs)
