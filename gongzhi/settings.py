@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "gongzhi.meetings",
     "gongzhi.decisions",
     "gongzhi.surveys",
+    "gongzhi.analytics",
     "gongzhi.api",
 ]
 

@@ -23,7 +23,8 @@ urlpatterns = [
 # The participation apps route full paths such as c/<slug>/map/ themselves.
 urlpatterns += [
     path("", include(f"gongzhi.{app}.urls"))
-    for app in ("spaces", "reports", "projects", "meetings", "decisions", "surveys")
+    for app in ("spaces", "reports", "projects", "meetings", "decisions", "surveys",
+                "analytics")
 ]
 
 if settings.SERVE_MEDIA:
