@@ -103,14 +103,21 @@ def activity_users(community) -> dict[str, set[int]]:
         from gongzhi.decisions.models import VoterRecord
 
         voted: set[Any] = set()
-        for uid, hid, cast in (VoterRecord.objects.filter(ballot__community=community)
-                               .values_list("eligibility__user_id",
-                                            "eligibility__household_id", "cast_by_id")):
+        per_ballot: dict[int, set[Any]] = defaultdict(set)
+        for bid, uid, hid, cast in (VoterRecord.objects.filter(ballot__community=community)
+                                    .values_list("ballot_id", "eligibility__user_id",
+                                                 "eligibility__household_id", "cast_by_id")):
             if uid or (cast and not hid):
-                voted.add(uid or cast)
+                key: Any = uid or cast
             elif hid:
-                voted.add(f"h:{hid}")  # a household's vote (户): counted by its household
+                key = f"h:{hid}"  # a household's vote (户): counted by its household
+            else:
+                continue
+            voted.add(key)
+            per_ballot[bid].add(key)
         acts["voted"] = voted
+        for bid, keys in per_ballot.items():
+            acts[f"ballot:{bid}"] = keys
     return acts
 
 
@@ -145,17 +152,27 @@ def equity(community) -> Equity:
     who = people(community)
     acts = activity_users(community)
     rows = []
-    for code in ACTIVITY_ORDER:
+    ballot_codes = [k for k in acts if k.startswith("ballot:")]
+    titles: dict[str, str] = {}
+    if ballot_codes:
+        from gongzhi.decisions.models import Ballot
+
+        titles = {f"ballot:{pk}": t for pk, t in Ballot.objects.filter(
+            pk__in=[int(k.split(":")[1]) for k in ballot_codes]).values_list("pk", "title")}
+    for code in ACTIVITY_ORDER + sorted(ballot_codes):
         ids = acts.get(code)
         if ids is None:
             continue
         c = Counter(who[u].tenure if u in who else UNKNOWN for u in ids)
         known = {k: v for k, v in c.items() if k != UNKNOWN}
         shares: list[GroupShare] = representation(residents, known)
-        rows.append({"code": code, "label": activity_label(code), "n": len(ids),
+        label = (_("Voted: %(title)s") % {"title": titles.get(code, "")}
+                 if code.startswith("ballot:") else activity_label(code))
+        rows.append({"code": code, "label": label, "n": len(ids),
                      "unknown": c.get(UNKNOWN, 0), "shares": shares,
                      "duncan": duncan(residents, known)})
-    everyone = set().union(*acts.values()) if acts else set()
+    kinds = {k: v for k, v in acts.items() if not k.startswith("ballot:")}
+    everyone = set().union(*kinds.values()) if kinds else set()
     # years of residence: members as the population (the ledger has no move-in year)
     member_years = Counter(p.years for k, p in who.items() if not isinstance(k, str))
     part_years = Counter(who[u].years for u in everyone if u in who)
@@ -176,7 +193,7 @@ def equity(community) -> Equity:
                                                            key=lambda kv: names.get(kv[0], ""))
                  if n]
     counts: dict[int, int] = defaultdict(int)
-    for ids in acts.values():
+    for ids in kinds.values():
         for u in ids:
             counts[u] += 1
     steps = [("members", len(who))] + [(c, len(acts[c])) for c in
