@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "gongzhi.decisions",
     "gongzhi.deliberation",
     "gongzhi.spatial",
+    "gongzhi.surveys",
+    "gongzhi.analytics",
     "gongzhi.api",
 ]
 

@@ -14,6 +14,7 @@ MOUNTED = [
     ("/decisions", "gongzhi.decisions.api"),
     ("/deliberation", "gongzhi.deliberation.api"),
     ("/spatial", "gongzhi.spatial.api"),
+    ("/surveys", "gongzhi.surveys.api"),
 ]
 
 

@@ -1,0 +1,1 @@
+"""Pure computations for participation equity and loop KPIs (no Django)."""

@@ -1,0 +1,36 @@
+/* Participation-equity and trend charts (ECharts). Tables on the page carry the numbers. */
+(function () {
+  "use strict";
+  if (typeof echarts === "undefined") return;
+  var eqEl = document.getElementById("equity-data");
+  var box = document.getElementById("chart-equity");
+  if (eqEl && box) {
+    var d = JSON.parse(eqEl.textContent);
+    var c = echarts.init(box, null, { renderer: "svg" });
+    c.setOption({
+      aria: { enabled: true }, tooltip: { trigger: "axis" }, legend: { bottom: 0 },
+      grid: { left: 110, right: 16, top: 10, bottom: 50 },
+      xAxis: { type: "value" },
+      yAxis: { type: "category", data: d.activities, inverse: true },
+      series: d.series.map(function (s) { return { name: s.name, type: "bar", data: s.data }; })
+        .concat([{ type: "line", data: [], markLine: { silent: true, symbol: "none",
+          data: [{ xAxis: 1 }], label: { formatter: "1" } } }])
+    });
+    window.addEventListener("resize", function () { c.resize(); });
+  }
+  var trEl = document.getElementById("trend-data");
+  var tbox = document.getElementById("chart-trend");
+  if (trEl && tbox) {
+    var t = JSON.parse(trEl.textContent);
+    var tc = echarts.init(tbox, null, { renderer: "svg" });
+    var labels = JSON.parse(tbox.getAttribute("data-labels") || "[]");
+    tc.setOption({
+      aria: { enabled: true }, tooltip: { trigger: "axis" }, legend: { bottom: 0 },
+      grid: { left: 36, right: 10, top: 10, bottom: 50 },
+      xAxis: { type: "category", data: t.months }, yAxis: { type: "value", minInterval: 1 },
+      series: [{ name: labels[0] || "", type: "bar", data: t.reports },
+               { name: labels[1] || "", type: "line", data: t.proposals, symbol: "triangle" }]
+    });
+    window.addEventListener("resize", function () { tc.resize(); });
+  }
+})();

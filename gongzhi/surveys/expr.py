@@ -1,0 +1,344 @@
+"""A safe evaluator for the subset of XLSForm (XPath) expressions Gongzhi supports.
+
+Never ``eval``: expressions are tokenised and parsed into a small tree once, when the form
+is imported, and interpreted against the answers. Anything outside the subset is refused
+with :class:`ExpressionError`, which the importer reports with the sheet row.
+
+Supported:
+
+- literals: numbers (``3``, ``2.5``), strings (``'a'`` or ``"a"``), ``true()``, ``false()``;
+- ``${name}`` (another question's answer), ``.`` (this question's answer, in constraints),
+  and, in ``choice_filter`` only, a bare column name of the choices sheet;
+- operators, by increasing precedence: ``or``; ``and``; ``=`` ``!=``; ``<`` ``<=`` ``>``
+  ``>=``; ``+`` ``-``; ``*`` ``div`` ``mod``; unary ``-``; parentheses;
+- functions: ``selected(a, v)``, ``count-selected(a)``, ``not(x)``, ``string-length(x)``,
+  ``if(c, a, b)``, ``coalesce(a, b)``, ``concat(a, …)``, ``int(x)``, ``number(x)``,
+  ``round(x, n)``, ``today()``.
+
+Values: an unanswered question is ``''``; select_multiple answers are lists (a
+space-separated string, as in XPath, when used as text). ``=``/``!=`` compare numerically
+when either side is a number, otherwise as text; ordering comparisons convert to numbers
+unless both sides are text (so ISO dates compare as dates). A non-number is NaN in
+arithmetic, and a comparison with NaN is false, as in XPath.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+MAX_LENGTH = 1000
+
+
+class ExpressionError(ValueError):
+    pass
+
+
+_TOKEN = re.compile(
+    r"""\s*(?:
+      (?P<ref>\$\{[A-Za-z_][A-Za-z0-9_.\-]*\})
+     |(?P<num>\d+(?:\.\d+)?|\.\d+)
+     |(?P<str>'[^']*'|"[^"]*")
+     |(?P<op>!=|<=|>=|=|<|>|\+|-|\*|\(|\)|,)
+     |(?P<name>[A-Za-z_][A-Za-z0-9_\-]*)
+     |(?P<dot>\.)
+    )""",
+    re.VERBOSE,
+)
+
+FUNCTIONS: dict[str, tuple[int, int]] = {  # name: (min args, max args)
+    "selected": (2, 2),
+    "count-selected": (1, 1),
+    "not": (1, 1),
+    "string-length": (1, 1),
+    "if": (3, 3),
+    "coalesce": (2, 2),
+    "concat": (1, 20),
+    "int": (1, 1),
+    "number": (1, 1),
+    "round": (1, 2),
+    "today": (0, 0),
+    "true": (0, 0),
+    "false": (0, 0),
+}
+WORD_OPS = {"and", "or", "div", "mod"}
+
+
+@dataclass(frozen=True)
+class Expr:
+    source: str
+    tree: tuple
+    refs: frozenset[str]
+    columns: frozenset[str]
+
+    def evaluate(self, answers: Mapping[str, Any], current: Any = "",
+                 choice: Mapping[str, Any] | None = None,
+                 today: Callable[[], dt.date] = dt.date.today) -> Any:
+        return _eval(self.tree, answers, current, choice or {}, today)
+
+    def truth(self, answers: Mapping[str, Any], current: Any = "",
+              choice: Mapping[str, Any] | None = None) -> bool:
+        return _bool(self.evaluate(answers, current, choice))
+
+
+def _tokens(src: str) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    pos = 0
+    src = src.rstrip()
+    while pos < len(src):
+        m = _TOKEN.match(src, pos)
+        if not m or m.end() == pos:
+            raise ExpressionError(_("cannot read the expression at “%(text)s”")
+                                  % {"text": src[pos:pos + 12]})
+        kind = m.lastgroup or ""
+        text = m.group(kind)
+        if kind == "name" and text in WORD_OPS:
+            kind = "op"
+        out.append((kind, text))
+        pos = m.end()
+    out.append(("end", ""))
+    return out
+
+
+class _Parser:
+    LEVELS: list[set[str]] = [{"or"}, {"and"}, {"=", "!="}, {"<", "<=", ">", ">="},
+                              {"+", "-"}, {"*", "div", "mod"}]
+
+    def __init__(self, src: str, allow_columns: bool):
+        self.toks = _tokens(src)
+        self.i = 0
+        self.allow_columns = allow_columns
+        self.refs: set[str] = set()
+        self.columns: set[str] = set()
+
+    def peek(self) -> tuple[str, str]:
+        return self.toks[self.i]
+
+    def take(self) -> tuple[str, str]:
+        t = self.toks[self.i]
+        self.i += 1
+        return t
+
+    def expect(self, text: str) -> None:
+        kind, t = self.take()
+        if t != text:
+            raise ExpressionError(_("expected “%(a)s”, found “%(b)s”") % {"a": text, "b": t or "—"})
+
+    def parse(self) -> tuple:
+        tree = self.binary(0)
+        if self.peek()[0] != "end":
+            raise ExpressionError(_("unexpected “%(text)s”") % {"text": self.peek()[1]})
+        return tree
+
+    def binary(self, level: int) -> tuple:
+        if level == len(self.LEVELS):
+            return self.unary()
+        left = self.binary(level + 1)
+        while self.peek()[0] == "op" and self.peek()[1] in self.LEVELS[level]:
+            op = self.take()[1]
+            right = self.binary(level + 1)
+            left = ("op", op, left, right)
+        return left
+
+    def unary(self) -> tuple:
+        if self.peek() == ("op", "-"):
+            self.take()
+            return ("neg", self.unary())
+        return self.primary()
+
+    def primary(self) -> tuple:
+        kind, text = self.take()
+        if kind == "num":
+            return ("lit", float(text))
+        if kind == "str":
+            return ("lit", text[1:-1])
+        if kind == "ref":
+            name = text[2:-1]
+            self.refs.add(name)
+            return ("ref", name)
+        if kind == "dot":
+            return ("dot",)
+        if (kind, text) == ("op", "("):
+            inner = self.binary(0)
+            self.expect(")")
+            return inner
+        if kind == "name":
+            if self.peek() == ("op", "("):
+                if text not in FUNCTIONS:
+                    raise ExpressionError(_("unsupported function %(name)s()") % {"name": text})
+                self.take()
+                args: list[tuple] = []
+                if self.peek() != ("op", ")"):
+                    args.append(self.binary(0))
+                    while self.peek() == ("op", ","):
+                        self.take()
+                        args.append(self.binary(0))
+                self.expect(")")
+                lo, hi = FUNCTIONS[text]
+                if not lo <= len(args) <= hi:
+                    raise ExpressionError(_("%(name)s() takes %(lo)s–%(hi)s arguments, not %(n)s")
+                                          % {"name": text, "lo": lo, "hi": hi, "n": len(args)})
+                return ("call", text, tuple(args))
+            if self.allow_columns:
+                self.columns.add(text)
+                return ("col", text)
+            raise ExpressionError(
+                _("unsupported name “%(name)s” (write ${%(name)s} for a question)")
+                % {"name": text})
+        raise ExpressionError(_("unexpected “%(text)s”") % {"text": text or "—"})
+
+
+def parse(src: str, *, allow_columns: bool = False) -> Expr:
+    """Parse ``src``; raises ExpressionError naming what is not supported."""
+    if "\x00" in src or len(src) > MAX_LENGTH:
+        raise ExpressionError(_("expression too long or contains a null character"))
+    p = _Parser(src, allow_columns)
+    tree = p.parse()
+    return Expr(src, tree, frozenset(p.refs), frozenset(p.columns))
+
+
+def _text(v: Any) -> str:
+    if isinstance(v, list):
+        return " ".join(str(x) for x in v)
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else repr(v)
+    if v is None:
+        return ""
+    return str(v)
+
+
+def _num(v: Any) -> float:
+    if isinstance(v, bool):
+        return 1.0 if v else 0.0
+    if isinstance(v, int | float):
+        return float(v)
+    try:
+        return float(_text(v).strip())
+    except ValueError:
+        return math.nan
+
+
+def _bool(v: Any) -> bool:
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, int | float):
+        return v != 0 and not math.isnan(v)
+    if isinstance(v, list):
+        return bool(v)
+    return bool(_text(v))
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def _compare(op: str, a: Any, b: Any) -> bool:
+    if op in ("=", "!="):
+        if isinstance(a, bool) or isinstance(b, bool):
+            eq = _bool(a) == _bool(b)
+        elif _is_number(a) or _is_number(b):
+            eq = _num(a) == _num(b)
+        else:
+            eq = _text(a) == _text(b)
+        return eq if op == "=" else not eq
+    if not (_is_number(a) or _is_number(b)):
+        ta, tb = _text(a), _text(b)
+        na, nb = _num(ta), _num(tb)
+        if math.isnan(na) or math.isnan(nb):
+            if not ta or not tb:
+                return False
+            x, y = ta, tb  # text (ISO dates) ordering
+        else:
+            x, y = na, nb
+    else:
+        x, y = _num(a), _num(b)
+    if isinstance(x, float) and (math.isnan(x) or math.isnan(y)):
+        return False
+    return {"<": x < y, "<=": x <= y, ">": x > y, ">=": x >= y}[op]
+
+
+def _eval(t: tuple, ans: Mapping[str, Any], cur: Any, choice: Mapping[str, Any],
+          today: Callable[[], dt.date]) -> Any:
+    kind = t[0]
+    if kind == "lit":
+        return t[1]
+    if kind == "ref":
+        v = ans.get(t[1], "")
+        return "" if v is None else v
+    if kind == "dot":
+        return "" if cur is None else cur
+    if kind == "col":
+        return choice.get(t[1], "")
+    if kind == "neg":
+        return -_num(_eval(t[1], ans, cur, choice, today))
+    if kind == "op":
+        op = t[1]
+        if op == "or":
+            return _bool(_eval(t[2], ans, cur, choice, today)) or _bool(
+                _eval(t[3], ans, cur, choice, today))
+        if op == "and":
+            return _bool(_eval(t[2], ans, cur, choice, today)) and _bool(
+                _eval(t[3], ans, cur, choice, today))
+        a = _eval(t[2], ans, cur, choice, today)
+        b = _eval(t[3], ans, cur, choice, today)
+        if op in ("=", "!=", "<", "<=", ">", ">="):
+            return _compare(op, a, b)
+        x, y = _num(a), _num(b)
+        if op == "+":
+            return x + y
+        if op == "-":
+            return x - y
+        if op == "*":
+            return x * y
+        if op == "div":
+            return math.nan if y == 0 else x / y
+        if op == "mod":
+            return math.nan if y == 0 else math.fmod(x, y)
+    if kind == "call":
+        name, args = t[1], t[2]
+
+        def arg(i: int) -> Any:
+            return _eval(args[i], ans, cur, choice, today)
+
+        if name == "true":
+            return True
+        if name == "false":
+            return False
+        if name == "today":
+            return today().isoformat()
+        if name == "selected":
+            v = arg(0)
+            items = v if isinstance(v, list) else _text(v).split()
+            return _text(arg(1)) in [str(x) for x in items]
+        if name == "count-selected":
+            v = arg(0)
+            return float(len(v if isinstance(v, list) else _text(v).split()))
+        if name == "not":
+            return not _bool(arg(0))
+        if name == "string-length":
+            return float(len(_text(arg(0))))
+        if name == "if":
+            return arg(1) if _bool(arg(0)) else arg(2)
+        if name == "coalesce":
+            a = arg(0)
+            return a if _text(a) else arg(1)
+        if name == "concat":
+            return "".join(_text(arg(i)) for i in range(len(args)))
+        if name == "int":
+            x = _num(arg(0))
+            return x if math.isnan(x) else float(math.trunc(x))
+        if name == "number":
+            return _num(arg(0))
+        if name == "round":
+            x = _num(arg(0))
+            n = int(_num(arg(1))) if len(args) == 2 else 0
+            return x if math.isnan(x) else float(round(x, n))
+    raise ExpressionError(f"cannot evaluate {kind}")  # pragma: no cover - parser guards

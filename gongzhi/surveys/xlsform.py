@@ -1,0 +1,294 @@
+"""XLSForm in and out, read and written with openpyxl.
+
+Why openpyxl and not pyxform: pyxform turns an XLSForm into ODK XForm XML for ODK
+Collect; Gongzhi does not render XForms, it needs the sheets' content in its own
+definition (:mod:`.formdef`) with its own safe expression evaluator (:mod:`.expr`), and
+openpyxl — already a dependency for ledger imports — reads and writes the sheets directly.
+pyxform would add a dependency whose output we would have to parse back.
+
+Supported: sheets ``survey``, ``choices``, ``settings``; types text, integer, decimal,
+select_one L, select_multiple L, note, date, calculate, begin/end group (a top-level group
+is one page; nested groups are folded into their page, their ``relevant`` added to each
+question's); columns type, name, label, hint, required, required_message, relevant,
+constraint, constraint_message, appearance, choice_filter, calculation, and our scoring
+columns ``subscale`` and ``reverse``; languages as ``label::Chinese (zh)``,
+``label::English (en)`` (a plain ``label`` is in the settings' default_language, else
+Chinese). ODK metadata types (start, end, today, deviceid, …) are skipped with a notice;
+anything else unsupported (repeats, geopoints, files, …) is refused naming its row.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+
+from .formdef import LANGS, Choice, FormDef, Group, Question
+
+MAX_ROWS = 2000
+META_TYPES = {"start", "end", "today", "deviceid", "subscriberid", "simserial",
+              "phonenumber", "username", "email", "audit", "imei", "start-geopoint"}
+TRANSLATED = ("label", "hint", "required_message", "constraint_message")
+LANG_NAMES = {"chinese": "zh", "中文": "zh", "english": "en", "英文": "en"}
+TRUE = {"yes", "true", "true()", "1", "y"}
+FALSE = {"", "no", "false", "false()", "0", "n"}
+
+
+class XLSFormError(ValueError):
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class Imported:
+    form: FormDef
+    notices: list[str] = field(default_factory=list)
+
+
+def _lang(spec: str, default: str) -> str | None:
+    spec = spec.strip()
+    if not spec:
+        return default
+    m = re.search(r"\(([A-Za-z\-]+)\)\s*$", spec)
+    code = (m.group(1) if m else spec).lower()
+    code = LANG_NAMES.get(code, code)
+    code = "zh" if code.startswith("zh") else code.split("-")[0]
+    return code if code in LANGS else None
+
+
+def _rows(ws) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    it = ws.iter_rows(values_only=True)
+    try:
+        header = [str(h).strip() if h is not None else "" for h in next(it)]
+    except StopIteration:
+        return [], []
+    out = []
+    for n, row in enumerate(it, start=2):
+        if n > MAX_ROWS + 1:
+            raise XLSFormError([_("The sheet %(sheet)s has more than %(n)s rows.")
+                                % {"sheet": ws.title, "n": MAX_ROWS}])
+        cells = {h: ("" if v is None else str(v).strip()) for h, v in zip(header, row,
+                                                                         strict=False) if h}
+        if any(cells.values()):
+            out.append((n, cells))
+    return header, out
+
+
+def _translated(cells: dict[str, str], base: str, default: str,
+                problems: list[str], row: int, sheet: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for col, v in cells.items():
+        if not v:
+            continue
+        head, _sep, spec = col.partition("::")
+        if head.strip().lower() != base:
+            continue
+        lang = _lang(spec, default)
+        if lang is None:
+            continue  # another language: kept out, not an error
+        out[lang] = v[:1000]
+    return out
+
+
+def read_xlsform(data: bytes) -> Imported:
+    """Read an XLSForm workbook; raises XLSFormError listing every problem by row."""
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
+        raise XLSFormError([_("The file is not an Excel workbook (.xlsx).")]) from None
+    sheets = {ws.title.strip().lower(): ws for ws in wb.worksheets}
+    if "survey" not in sheets:
+        raise XLSFormError([_("The workbook has no sheet called “survey”.")])
+    problems: list[str] = []
+    notices: list[str] = []
+    settings: dict[str, str] = {}
+    if "settings" in sheets:
+        _h, srows = _rows(sheets["settings"])
+        if srows:
+            settings = {k.lower(): v for k, v in srows[0][1].items()}
+    default = _lang(settings.get("default_language", ""), "zh") or "zh"
+    choices: dict[str, list[Choice]] = {}
+    if "choices" in sheets:
+        _h, crows = _rows(sheets["choices"])
+        for n, cells in crows:
+            low = {k.lower(): v for k, v in cells.items()}
+            ln, name = low.get("list_name", "") or low.get("list name", ""), low.get("name", "")
+            if not ln or not name:
+                problems.append(_("choices row %(row)s: list_name and name are required")
+                                % {"row": n})
+                continue
+            if any(c.name == name for c in choices.get(ln, [])):
+                problems.append(_("choices row %(row)s: %(name)s appears twice in %(list)s")
+                                % {"row": n, "name": name, "list": ln})
+                continue
+            extra = {k: v for k, v in cells.items()
+                     if k.lower() not in ("list_name", "list name", "name")
+                     and k.split("::")[0].strip().lower() not in TRANSLATED and v}
+            choices.setdefault(ln, []).append(
+                Choice(name=name, label=_translated(cells, "label", default, problems, n,
+                                                    "choices"), extra=extra))
+    _h, rows = _rows(sheets["survey"])
+    groups: list[Group] = []
+    stack: list[tuple[str, str, int]] = []  # (name, relevant, row) of open groups
+    current: Group | None = None
+    loose = 0
+    for n, cells in rows:
+        low = {k.split("::")[0].strip().lower() if "::" in k else k.lower(): v
+               for k, v in cells.items()}
+        typ = re.sub(r"\s+", " ", low.get("type", "")).strip()
+        parts = typ.replace("begin_group", "begin group").replace(
+            "end_group", "end group").split(" ")
+        head = " ".join(parts[:2]) if parts[0] in ("begin", "end") else parts[0]
+        name = low.get("name", "")
+        if not typ:
+            problems.append(_("survey row %(row)s: the type is empty") % {"row": n})
+            continue
+        if head == "begin group":
+            if not stack:
+                current = Group(name=name or f"page_{len(groups) + 1}",
+                                label=_translated(cells, "label", default, problems, n,
+                                                  "survey"),
+                                relevant=low.get("relevant", ""))
+                groups.append(current)
+            stack.append((name, low.get("relevant", "") if stack else "", n))
+            continue
+        if head == "end group":
+            if not stack:
+                problems.append(_("survey row %(row)s: end group without begin group")
+                                % {"row": n})
+                continue
+            stack.pop()
+            if not stack:
+                current = None
+            continue
+        if head in ("begin repeat", "end repeat") or parts[0] in ("begin_repeat",
+                                                                 "end_repeat"):
+            problems.append(_("survey row %(row)s: repeats are not supported") % {"row": n})
+            continue
+        if parts[0] in META_TYPES:
+            notices.append(_("survey row %(row)s: metadata %(type)s skipped")
+                           % {"row": n, "type": parts[0]})
+            continue
+        qtype = parts[0]
+        list_name = ""
+        if qtype in ("select_one", "select_multiple"):
+            if len(parts) != 2:
+                problems.append(_("survey row %(row)s: %(type)s needs a choice list name "
+                                  "(or_other is not supported)") % {"row": n, "type": qtype})
+                continue
+            list_name = parts[1]
+        elif len(parts) > 1 or qtype not in ("text", "integer", "decimal", "note", "date",
+                                            "calculate"):
+            problems.append(_("survey row %(row)s: unsupported type “%(type)s”")
+                            % {"row": n, "type": typ})
+            continue
+        req = low.get("required", "").lower()
+        if req not in TRUE | FALSE:
+            problems.append(_("survey row %(row)s: required must be yes or no, not "
+                              "“%(value)s”") % {"row": n, "value": low.get("required")})
+            continue
+        rev = low.get("reverse", "").lower()
+        if rev not in TRUE | FALSE:
+            problems.append(_("survey row %(row)s: reverse must be yes or no") % {"row": n})
+            continue
+        relevant = low.get("relevant", "")
+        inherited = [r for _n, r, _row in stack[1:] if r]
+        if inherited:
+            relevant = " and ".join(f"({r})" for r in [*inherited, relevant] if r)
+        q = Question(
+            name=name, type=qtype, list_name=list_name,
+            label=_translated(cells, "label", default, problems, n, "survey"),
+            hint=_translated(cells, "hint", default, problems, n, "survey"),
+            required=req in TRUE,
+            required_message=_translated(cells, "required_message", default, problems, n,
+                                         "survey"),
+            relevant=relevant, constraint=low.get("constraint", ""),
+            constraint_message=_translated(cells, "constraint_message", default, problems,
+                                           n, "survey"),
+            appearance=low.get("appearance", ""), choice_filter=low.get("choice_filter", ""),
+            calculation=low.get("calculation", ""), subscale=low.get("subscale", ""),
+            reverse=rev in TRUE, row=n,
+        )
+        if current is None:
+            if not groups or not groups[-1].name.startswith("_loose"):
+                loose += 1
+                groups.append(Group(name=f"_loose{loose}"))
+            groups[-1].questions.append(q)
+        else:
+            current.questions.append(q)
+    if stack:
+        problems.append(_("survey row %(row)s: begin group without end group")
+                        % {"row": stack[-1][2]})
+    title = {}
+    if settings.get("form_title"):
+        title[default] = settings["form_title"][:200]
+    for k, v in settings.items():
+        if k.startswith("form_title::") and v:
+            lang = _lang(k.partition("::")[2], default)
+            if lang:
+                title[lang] = v[:200]
+    form = FormDef(title=title, form_id=settings.get("form_id", "")[:64],
+                   version=settings.get("version", "")[:32], groups=groups, choices=choices)
+    problems += form.check()
+    if problems:
+        raise XLSFormError(problems)
+    return Imported(form, notices)
+
+
+LANG_HEADERS = {"zh": "Chinese (zh)", "en": "English (en)"}
+
+
+def write_xlsform(form: FormDef) -> bytes:
+    """The definition as an XLSForm workbook (read_xlsform gives the same definition)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "survey"
+    tr = [f"{base}::{LANG_HEADERS[lang]}" for base in TRANSLATED for lang in LANGS]
+    cols = ["type", "name", *tr[:4], "required", *tr[4:6], "relevant", "constraint",
+            *tr[6:], "appearance", "choice_filter", "calculation", "subscale", "reverse"]
+    ws.append(cols)
+
+    def row_for(q: Question | None, typ: str, name: str, label: dict[str, str],
+                relevant: str = "") -> list[str]:
+        vals: dict[str, str] = {"type": typ, "name": name, "relevant": relevant}
+        for lang in LANGS:
+            vals[f"label::{LANG_HEADERS[lang]}"] = label.get(lang, "")
+        if q is not None:
+            for base in ("hint", "required_message", "constraint_message"):
+                for lang in LANGS:
+                    vals[f"{base}::{LANG_HEADERS[lang]}"] = getattr(q, base).get(lang, "")
+            vals.update(required="yes" if q.required else "", constraint=q.constraint,
+                        appearance=q.appearance, choice_filter=q.choice_filter,
+                        calculation=q.calculation, subscale=q.subscale,
+                        reverse="yes" if q.reverse else "")
+        return [vals.get(c, "") for c in cols]
+
+    for g in form.groups:
+        grouped = not g.name.startswith("_loose")
+        if grouped:
+            ws.append(row_for(None, "begin group", g.name, g.label, g.relevant))
+        for q in g.questions:
+            typ = f"{q.type} {q.list_name}" if q.list_name else q.type
+            ws.append(row_for(q, typ, q.name, q.label, q.relevant))
+        if grouped:
+            ws.append(row_for(None, "end group", "", {}))
+    cs = wb.create_sheet("choices")
+    extra_cols = sorted({k for items in form.choices.values() for c in items for k in c.extra})
+    cs.append(["list_name", "name", *[f"label::{LANG_HEADERS[lang]}" for lang in LANGS],
+               *extra_cols])
+    for ln, items in form.choices.items():
+        for c in items:
+            cs.append([ln, c.name, *[c.label.get(lang, "") for lang in LANGS],
+                       *[c.extra.get(k, "") for k in extra_cols]])
+    st = wb.create_sheet("settings")
+    st.append(["form_title", "form_title::English (en)", "form_id", "version",
+               "default_language"])
+    st.append([form.title.get("zh", ""), form.title.get("en", ""), form.form_id,
+               form.version, LANG_HEADERS["zh"]])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
