@@ -182,7 +182,7 @@ def basemap_hosts() -> list[str]:
     """Hosts the configured basemap loads tiles (and styles) from, plus CSP_EXTRA_HOSTS."""
     hosts: list[str] = list(getattr(settings, "CSP_EXTRA_HOSTS", []))
     try:
-        from gongzhi.spaces.mapconfig import basemap_config
+        from gongzhi.maps.config import basemap_config
 
         config = basemap_config()
     except Exception:  # noqa: BLE001 - a broken map setting must not take every page down

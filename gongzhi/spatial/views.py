@@ -13,8 +13,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from gongzhi.core.http import community_or_404, require_perm
+from gongzhi.maps.config import map_config
 from gongzhi.places.models import Community, Region
-from gongzhi.spaces.mapconfig import map_config
 from gongzhi.spatial import selectors, services
 from gongzhi.spatial.labels import CATEGORY_LABELS, GROUP_LABELS, SOURCE_LABELS, TIER_LABELS
 from gongzhi.spatial.models import WalkingMode
