@@ -51,6 +51,7 @@ from gongzhi.decisions.models import (
     Secrecy,
     VoterRecord,
 )
+from gongzhi.decisions.phases import require_phase_for_vote
 from gongzhi.places.models import Household, Tenure
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -363,6 +364,7 @@ def vote_cast(*, user, ballot: Ballot, content: Any, voter_key: str | None = Non
     """Cast a ballot. Casting the same content again is a no-op returning the receipt;
     a different content needs :func:`vote_change` (raises :class:`AlreadyVoted`)."""
     clean, total = _content_or_error(ballot, content)
+    require_phase_for_vote(user, ballot)  # a project's ballot follows its phase
     with transaction.atomic():
         row = _voter_row(ballot, user, voter_key)
         head, state = _locked_head_and_state(ballot)
@@ -427,6 +429,7 @@ def vote_change(*, user, ballot: Ballot, content: Any, voter_key: str | None = N
     if not ballot.allow_change:
         raise ValidationError(_("Votes on this ballot cannot be changed."), code="no_change")
     clean, total = _content_or_error(ballot, content)
+    require_phase_for_vote(user, ballot)  # a project's ballot follows its phase
     with transaction.atomic():
         row = _voter_row(ballot, user, voter_key)
         head, state = _locked_head_and_state(ballot)
@@ -448,6 +451,7 @@ def vote_withdraw(*, user, ballot: Ballot, voter_key: str | None = None,
     """Take the voter's ballot back; returns False if there was nothing to withdraw."""
     if not ballot.allow_change:
         raise ValidationError(_("Votes on this ballot cannot be withdrawn."), code="no_change")
+    require_phase_for_vote(user, ballot)  # a project's ballot follows its phase
     with transaction.atomic():
         row = _voter_row(ballot, user, voter_key)
         head, state = _locked_head_and_state(ballot)
