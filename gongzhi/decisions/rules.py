@@ -6,7 +6,9 @@ verb                       who, when
 decisions.manage_ballot    workers / admins (create, open, close, import)
 decisions.enter_paper      workers / admins, while the ballot is open
 decisions.view_ballot      anyone once opened; drafts: workers / admins
-decisions.vote             eligible voters (frozen table), while open
+decisions.vote             eligible voters (frozen table), while open; for a ballot
+                           of a project also while the project's phase opens
+                           ``decisions.vote`` to the voter (decisions/phases.py)
 decisions.view_results     anyone once closed
 decisions.view_progress    anyone while open or closed, where the method's rules
                            allow live progress (Art. 278 thresholds)
@@ -21,6 +23,7 @@ import rules
 
 from gongzhi.accounts.rules import is_worker
 from gongzhi.decisions.models import Ballot, BallotState, Method
+from gongzhi.projects.rules import phase_allows_if_in_project
 
 
 def _ballot(obj) -> Ballot | None:
@@ -64,7 +67,8 @@ def is_eligible(user, obj) -> bool:
 rules.add_perm("decisions.manage_ballot", is_worker)
 rules.add_perm("decisions.enter_paper", is_worker & is_open)
 rules.add_perm("decisions.view_ballot", ~is_draft | is_worker)
-rules.add_perm("decisions.vote", is_open & is_eligible)
+rules.add_perm("decisions.vote", is_open & is_eligible
+               & phase_allows_if_in_project("decisions.vote"))
 rules.add_perm("decisions.view_results", is_closed)
 rules.add_perm("decisions.view_progress", (is_open | is_closed) & has_live_progress)
 rules.add_perm("decisions.view_receipts", is_open | is_closed)

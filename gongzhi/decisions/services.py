@@ -58,6 +58,7 @@ from gongzhi.decisions.models import (
     Secrecy,
     VoterRecord,
 )
+from gongzhi.decisions.phases import require_phase_for_vote
 from gongzhi.places.models import Household, Tenure
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -459,6 +460,7 @@ def vote_cast(*, user, ballot: Ballot, content: Any, voter_key: str | None = Non
     returning the receipt; a different content needs :func:`vote_change`
     (raises :class:`AlreadyVoted`)."""
     clean, total = _content_or_error(ballot, content)
+    require_phase_for_vote(user, ballot)  # a project's ballot follows its phase
     code = new_receipt_code()
     receipt = chain.receipt_hash(str(ballot.uid), code)
     try:
@@ -509,6 +511,7 @@ def vote_change(*, user, ballot: Ballot, content: Any, voter_key: str | None = N
     if not ballot.allow_change:
         raise ValidationError(_("Votes on this ballot cannot be changed."), code="no_change")
     clean, total = _content_or_error(ballot, content)
+    require_phase_for_vote(user, ballot)  # a project's ballot follows its phase
     with transaction.atomic():
         row = _voter_row(ballot, user, voter_key)
         _require_open(_open_state_shared(ballot))
@@ -528,6 +531,7 @@ def vote_withdraw(*, user, ballot: Ballot, voter_key: str | None = None,
     """Take the voter's ballot back; returns False if there was nothing to withdraw."""
     if not ballot.allow_change:
         raise ValidationError(_("Votes on this ballot cannot be withdrawn."), code="no_change")
+    require_phase_for_vote(user, ballot)  # a project's ballot follows its phase
     with transaction.atomic():
         row = _voter_row(ballot, user, voter_key)
         _require_open(_open_state_shared(ballot))

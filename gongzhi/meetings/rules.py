@@ -7,6 +7,8 @@
   members of an invited organisation may always register;
 * the public sees announced meeting pages, and the minutes once they are published;
 * check-in needs the meeting's code (checked in the service) and a right to attend;
+* a meeting of a project takes registrations and check-ins only while the project's phase
+  opens ``meetings.attend`` to the person (meetings/phases.py);
 * members of the responsible organisation may update the status of their action items.
 """
 
@@ -16,6 +18,7 @@ import rules
 
 from gongzhi.accounts.rules import is_member, is_verified_resident, is_worker
 from gongzhi.meetings.models import Audience, Meeting
+from gongzhi.projects.rules import phase_allows_if_in_project
 
 
 def _meeting_of(obj) -> Meeting | None:
@@ -114,9 +117,11 @@ rules.add_perm("meetings.manage_meeting", is_meeting_worker)  # edit, attendance
 rules.add_perm("meetings.view_minutes", is_meeting_worker | (meeting_is_public
                                                               & minutes_published))
 rules.add_perm("meetings.view_attendee_names", is_meeting_worker)
+in_project_phase = phase_allows_if_in_project("meetings.attend")
+
 rules.add_perm("meetings.register", is_authenticated & registration_is_open
-               & (in_audience | is_invited_org_member))
+               & (in_audience | is_invited_org_member) & in_project_phase)
 rules.add_perm("meetings.check_in", is_authenticated & can_attend_meeting
-               & (in_audience | is_invited_org_member | is_registered))
+               & (in_audience | is_invited_org_member | is_registered) & in_project_phase)
 rules.add_perm("meetings.view_invitations", is_authenticated)  # filtered to own orgs
 rules.add_perm("meetings.update_action_item", is_meeting_worker | is_responsible_org_member)

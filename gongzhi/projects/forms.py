@@ -212,30 +212,39 @@ class TeamMemberForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=TeamMember.Role.choices)
 
 
+def _action_field(code: str) -> str:
+    return "act_" + code.replace(".", "__")
+
+
 class PhaseForm(forms.Form):
-    """A phase's dates and, per action, the audiences it is open to."""
+    """A phase's dates and, per registered phase action, the audiences it is open to."""
 
     name = forms.CharField(label=_("Name"), max_length=80)
     starts_on = forms.DateField(label=_("Starts"), widget=forms.DateInput(attrs={"type": "date"}))
     ends_on = forms.DateField(label=_("Ends"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, phase=None, **kwargs):
-        from gongzhi.projects.models import Action, Audience
+        from gongzhi.projects import phase_actions
+        from gongzhi.projects.models import Audience
 
+        registered = phase_actions.registered()
         if phase is not None:
             initial = {"name": phase.name, "starts_on": phase.starts_on,
                        "ends_on": phase.ends_on}
-            initial.update({f"act_{a}": phase.audiences(a) for a in Action.values})
+            initial.update({_action_field(a.code): phase.audiences(a.code) for a in registered})
             kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
-        for value, label in Action.choices:
-            self.fields[f"act_{value}"] = forms.MultipleChoiceField(
-                label=label, required=False, choices=Audience.choices,
-                widget=forms.CheckboxSelectMultiple)
+        self._codes = {}
+        for action in registered:
+            name = _action_field(action.code)
+            self._codes[name] = action.code
+            self.fields[name] = forms.MultipleChoiceField(
+                label=action.label, help_text=action.help_text, required=False,
+                choices=Audience.choices, widget=forms.CheckboxSelectMultiple)
 
     def actions(self) -> dict[str, list[str]]:
-        return {name[4:]: value for name, value in self.cleaned_data.items()
-                if name.startswith("act_")}
+        """``{code: [audience, …]}`` for the codes open to someone."""
+        return {code: self.cleaned_data.get(name) or [] for name, code in self._codes.items()}
 
 
 class ProposalEditForm(forms.Form):

@@ -1,9 +1,10 @@
 """Participatory projects (空间的表象: conceived space) and the 五共 loop.
 
 A `Project` belongs to a community, concerns spaces, and moves through `Phase`s with
-dates. Each phase declares which actions (propose, comment, support, …) are open to which
-audiences (`Phase.actions`, a JSON object ``{action: [audience, …]}``); permissions are
-derived from that and the viewer's roles in `gongzhi/projects/rules.py`.
+dates. Each phase declares which phase actions (``projects.propose``, ``decisions.vote``,
+``meetings.attend``, … — the registry in `gongzhi/projects/phase_actions.py`, filled by each
+app's ``phases.py``) are open to which audiences (`Phase.actions`, a JSON object
+``{code: [audience, …]}``); permissions are derived from that and the viewer's roles.
 
 Inputs — ideas and proposals (`Proposal`, kind idea/proposal), `Support`s, `Comment`s —
 each get a visible fate: an official answer on the proposal and, for accepted ones, a
@@ -25,18 +26,6 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.i18n import localized_name
 from gongzhi.core.models import TimeStampedModel
-
-
-class Action(models.TextChoices):
-    """What a phase can open to participants (add one: see docs/projects.md)."""
-
-    PROPOSE = "propose", _("Propose")
-    COMMENT = "comment", _("Comment")
-    SUPPORT = "support", _("Support")
-    SIGNUP = "signup", _("Sign up")
-    VOTE = "vote", _("Vote")
-    ATTEND = "attend", _("Attend")
-    EVALUATE = "evaluate", _("Evaluate")
 
 
 class Audience(models.TextChoices):
@@ -71,7 +60,7 @@ class ProjectTemplate(TimeStampedModel):
     """A reusable phase sequence, stored as data (seeded by a data migration, editable).
 
     ``phases`` is a list of ``{"key", "name", "description", "stage", "days",
-    "actions": {action: [audience, …]}}``.
+    "actions": {code: [audience, …]}}`` (codes from the phase-action registry).
     """
 
     key = models.SlugField(_("key"), max_length=40, unique=True)
@@ -216,7 +205,7 @@ class Phase(models.Model):
     starts_on = models.DateField(_("starts"))
     ends_on = models.DateField(_("ends"))
     actions = models.JSONField(_("open actions"), default=dict, blank=True,
-                               help_text=_('{"propose": ["verified"], …}'))
+                               help_text=_('{"projects.propose": ["verified"], …}'))
     started_at = models.DateTimeField(_("opened early"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
@@ -245,8 +234,9 @@ class Phase(models.Model):
         started = self.started_at is not None or self.starts_on <= today
         return started and today <= self.ends_on
 
-    def audiences(self, action: str) -> list[str]:
-        return list((self.actions or {}).get(action, []))
+    def audiences(self, code: str) -> list[str]:
+        """Who ``code`` (a phase-action code) is open to in this phase."""
+        return list((self.actions or {}).get(code, []))
 
 
 class Proposal(TimeStampedModel):

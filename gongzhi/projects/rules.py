@@ -16,7 +16,7 @@ import rules
 from gongzhi.accounts.access import community_roles
 from gongzhi.accounts.models import Role
 from gongzhi.accounts.rules import is_member, is_worker
-from gongzhi.projects import phases
+from gongzhi.projects import phase_actions
 from gongzhi.projects.models import (
     Amendment,
     Audience,
@@ -77,27 +77,39 @@ def user_audiences(user, project: Project) -> set[str]:
     return found
 
 
-def phase_allows(action: str) -> rules.Predicate:
-    @rules.predicate(f"phase_allows:{action}")
+def phase_allows(code: str) -> rules.Predicate:
+    """The registry's question as a predicate over ``(user, obj)``: ``code`` is open in the
+    current phase of ``obj``'s project for an audience the user belongs to (and the action's
+    own perm allows it). ``obj`` is a project or has ``.project``. Any app uses it."""
+
+    @rules.predicate(f"phase_allows:{code}")
     def _phase_allows(user, obj=None) -> bool:
-        project = project_of(obj)
-        return project is not None and phases.phase_allows_action(project, action)
+        return phase_actions.phase_allows(user, project_of(obj), code)
 
     return _phase_allows
 
 
-def audience_allows(action: str) -> rules.Predicate:
-    @rules.predicate(f"audience_allows:{action}")
-    def _audience_allows(user, obj=None) -> bool:
-        project = project_of(obj)
-        if project is None or not user.is_authenticated:
-            return False
-        phase = phases.current_phase(project)
-        if phase is None:
-            return False
-        return bool(set(phase.audiences(action)) & user_audiences(user, project))
+def phase_open(code: str) -> rules.Predicate:
+    """``code`` is open in the current phase of ``obj``'s project (for anyone)."""
 
-    return _audience_allows
+    @rules.predicate(f"phase_open:{code}")
+    def _phase_open(user, obj=None) -> bool:
+        return phase_actions.phase_is_open_for(project_of(obj), code)
+
+    return _phase_open
+
+
+def phase_allows_if_in_project(code: str) -> rules.Predicate:
+    """For objects of other apps that may belong to a project (a ballot, a meeting, a
+    shift): true when ``obj.project`` is empty, else ``phase_allows(code)``."""
+
+    @rules.predicate(f"phase_allows_if_in_project:{code}")
+    def _check(user, obj=None) -> bool:
+        if getattr(obj, "project_id", None) is None:
+            return True
+        return phase_actions.phase_allows(user, obj.project, code)
+
+    return _check
 
 
 def team_role(*codes: str) -> rules.Predicate:
@@ -145,11 +157,6 @@ def is_responsible_org_member(user, obj=None) -> bool:
     return OrgMember.objects.filter(user=user, organisation_id=obj.responsible_org_id).exists()
 
 
-def participates(action: str) -> rules.Predicate:
-    """An open action in the current phase, for someone in one of its audiences."""
-    return phase_allows(action) & audience_allows(action)
-
-
 is_project_manager = is_worker | team_role(TeamMember.Role.COORDINATOR)
 can_moderate = is_worker | team_role(TeamMember.Role.COORDINATOR, TeamMember.Role.MODERATOR)
 can_answer = is_worker | team_role(TeamMember.Role.COORDINATOR, TeamMember.Role.PLANNER)
@@ -157,16 +164,15 @@ can_answer = is_worker | team_role(TeamMember.Role.COORDINATOR, TeamMember.Role.
 rules.add_perm("projects.create_project", is_worker)
 rules.add_perm("projects.view_project", project_is_public | is_project_manager)
 rules.add_perm("projects.manage_project", is_project_manager)
-rules.add_perm("projects.propose", participates("propose"))
-rules.add_perm("projects.comment", participates("comment"))
-rules.add_perm("projects.support", participates("support") & proposal_open_for_support)
-rules.add_perm("projects.sign_up", participates("signup"))
-rules.add_perm("projects.evaluate", participates("evaluate"))
-rules.add_perm("projects.vote", participates("vote"))
-rules.add_perm("projects.attend", participates("attend"))
-rules.add_perm("projects.edit_proposal", is_proposal_author & phase_allows("propose"))
-rules.add_perm("projects.amend_proposal",
-               participates("propose") & ~is_proposal_author & proposal_open_for_support)
+rules.add_perm("projects.propose", phase_allows("projects.propose"))
+rules.add_perm("projects.comment", phase_allows("projects.comment"))
+rules.add_perm("projects.support", phase_allows("projects.support") & proposal_open_for_support)
+rules.add_perm("projects.sign_up", phase_allows("projects.signup"))
+rules.add_perm("projects.donate", phase_allows("projects.donate") | is_project_manager)
+rules.add_perm("projects.evaluate", phase_allows("projects.evaluate"))
+rules.add_perm("projects.edit_proposal", is_proposal_author & phase_open("projects.propose"))
+rules.add_perm("projects.amend_proposal", phase_allows("projects.propose") & ~is_proposal_author
+               & proposal_open_for_support)
 rules.add_perm("projects.decide_amendment", is_proposal_author)
 rules.add_perm("projects.report_abuse", is_member & ~is_content_author)
 rules.add_perm("projects.moderate", can_moderate)
@@ -175,4 +181,3 @@ rules.add_perm("projects.merge_proposals", can_answer)
 rules.add_perm("projects.update_result", is_project_manager | is_responsible_org_member)
 rules.add_perm("projects.manage_result", is_project_manager)
 rules.add_perm("projects.view_input", rules.is_authenticated)
-rules.add_perm("projects.donate", is_member | is_project_manager)

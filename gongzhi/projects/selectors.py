@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from gongzhi.projects import phases
+from gongzhi.projects import phase_actions, phases
 from gongzhi.projects.models import (
-    Action,
     Amendment,
     Comment,
     Milestone,
@@ -97,6 +96,13 @@ def comment_tree(proposal: Proposal | None, project: Project, *, show_hidden: bo
     return by_parent.get(None, [])
 
 
+def has_build_stage(project: Project) -> bool:
+    """A phase of the project is co-building (共建), so before/after photos belong to it."""
+    from gongzhi.projects.models import FiveGong
+
+    return any(p.stage == FiveGong.BUILD for p in phases.project_phases(project))
+
+
 def tasks_for(project: Project, user) -> list[Task]:
     from django.db.models import Count
 
@@ -140,25 +146,20 @@ def real_user(user):
 
 
 def what_you_can_do(user, project: Project) -> list[str]:
-    """The actions open to ``user`` now (current phase × their roles)."""
-    from gongzhi.projects.rules import user_audiences
-
+    """The codes of the phase actions open to ``user`` now (current phase × their roles ×
+    each action's own rule), in registry order."""
     user = real_user(user)
-
-    phase = phases.current_phase(project)
-    if phase is None or project.status != Project.Status.ACTIVE:
-        return []
-    mine = user_audiences(user, project) if user.is_authenticated else set()
-    return [a for a in Action.values if set(phase.audiences(a)) & mine]
+    return [a.code for a in phase_actions.open_to_user(user, project)]
 
 
 def open_to_labels(phase: Phase) -> list[tuple[str, list[str]]]:
+    """``(action label, [audience label, …])`` for what ``phase`` opens, in registry order."""
     from gongzhi.projects.models import Audience
 
-    labels = dict(Action.choices)
     aud = dict(Audience.choices)
-    return [(labels.get(a, a), [aud.get(x, x) for x in who])
-            for a, who in (phase.actions or {}).items()]
+    opened = phase.actions or {}
+    return [(str(a.label), [str(aud.get(x, x)) for x in opened[a.code]])
+            for a in phase_actions.registered() if opened.get(a.code)]
 
 
 def my_input(user) -> dict:

@@ -1,11 +1,16 @@
 """The project templates Gongzhi ships with (seeded by migration 0002, editable afterwards).
 
 Each phase: ``key``, ``name`` (Chinese first, as residents say it), ``stage`` (五共),
-``days`` (default duration) and ``actions`` ({action: [audience, …]}). Names are data,
-not UI strings: a community edits them in the admin.
+``days`` (default duration) and ``actions`` ({phase-action code: [audience, …]}, codes
+from the registry in ``projects/phase_actions.py``). Names are data, not UI strings: a
+community edits them in the admin.
 """
 
 from __future__ import annotations
+
+PROPOSE, COMMENT, SUPPORT = "projects.propose", "projects.comment", "projects.support"
+SIGNUP, DONATE, EVALUATE = "projects.signup", "projects.donate", "projects.evaluate"
+VOTE, ATTEND = "decisions.vote", "meetings.attend"
 
 V = ["verified"]
 M = ["member"]
@@ -22,24 +27,25 @@ DEFAULT_TEMPLATES: list[dict] = [
                        "Garden co-building through the 五共 loop.",
         "phases": [
             {"key": "initiation", "name": "发起 Initiation", "stage": "plan", "days": 14,
-             "actions": {"comment": M, "attend": ALL}},
+             "actions": {COMMENT: M, ATTEND: ALL}},
             {"key": "needs_survey", "name": "共谋·需求调研 Needs survey", "stage": "plan",
-             "days": 21, "actions": {"propose": V, "comment": M, "support": V}},
+             "days": 21, "actions": {PROPOSE: V, COMMENT: M, SUPPORT: V}},
             {"key": "co_design", "name": "共同设计 Co-design", "stage": "plan", "days": 21,
-             "actions": {"propose": VO, "comment": ALL, "support": V, "attend": ALL}},
+             "actions": {PROPOSE: VO, COMMENT: ALL, SUPPORT: V, ATTEND: ALL}},
             {"key": "deliberation", "name": "协商 Deliberation", "stage": "plan", "days": 14,
-             "actions": {"comment": ALL, "support": V, "attend": ALL}},
+             "actions": {COMMENT: ALL, SUPPORT: V, ATTEND: ALL}},
             {"key": "decision", "name": "决策 Decision", "stage": "plan", "days": 7,
-             "actions": {"vote": V, "attend": ALL, "comment": M}},
+             "actions": {VOTE: V, ATTEND: ALL, COMMENT: M}},
             {"key": "co_construction", "name": "共建 Co-construction", "stage": "build",
-             "days": 60, "actions": {"signup": ALL, "comment": ALL}},
+             "days": 60, "actions": {SIGNUP: ALL, DONATE: ALL, COMMENT: ALL,
+                                     ATTEND: ALL}},
             {"key": "operation", "name": "共管·运营维护 Operation and maintenance",
-             "stage": "manage", "days": 90, "actions": {"signup": ALL, "comment": ALL,
-                                                        "propose": V}},
+             "stage": "manage", "days": 90, "actions": {SIGNUP: ALL, DONATE: ALL, COMMENT: ALL,
+                                                        PROPOSE: V, ATTEND: ALL}},
             {"key": "evaluation", "name": "共评 Evaluation", "stage": "evaluate", "days": 14,
-             "actions": {"evaluate": V, "comment": ALL}},
+             "actions": {EVALUATE: V, COMMENT: ALL}},
             {"key": "sharing", "name": "共享·成果分享 Sharing results", "stage": "share",
-             "days": 30, "actions": {"comment": M, "attend": ALL}},
+             "days": 30, "actions": {COMMENT: M, ATTEND: ALL}},
         ],
     },
     {
@@ -50,17 +56,17 @@ DEFAULT_TEMPLATES: list[dict] = [
         "description": "议题受理 → 审查 → 会议公告 → 表决决议公告 → 实施结果公告 → 季度跟进。",
         "phases": [
             {"key": "intake", "name": "议题受理 Issue intake", "stage": "plan", "days": 14,
-             "actions": {"propose": M, "comment": M, "support": V}},
+             "actions": {PROPOSE: M, COMMENT: M, SUPPORT: V}},
             {"key": "review", "name": "审查 Review", "stage": "plan", "days": 7,
-             "actions": {"comment": M}},
+             "actions": {COMMENT: M}},
             {"key": "meeting_notice", "name": "会议公告 Meeting notice", "stage": "plan",
-             "days": 7, "actions": {"attend": ALL, "comment": M}},
+             "days": 7, "actions": {ATTEND: ALL, COMMENT: M}},
             {"key": "resolution", "name": "表决决议公告 Vote and resolution notice",
-             "stage": "plan", "days": 7, "actions": {"vote": V, "attend": ALL}},
+             "stage": "plan", "days": 7, "actions": {VOTE: V, ATTEND: ALL}},
             {"key": "implementation", "name": "实施结果公告 Implementation notice",
-             "stage": "build", "days": 60, "actions": {"comment": M, "signup": ALL}},
+             "stage": "build", "days": 60, "actions": {COMMENT: M, SIGNUP: ALL, ATTEND: ALL}},
             {"key": "follow_up", "name": "季度跟进 Quarterly follow-up", "stage": "evaluate",
-             "days": 90, "actions": {"evaluate": V, "comment": M}},
+             "days": 90, "actions": {EVALUATE: V, COMMENT: M, ATTEND: ALL}},
         ],
     },
     {
@@ -71,15 +77,15 @@ DEFAULT_TEMPLATES: list[dict] = [
         "description": "居民提出项目、讨论、投票分配预算并跟踪实施。",
         "phases": [
             {"key": "ideas", "name": "征集 Collecting ideas", "stage": "plan", "days": 21,
-             "actions": {"propose": V, "comment": M, "support": V}},
+             "actions": {PROPOSE: V, COMMENT: M, SUPPORT: V}},
             {"key": "assessment", "name": "可行性评估 Feasibility review", "stage": "plan",
-             "days": 14, "actions": {"comment": M}},
+             "days": 14, "actions": {COMMENT: M}},
             {"key": "vote", "name": "投票 Vote", "stage": "plan", "days": 14,
-             "actions": {"vote": V, "comment": M}},
+             "actions": {VOTE: V, COMMENT: M}},
             {"key": "implementation", "name": "实施 Implementation", "stage": "build",
-             "days": 120, "actions": {"comment": M, "signup": ALL}},
+             "days": 120, "actions": {COMMENT: M, SIGNUP: ALL}},
             {"key": "evaluation", "name": "评议 Evaluation", "stage": "evaluate", "days": 14,
-             "actions": {"evaluate": V, "comment": M}},
+             "actions": {EVALUATE: V, COMMENT: M}},
         ],
     },
     {
@@ -90,13 +96,13 @@ DEFAULT_TEMPLATES: list[dict] = [
         "description": "征集作品、展示、投票、公布结果（如“北焦记忆”摄影大赛）。",
         "phases": [
             {"key": "submissions", "name": "作品征集 Submissions", "stage": "plan", "days": 30,
-             "actions": {"propose": M, "comment": M}},
+             "actions": {PROPOSE: M, COMMENT: M}},
             {"key": "exhibition", "name": "展示点赞 Exhibition", "stage": "plan", "days": 14,
-             "actions": {"comment": M, "support": M}},
+             "actions": {COMMENT: M, SUPPORT: M}},
             {"key": "vote", "name": "投票 Vote", "stage": "plan", "days": 7,
-             "actions": {"vote": V}},
+             "actions": {VOTE: V}},
             {"key": "announcement", "name": "结果公布 Announcement", "stage": "share",
-             "days": 14, "actions": {"comment": M, "attend": ALL}},
+             "days": 14, "actions": {COMMENT: M, ATTEND: ALL}},
         ],
     },
 ]

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.core.forms import add_service_errors
 from gongzhi.core.http import community_or_404, require_perm
-from gongzhi.projects import forms, phases, selectors, services
+from gongzhi.projects import forms, phase_actions, phases, selectors, services
 from gongzhi.projects.models import (
     Amendment,
     Comment,
@@ -63,15 +63,6 @@ def _service_error(request, exc: ValidationError) -> None:
         messages.error(request, msg)
 
 
-def _ballot_url(community, ballot) -> str:
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        return reverse("decisions:detail", args=[community.slug, ballot.pk])
-    except NoReverseMatch:
-        return ""
-
-
 def project_list(request: HttpRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     projects = list(selectors.projects_visible(community, request.user))
@@ -111,36 +102,22 @@ def project_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     project = selectors.project_page(project)
     user = request.user
     current = phases.current_phase(project)
-    ballots = []
-    if current is not None and "vote" in (current.actions or {}):
-        try:
-            from gongzhi.decisions.selectors import ballots_for_project
-        except ImportError:
-            ballots_for_project = None
-        if ballots_for_project is not None:
-            ballots = [(b, _ballot_url(community, b)) for b in ballots_for_project(project)]
-    top = list(selectors.proposals_for(project, user=user, order="supports")[:5])
+    can_manage = user.has_perm("projects.manage_project", project)
+    open_to_you = phase_actions.open_to_user(user, project) if current else []
+    photos = list(project.photos.all())
     return render(request, "projects/detail.html", {
         "community": community, "project": project, "current": current,
         "timeline": phases.timeline(project),
         "open_actions": selectors.open_to_labels(current) if current else [],
-        "can_do": selectors.what_you_can_do(user, project),
-        "proposals": top,
+        "open_to_you": open_to_you,
+        # the sections each app registers for the actions this project's phases open
+        "blocks": phase_actions.blocks(request, project, current),
         "results": list(selectors.results_for(community, project=project)[:20]),
-        "tasks": selectors.tasks_for(project, user),
-        "donations": list(project.donations.select_related("donor")[:50]),
-        "photos": list(project.photos.all()),
-        "ballots": ballots,
-        "can_manage": user.has_perm("projects.manage_project", project),
-        "can_propose": user.has_perm("projects.propose", project),
-        "can_sign_up": user.has_perm("projects.sign_up", project),
-        "can_donate": user.has_perm("projects.donate", project),
+        "photos": photos,
+        "show_photos": bool(photos) or (can_manage and selectors.has_build_stage(project)),
+        "can_manage": can_manage,
         "space_points": _space_points(project),
-        "task_form": forms.TaskForm(), "donation_form": forms.DonationForm(),
-        "photo_form": forms.PhotoForm(), **_map(request, community),
-        "can_evaluate": user.has_perm("projects.evaluate", project),
-        "evaluation_form": forms.EvaluationForm(),
-        "evaluation_summary": selectors.evaluation_summary(project),
+        "photo_form": forms.PhotoForm() if can_manage else None, **_map(request, community),
     })
 
 

@@ -12,9 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.core.audit import audit_record, snapshot
-from gongzhi.projects import phases
+from gongzhi.projects import phase_actions, phases
 from gongzhi.projects.models import (
-    Action,
     Phase,
     Project,
     ProjectTemplate,
@@ -39,9 +38,9 @@ def phases_from_template(template: ProjectTemplate | None, starts_on: dt.date) -
                 "name": _("Participation"),
                 "days": 30,
                 "actions": {
-                    "propose": ["verified"],
-                    "comment": ["member"],
-                    "support": ["verified"],
+                    "projects.propose": ["verified"],
+                    "projects.comment": ["member"],
+                    "projects.support": ["verified"],
                 },
             },
         ]
@@ -66,19 +65,8 @@ def phases_from_template(template: ProjectTemplate | None, starts_on: dt.date) -
 
 
 def _clean_actions(actions: dict) -> dict:
-    from gongzhi.projects.models import Audience
-
-    known_actions = set(Action.values)
-    known_audiences = set(Audience.values)
-    clean: dict[str, list[str]] = {}
-    for action, audiences in (actions or {}).items():
-        if action not in known_actions:
-            raise ValidationError(_("Unknown phase action: %(a)s") % {"a": action})
-        bad = [a for a in audiences if a not in known_audiences]
-        if bad:
-            raise ValidationError(_("Unknown audience: %(a)s") % {"a": ", ".join(bad)})
-        clean[action] = list(audiences)
-    return clean
+    """Codes validated against the phase-action registry (old enum values mapped)."""
+    return phase_actions.clean_actions(actions)
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ def project(personas):
     today = timezone.localdate()
     PhaseFactory(project=p, order=1, key="closed", name="已结束",
                  starts_on=today - dt.timedelta(days=40), ends_on=today - dt.timedelta(days=20),
-                 actions={"propose": ["verified"]})
+                 actions={"projects.propose": ["verified"]})
     PhaseFactory(project=p, order=2, key="open", name="进行中")
     PhaseFactory(project=p, order=3, key="later", name="以后",
                  starts_on=today + dt.timedelta(days=20), ends_on=today + dt.timedelta(days=40),

@@ -9,8 +9,9 @@ from gongzhi.projects.models import Phase, Project, Proposal, Result, Task
 from gongzhi.testing.factories import CommunityFactory, UserFactory
 
 ALL_ACTIONS = {
-    "propose": ["verified"], "comment": ["member"], "support": ["verified"],
-    "signup": ["member", "org_member"], "evaluate": ["verified"],
+    "projects.propose": ["verified"], "projects.comment": ["member"],
+    "projects.support": ["verified"], "projects.signup": ["member", "org_member"],
+    "projects.donate": ["member", "org_member"], "projects.evaluate": ["verified"],
 }
 
 

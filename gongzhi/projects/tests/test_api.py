@@ -24,7 +24,8 @@ def test_list_and_detail(personas, project):
     r = personas.client("verified").get(f"{API}/{project.pk}")
     body = r.json()
     assert [p["state"] for p in body["phases"]] == ["done", "current", "upcoming"]
-    assert set(body["can_do"]) == {"propose", "comment", "support", "signup", "evaluate"}
+    assert set(body["can_do"]) == {"projects.propose", "projects.comment", "projects.support",
+                                   "projects.signup", "projects.donate", "projects.evaluate"}
 
 
 def test_draft_projects_are_404_for_the_public(personas, project):

@@ -53,7 +53,6 @@ PARTICIPATION = [
     ("projects.sign_up", "co_construction", MEMBERS),
     ("projects.evaluate", "co_construction", set()),
     ("projects.evaluate", "evaluation", VERIFIED),
-    ("projects.vote", "decision", VERIFIED),
 ]
 
 

@@ -44,7 +44,7 @@ def test_creating_from_a_template_creates_dated_phases(personas):
     first, second = project.phases.all()[:2]
     assert first.starts_on == start and first.ends_on == start + dt.timedelta(days=13)
     assert second.starts_on == first.ends_on + dt.timedelta(days=1)
-    assert second.actions["propose"] == ["verified"]
+    assert second.actions["projects.propose"] == ["verified"]
     assert AuditEntry.objects.filter(action="project.create", target_id=str(project.pk)).exists()
 
 

@@ -312,10 +312,12 @@ def test_a_worker_changes_a_phase_and_permissions_follow(personas, project):
     r = client.post(url("manage", project), {
         "action": "phase", "phase": phase.pk, p + "name": "征集", p + "starts_on":
         phase.starts_on.isoformat(), p + "ends_on": phase.ends_on.isoformat(),
-        p + "act_propose": ["member"], p + "act_comment": ["member", "verified"]})
+        p + "act_projects__propose": ["member"],
+        p + "act_projects__comment": ["member", "verified"]})
     assert r.status_code == 302
     phase.refresh_from_db()
-    assert phase.actions == {"propose": ["member"], "comment": ["member", "verified"]}
+    assert phase.actions == {"projects.propose": ["member"],
+                             "projects.comment": ["member", "verified"]}
     assert AuditEntry.objects.filter(action="project.phase_update").exists()
     # a pending resident may now propose; nobody may support any more
     from gongzhi.projects.tests.helpers import fresh
