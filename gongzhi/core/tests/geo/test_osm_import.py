@@ -4,7 +4,6 @@ Road extract (© OpenStreetMap contributors, ODbL) for counts, names and speed."
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -262,10 +261,10 @@ def test_siping_geometries_are_normalised(siping):
         assert building.geometry["type"] in ("Polygon", "MultiPolygon")
 
 
-def test_siping_is_fast(siping_osm):
-    start = time.perf_counter()
-    read_osm(siping_osm)
-    assert time.perf_counter() - start < 3.0  # ~0.2 s on a developer machine
+def test_siping_reports_its_reading_time(siping_osm):
+    # Speed is measured in bench/, never asserted here (a loaded CI machine is no clock).
+    result = read_osm(siping_osm)
+    assert result.elapsed_s > 0
 
 
 def _square(lon: float, lat: float, metres: float) -> dict:
@@ -308,8 +307,7 @@ def test_buildings_for_demo(siping_osm):
         osm_buildings_for_demo(siping_osm, (box[2], box[1], box[0], box[3]))
 
 
-def test_shanghai_centre_roads_only_extract_reads_quickly(shanghai_center_pbf):
+def test_shanghai_centre_roads_only_extract_reads(shanghai_center_pbf):
     result = read_osm(shanghai_center_pbf)
     assert result.counts["building"] == 0
     assert result.skipped_counts["unmapped"] > 1000
-    assert result.elapsed_s < 5.0
