@@ -3,8 +3,14 @@
 import os
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 os.environ.setdefault("GONGZHI_TESTING", "1")
+
+# Property tests check behaviour, not speed: no per-example deadline (a loaded CI machine
+# is no clock; speed is measured in bench/).
+hypothesis_settings.register_profile("gongzhi", deadline=None)
+hypothesis_settings.load_profile("gongzhi")
 
 pytest_plugins = ["gongzhi.testing.fixtures", "gongzhi.testing.browser"]
 
