@@ -22,19 +22,35 @@ def _chart(eq) -> dict:
     }
 
 
+def _waves(community) -> list[dict]:
+    from gongzhi.surveys.models import Survey
+
+    return [{"survey": s, "groups": selectors.belonging_by_participation(s)}
+            for s in (Survey.objects.filter(community=community, pairs_with__isnull=False)
+                      .select_related("instrument", "pairs_with", "community", "project")
+                      .order_by("-created_at")[:3])]
+
+
+@login_required
+def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    from gongzhi.analytics.report_pdf import community_report_pdf
+
+    community = community_or_404(slug)
+    require_perm(request, "analytics.view_dashboard", community)
+    pdf = community_report_pdf(community, selectors.equity(community),
+                               selectors.loop_kpis(community), _waves(community))
+    resp = HttpResponse(pdf, content_type="application/pdf")
+    resp["Content-Disposition"] = f'attachment; filename="{community.slug}-report.pdf"'
+    return resp
+
+
 @login_required
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     require_perm(request, "analytics.view_dashboard", community)
     eq = selectors.equity(community)
     kpi = selectors.loop_kpis(community)
-    from gongzhi.surveys.models import Survey
-
-    waves = []
-    for s in (Survey.objects.filter(community=community, pairs_with__isnull=False)
-              .select_related("instrument", "pairs_with", "community", "project")
-              .order_by("-created_at")[:3]):
-        waves.append({"survey": s, "groups": selectors.belonging_by_participation(s)})
+    waves = _waves(community)
     groups = [{"code": g, "label": selectors.tenure_label(g)}
               for g in dict.fromkeys(s.group for r in eq.by_activity for s in r["shares"])]
     import json

@@ -114,6 +114,14 @@ class FormDef:
                 out.setdefault(q.subscale, []).append(q)
         return out
 
+    def subscale_label(self, name: str, lang: str | None = None) -> str:
+        """A subscale's label: the page (group) holding all its items, else its name."""
+        items = self.scored().get(name, [])
+        for g in self.groups:
+            if g.name == name or (items and all(q in g.questions for q in items)):
+                return pick(g.label, lang) or name
+        return name
+
     def scale_range(self, q: Question) -> tuple[float, float] | None:
         """Numeric minimum and maximum of a select_one item's choice values."""
         if q.type != "select_one":

@@ -196,18 +196,16 @@ class LibraryEntry:
 
 LIBRARY: dict[str, LibraryEntry] = {e.key: e for e in [
     LibraryEntry("gongzhi-community", community_instrument,
-                 "Gongzhi open items (written for Gongzhi; Apache-2.0). Likert 1–5; "
-                 "items marked reverse are scored 6 − x."),
+                 "共治平台自编的开放题目（Apache-2.0 许可）。李克特 1–5 分；标为反向的题目按 "
+                 "6 − 回答 计分。"),
     LibraryEntry("place-attachment", place_attachment_instrument,
-                 "Adapted to the neighbourhood from Williams, D. R., & Vaske, J. J. (2003). "
-                 "The measurement of place attachment: validity and generalizability of a "
-                 "psychometric approach. Forest Science 49(6), 830–840. Chinese wording by "
-                 "Gongzhi. Cite the original when reporting."),
+                 "改编自 Williams, D. R., & Vaske, J. J. (2003). The measurement of place "
+                 "attachment: validity and generalizability of a psychometric approach. "
+                 "Forest Science 49(6), 830–840。中文措辞由共治平台翻译，发表结果时请引用原文。"),
     LibraryEntry("sci2-scoring", sci2_instrument,
                  "Chavis, D. M., Lee, K. S., & Acosta, J. D. (2008). The Sense of Community "
-                 "(SCI) Revised: The Reliability and Validity of the SCI-2. Item wording is "
-                 "copyrighted and not included: import the licensed XLSForm with the same "
-                 "item names (sci2_1 … sci2_24) and subscales. Scoring: 0–3 per item; a "
-                 "subscale's total is the mean × 6, the SCI total the sum of the 24 items.",
+                 "(SCI) Revised: The Reliability and Validity of the SCI-2。题目措辞受版权保护，"
+                 "未收录：请导入获授权的 XLSForm，题目代号（sci2_1 … sci2_24）和分量表保持一致。"
+                 "计分：每题 0–3 分；分量表总分 = 平均分 × 6，SCI 总分为 24 题之和。",
                  wording_included=False),
 ]}

@@ -54,6 +54,7 @@ def min_answered(k: int) -> int:
 @dataclass
 class SubscaleResult:
     name: str
+    label: str
     items: list[str]
     n_scored: int
     mean: float | None
@@ -80,7 +81,8 @@ def survey_scores(form: FormDef, rows: list[dict[str, Any]]) -> SurveyScores:
             except ValueError as exc:
                 err = str(exc)
         out.subscales.append(SubscaleResult(
-            name=name, items=[q.name for q in items], n_scored=int(ok.size),
+            name=name, label=form.subscale_label(name), items=[q.name for q in items],
+            n_scored=int(ok.size),
             mean=float(ok.mean()) if ok.size else None,
             sd=float(ok.std(ddof=1)) if ok.size > 1 else None, reliability=rel, error=err))
     return out
@@ -98,6 +100,7 @@ class WaveComparison:
     subscale: str
     change: PairedChange | None
     error: str = ""
+    label: str = ""
 
 
 def compare_waves(form: FormDef, before: list[tuple[str, dict]], after: list[tuple[str, dict]]
@@ -110,7 +113,8 @@ def compare_waves(form: FormDef, before: list[tuple[str, dict]], after: list[tup
     sa = person_scores(form, [p[1] for p in pairs])
     for name in form.scored():
         try:
-            out.append(WaveComparison(name, paired_change(sb[name], sa[name])))
+            out.append(WaveComparison(name, paired_change(sb[name], sa[name]),
+                                      label=form.subscale_label(name)))
         except ValueError as exc:
-            out.append(WaveComparison(name, None, str(exc)))
+            out.append(WaveComparison(name, None, str(exc), label=form.subscale_label(name)))
     return out

@@ -382,7 +382,7 @@ def results(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         comparison = compare_waves(form_def, before, after)
     chart = {"questions": [{"name": c["label"][:40], "labels": [o["label"] for o in c["options"]],
                             "counts": [o["count"] for o in c["options"]]} for c in counts[:30]],
-             "subscales": [s.name for s in scores.subscales],
+             "subscales": [s.label for s in scores.subscales],
              "means": [s.mean for s in scores.subscales]}
     return render(request, "surveys/results.html", {
         "community": community, "survey": survey, "n": len(rows), "counts": counts,

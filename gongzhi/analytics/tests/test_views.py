@@ -111,3 +111,11 @@ def test_dashboard_shows_numbers_and_queries_do_not_grow(personas, town,
         _report(make_member(UserFactory(), town, "tenant", household=h), town)
     with django_assert_max_num_queries(len(ctx.captured_queries)):
         c.get(path)
+
+
+def test_report_pdf_has_chinese_text(personas, town):
+    r = personas.client("worker").get(reverse("analytics:report_pdf", args=[town.slug]))
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    assert r.content.startswith(b"%PDF") and b"STSong-Light" in r.content
+    assert personas.client("verified").get(
+        reverse("analytics:report_pdf", args=[town.slug])).status_code == 403

@@ -9,10 +9,15 @@
     var c = echarts.init(box, null, { renderer: "svg" });
     c.setOption({
       aria: { enabled: true }, tooltip: { trigger: "axis" }, legend: { bottom: 0 },
-      grid: { left: 110, right: 16, top: 10, bottom: 50 },
-      xAxis: { type: "value" },
-      yAxis: { type: "category", data: d.activities, inverse: true },
-      series: d.series.map(function (s) { return { name: s.name, type: "bar", data: s.data }; })
+      grid: { left: 100, right: 16, top: 10, bottom: 50 },
+      /* ratios above 3 are drawn at 3 (the table has the exact value) */
+      xAxis: { type: "value", min: 0, max: 3 },
+      yAxis: { type: "category", data: d.activities, inverse: true,
+               axisLabel: { width: 92, overflow: "truncate" } },
+      series: d.series.map(function (s) {
+        return { name: s.name, type: "bar",
+                 data: s.data.map(function (v) { return v == null ? null : Math.min(v, 3); }) };
+      })
         .concat([{ type: "line", data: [], markLine: { silent: true, symbol: "none",
           data: [{ xAxis: 1 }], label: { formatter: "1" } } }])
     });
