@@ -45,7 +45,15 @@ def is_survey_owner(user, survey) -> bool:
 rules.add_perm("surveys.view_surveys", is_member | is_worker)
 rules.add_perm("surveys.manage_surveys", is_worker)
 rules.add_perm("surveys.view_survey", is_worker | (is_member & (is_open | is_closed)))
-rules.add_perm("surveys.respond", is_open & (is_anonymous_survey | is_member))
+@rules.predicate
+def follows_phase(user, survey) -> bool:
+    """A project's survey is answered only while the project's phase opens it."""
+    from gongzhi.surveys.phases import phase_opens
+
+    return phase_opens(user, survey)
+
+
+rules.add_perm("surveys.respond", is_open & follows_phase & (is_anonymous_survey | is_member))
 rules.add_perm("surveys.enter_paper", is_worker & is_open)
 rules.add_perm("surveys.view_results", is_worker | (is_verified_resident & is_closed))
 rules.add_perm("surveys.view_raw", is_survey_owner & is_worker)
