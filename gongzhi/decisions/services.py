@@ -421,14 +421,15 @@ def _open_state_shared(ballot: Ballot) -> str:
 
 def _enqueue(ballot: Ballot, entry: dict[str, Any]) -> None:
     PendingEntry.objects.create(ballot=ballot, sealed=seal.seal(entry))
-    transaction.on_commit(lambda: _seal_soon(ballot.pk))
+    batch = seal_batch_min(ballot)
+    transaction.on_commit(lambda: _seal_soon(ballot.pk, batch))
 
 
-def _seal_soon(ballot_id: int) -> None:
+def _seal_soon(ballot_id: int, batch: int) -> None:
     """After a vote commits: hand the ballot to the sequencer once a batch is full."""
     from gongzhi.decisions.tasks import seal_ballot
 
-    if PendingEntry.objects.filter(ballot_id=ballot_id).count() >= seal_batch_min(None):
+    if PendingEntry.objects.filter(ballot_id=ballot_id).count() >= batch:
         try:
             seal_ballot.enqueue(ballot_id)
         except Exception:  # noqa: BLE001 - the periodic job and the close seal it anyway

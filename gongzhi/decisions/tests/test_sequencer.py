@@ -123,3 +123,18 @@ def test_migration_removes_receipt_codes_from_sessions(personas):
     assert data == {"_auth_user_id": str(personas.owner.pk), "other": 1}
     assert SessionStore(session_key=plain.session_key).load() == {"_auth_user_id": "3"}
     assert not Session.objects.filter(pk=unreadable.pk).exists()
+
+
+def test_a_vote_is_a_handful_of_statements(make_ballot, personas):
+    """Options (to validate), eligibility lock, ballot state, existing record, voter record,
+    pending entry: no chain head, no content, no log entry in the vote's transaction."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ballot = make_ballot(secrecy="secret")
+    with CaptureQueriesContext(connection) as ctx:
+        services.vote_cast(user=personas.owner, ballot=ballot, content={"approve": ["a"]})
+    sql = [q["sql"] for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert len(sql) <= 6, sql
+    assert not any("decisions_loghead" in q or "decisions_ballotcontent" in q
+                   or "decisions_logentry" in q for q in sql), sql
