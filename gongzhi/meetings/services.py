@@ -479,7 +479,8 @@ def _result_for_decision(*, actor: User, decision: MeetingDecision, title: str,
         if existing is not None:  # one thing, one result: the decision joins it
             return result_link_decision(actor=actor, result=existing,
                                         meeting_title=meeting.title, text=decision.text)
-        if proposal.answer in (Proposal.Answer.REJECTED, Proposal.Answer.MERGED):
+        answer = Proposal.objects.filter(pk=proposal.pk).values_list("answer", flat=True).first()
+        if answer in (Proposal.Answer.REJECTED, Proposal.Answer.MERGED):
             # The official answer stands; a planned result would contradict it. To go
             # ahead after all, answer the proposal again (that creates the result).
             return None
