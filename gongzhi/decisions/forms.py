@@ -1,60 +1,13 @@
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.decisions.models import Ballot
-
-
-class BallotForm(forms.ModelForm):
-    options_text = forms.CharField(
-        label=_("Options"), required=False, widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("One per line: key | label | cost (cost only for participatory "
-                    "budgets). Yes/no and owners' ballots need none."))
-
-    class Meta:
-        model = Ballot
-        fields = ["title", "question", "project", "method", "eligibility", "building", "unit",
-                  "meeting", "secrecy",
-                  "allow_change", "opens_at", "closes_at", "max_choices", "min_score",
-                  "max_score", "quorum", "approval_threshold", "strict_majority",
-                  "art278_item", "budget", "pb_vote_type", "pb_rule", "points_total",
-                  "tie_break"]
-        widgets = {
-            "opens_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
-            "closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
-            "question": forms.Textarea(attrs={"rows": 3}),
-        }
-
-    def __init__(self, *args, community=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if community is not None:
-            self.fields["building"].queryset = community.buildings.all()
-            self.fields["unit"].queryset = self.fields["unit"].queryset.filter(
-                building__community=community)
-            for name in ("project", "meeting"):
-                self.fields[name].queryset = self.fields[name].queryset.filter(
-                    community=community)
-
-    def clean_options_text(self) -> list[dict]:
-        options = []
-        for n, line in enumerate(self.cleaned_data["options_text"].splitlines(), start=1):
-            if not line.strip():
-                continue
-            parts = [p.strip() for p in line.split("|")]
-            key = parts[0]
-            label = parts[1] if len(parts) > 1 and parts[1] else key
-            cost = Decimal(0)
-            if len(parts) > 2 and parts[2]:
-                try:
-                    cost = Decimal(parts[2])
-                except InvalidOperation:
-                    raise forms.ValidationError(
-                        _("Line %(n)s: the cost is not a number.") % {"n": n}) from None
-            options.append({"key": key, "label": label, "cost": cost})
-        return options
+from gongzhi.decisions.models import EligibilityKind, Method
 
 
 class PabulibImportForm(forms.Form):
@@ -76,3 +29,320 @@ class PaperEntryForm(forms.Form):
 
 class PaperVoterForm(forms.Form):
     voter_key = forms.CharField(label=_("Voter code"), max_length=100)
+
+
+# --------------------------------------------------------------------------- ballot wizard
+#
+# A community worker picks the kind of decision in plain words, then fills only what that
+# kind needs. Keys of options are made from their position (o1, o2, …): nobody types codes.
+
+KINDS: dict[str, dict[str, Any]] = {
+    "single": {"method": Method.PLURALITY, "options": True,
+               "title": _("Choose one"),
+               "text": _("Each voter picks one option; the option with the most votes wins. "
+                         "For example: which of three designs for the garden.")},
+    "yesno": {"method": Method.MAJORITY, "options": False,
+              "title": _("Yes or no"),
+              "text": _("One question answered yes, no or abstain; it passes when enough "
+                        "people take part and enough say yes.")},
+    "multi": {"method": Method.APPROVAL, "options": True,
+              "title": _("Choose several"),
+              "text": _("Each voter ticks every option they can accept; the options with the "
+                        "most ticks win. Good when several options may go ahead.")},
+    "rank": {"method": Method.BORDA, "options": True,
+             "title": _("Rank in order"),
+             "text": _("Each voter puts the options in order of preference. Good for finding "
+                       "the option most people can live with.")},
+    "score": {"method": Method.SCORE, "options": True,
+              "title": _("Give scores"),
+              "text": _("Each voter gives every option a score, for example 0 to 5 stars; "
+                        "the highest total wins.")},
+    "pb": {"method": Method.PB, "options": True, "cost": True,
+           "title": _("Community budget"),
+           "text": _("Residents decide how to spend a fixed budget on projects with their "
+                     "costs (participatory budgeting).")},
+    "art278": {"method": Method.ART278, "options": False,
+               "title": _("Owners' decision (Civil Code Art. 278)"),
+               "text": _("A matter the owners decide together, counted by owners and by floor "
+                         "area, with the thresholds of Article 278 — for example installing a "
+                         "lift or using the maintenance fund.")},
+}
+
+RANK_COUNTS = [
+    (Method.BORDA, _("Points by position (Borda): first place gets the most points. Finds a "
+                     "broadly acceptable option.")),
+    (Method.IRV, _("Instant runoff: the option with the fewest first choices drops out and "
+                   "its votes move to the next choice, until one has a majority.")),
+    (Method.SCHULZE, _("Head-to-head (Schulze): the option that beats every other one in "
+                       "one-to-one comparisons wins.")),
+]
+
+PB_BALLOTS = [
+    ("approval", _("Tick projects: each voter ticks the projects they support, within the "
+                   "budget.")),
+    ("cumulative", _("Share points: each voter shares a number of points among the "
+                     "projects.")),
+    ("ordinal", _("Rank projects: each voter puts projects in order.")),
+    ("choose-1", _("Choose one project.")),
+]
+
+PB_RULES = [
+    ("equalshares/add1", _("Equal shares (recommended): every voter gets an equal part of the "
+                           "budget, so projects supported by smaller groups also get a "
+                           "fair chance.")),
+    ("greedy", _("Most votes first: projects are funded in order of votes until the budget "
+                 "runs out; a project that no longer fits is skipped.")),
+]
+
+MAJORITY_RULES = {
+    "half": ("1/2", True, _("More than half of those voting yes or no say yes")),
+    "two_thirds": ("2/3", False, _("At least two thirds say yes")),
+    "three_quarters": ("3/4", False, _("At least three quarters say yes")),
+}
+
+QUORUMS = {
+    "0": _("No minimum turnout"),
+    "1/3": _("At least a third of the voters take part"),
+    "1/2": _("At least half of the voters take part"),
+    "2/3": _("At least two thirds of the voters take part"),
+}
+
+ART278_ITEMS = [
+    (1, _("1. Adopting or changing the rules of procedure of the owners' assembly")),
+    (2, _("2. Adopting or changing the management statute")),
+    (3, _("3. Electing the owners' committee or replacing its members")),
+    (4, _("4. Hiring or dismissing the property-management company or other manager")),
+    (5, _("5. Using the maintenance fund of the building and its facilities")),
+    (6, _("6. Raising the maintenance fund (special matter: three quarters)")),
+    (7, _("7. Rebuilding or altering the building and its facilities, e.g. installing a lift "
+          "(special matter: three quarters)")),
+    (8, _("8. Changing the use of common parts or running a business with them (special "
+          "matter: three quarters)")),
+    (9, _("9. Other important matters of common ownership and management")),
+]
+
+ELIGIBILITY_FOR_KIND = {
+    "art278": [EligibilityKind.OWNERS, EligibilityKind.BUILDING_OWNERS],
+}
+
+ELIGIBILITY_HELP = {
+    EligibilityKind.VERIFIED_RESIDENTS: _("every resident verified against the ledger"),
+    EligibilityKind.HOUSEHOLDS: _("one vote per household in the ledger"),
+    EligibilityKind.OWNERS: _("owners in the ledger, weighted by floor area where it counts"),
+    EligibilityKind.BUILDING_OWNERS: _("owners of one building (or one unit)"),
+    EligibilityKind.ORG_REPRESENTATIVES: _("one representative per organisation"),
+    EligibilityKind.MEETING_ATTENDEES: _("the people checked in at one meeting"),
+}
+
+MAX_OPTIONS = 50
+
+
+def _described(choices) -> list[tuple[str, str]]:
+    return [(str(value), text) for value, text in choices]
+
+
+class BallotBasicsForm(forms.Form):
+    """What every kind needs: the question, who votes, when."""
+
+    title = forms.CharField(label=_("Title"), max_length=200,
+                            help_text=_("Short, e.g. “Which design for the boiler-room "
+                                        "garden?”"))
+    question = forms.CharField(label=_("Explanation for voters"), required=False,
+                               max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    eligibility = forms.ChoiceField(label=_("Who may vote"), widget=forms.RadioSelect)
+    building = forms.ModelChoiceField(label=_("Building"), queryset=None, required=False,
+                                      help_text=_("Only for the owners of one building."))
+    meeting = forms.ModelChoiceField(label=_("Meeting"), queryset=None, required=False,
+                                     help_text=_("Only when the attendees of a meeting "
+                                                 "vote."))
+    project = forms.ModelChoiceField(label=_("Project (optional)"), queryset=None,
+                                     required=False)
+    secret = forms.BooleanField(
+        label=_("Secret ballot: nobody, not even the workers, can see who chose what"),
+        required=False, initial=True)
+    allow_change = forms.BooleanField(
+        label=_("Voters may change or withdraw their vote until it closes"), required=False,
+        initial=True)
+    opens_at = forms.DateTimeField(
+        label=_("Opens"), required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Empty: you open it by hand."))
+    closes_at = forms.DateTimeField(
+        label=_("Closes"), required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Empty: you close it by hand."))
+
+    def __init__(self, *args, kind: str, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        allowed = ELIGIBILITY_FOR_KIND.get(kind, list(EligibilityKind))
+        self.fields["eligibility"].choices = [
+            (str(k), f"{EligibilityKind(k).label}：{ELIGIBILITY_HELP[k]}") for k in allowed]
+        self.fields["eligibility"].initial = str(allowed[0])
+        self.fields["building"].queryset = community.buildings.all()
+        from gongzhi.meetings.models import Meeting
+        from gongzhi.projects.models import Project
+
+        self.fields["meeting"].queryset = Meeting.objects.filter(community=community)
+        self.fields["project"].queryset = Project.objects.filter(community=community)
+        if kind == "art278":  # Article 278 votes are open by law (signed ballots)
+            del self.fields["secret"]
+
+    def clean(self):
+        data = super().clean()
+        opens, closes = data.get("opens_at"), data.get("closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("closes_at", _("The closing time must be after the opening time."))
+        if closes and closes <= timezone.now():
+            self.add_error("closes_at", _("The closing time is already past."))
+        kind = data.get("eligibility")
+        if kind == EligibilityKind.BUILDING_OWNERS and not data.get("building"):
+            self.add_error("building", _("Choose the building whose owners vote."))
+        if kind == EligibilityKind.MEETING_ATTENDEES and not data.get("meeting"):
+            self.add_error("meeting", _("Choose the meeting whose attendees vote."))
+        return data
+
+
+class BallotMethodForm(forms.Form):
+    """Only the settings of the chosen kind, each choice with a sentence on what it does."""
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        f = self.fields
+        if kind == "multi":
+            f["max_choices"] = forms.IntegerField(
+                label=_("At most how many ticks per voter"), required=False, min_value=1,
+                max_value=MAX_OPTIONS, help_text=_("Empty: as many as they like."))
+        elif kind == "rank":
+            f["count"] = forms.ChoiceField(label=_("How the rankings are counted"),
+                                           choices=_described(RANK_COUNTS),
+                                           initial=Method.BORDA, widget=forms.RadioSelect)
+        elif kind == "score":
+            f["min_score"] = forms.IntegerField(label=_("Lowest score"), initial=0,
+                                                min_value=-10, max_value=10)
+            f["max_score"] = forms.IntegerField(label=_("Highest score"), initial=5,
+                                                min_value=1, max_value=100)
+        elif kind == "yesno":
+            f["rule"] = forms.ChoiceField(
+                label=_("When does it pass"), initial="half", widget=forms.RadioSelect,
+                choices=[(k, v[2]) for k, v in MAJORITY_RULES.items()])
+            f["quorum"] = forms.ChoiceField(label=_("Minimum turnout"), initial="0",
+                                            choices=list(QUORUMS.items()),
+                                            widget=forms.RadioSelect)
+        elif kind == "pb":
+            f["budget"] = forms.DecimalField(
+                label=_("Budget (yuan)"), min_value=Decimal("1"), max_digits=14,
+                decimal_places=2, help_text=_("The money to share among the projects."))
+            f["pb_vote_type"] = forms.ChoiceField(label=_("How residents vote"),
+                                                  choices=_described(PB_BALLOTS),
+                                                  initial="approval",
+                                                  widget=forms.RadioSelect)
+            f["points_total"] = forms.IntegerField(
+                label=_("Points per voter (only when sharing points)"), initial=10,
+                min_value=1, max_value=1000)
+            f["pb_rule"] = forms.ChoiceField(label=_("How the budget is shared out"),
+                                             choices=_described(PB_RULES),
+                                             initial="equalshares/add1",
+                                             widget=forms.RadioSelect)
+        elif kind == "art278":
+            f["art278_item"] = forms.TypedChoiceField(
+                label=_("Which matter of Article 278"), coerce=int,
+                choices=[(str(n), t) for n, t in ART278_ITEMS], widget=forms.RadioSelect,
+                help_text=_("Every matter needs two thirds of the area and of the owners to "
+                            "take part; items 6–8 need three quarters of those taking part "
+                            "to agree, the others more than half."))
+
+    def clean(self):
+        data = super().clean()
+        lo, hi = data.get("min_score"), data.get("max_score")
+        if lo is not None and hi is not None and hi <= lo:
+            self.add_error("max_score", _("The highest score must be above the lowest."))
+        return data
+
+    def params(self) -> dict[str, Any]:
+        """Service parameters for ``ballot_create``: method and its settings."""
+        d = self.cleaned_data
+        kind = self.kind
+        out: dict[str, Any] = {"method": KINDS[kind]["method"]}
+        if kind == "multi":
+            out["max_choices"] = d.get("max_choices")
+        elif kind == "rank":
+            out["method"] = d["count"]
+        elif kind == "score":
+            out.update(min_score=d["min_score"], max_score=d["max_score"])
+        elif kind == "yesno":
+            share, strict, _label = MAJORITY_RULES[d["rule"]]
+            out.update(approval_threshold=share, strict_majority=strict, quorum=d["quorum"])
+        elif kind == "pb":
+            out.update(budget=d["budget"], pb_vote_type=d["pb_vote_type"],
+                       points_total=d["points_total"], pb_rule=d["pb_rule"])
+        elif kind == "art278":
+            out["art278_item"] = d["art278_item"]
+        return out
+
+
+class OptionRowForm(forms.Form):
+    label = forms.CharField(label=_("Option"), max_length=200, required=False)
+    description = forms.CharField(label=_("Description (optional)"), max_length=2000,
+                                  required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    cost = forms.DecimalField(label=_("Cost (yuan)"), required=False, min_value=Decimal("0"),
+                              max_digits=14, decimal_places=2)
+
+    def __init__(self, *args, with_cost: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_cost:
+            del self.fields["cost"]
+
+
+class BaseOptionFormSet(forms.BaseFormSet):
+    def __init__(self, *args, with_cost: bool = False, **kwargs):
+        self.with_cost = with_cost
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "with_cost": self.with_cost}
+
+    @property
+    def empty_form(self):
+        form = self.form(auto_id=self.auto_id, prefix=self.add_prefix("__prefix__"),
+                         empty_permitted=True, use_required_attribute=False,
+                         with_cost=self.with_cost, renderer=self.renderer)
+        self.add_fields(form, None)
+        return form
+
+    def clean(self):
+        if any(self.errors):
+            return
+        rows = self.options()
+        labels = [r["label"] for r in rows]
+        if len(rows) < 2:
+            raise forms.ValidationError(_("Give at least two options."))
+        if len(set(labels)) != len(labels):
+            raise forms.ValidationError(_("Two options have the same name."))
+        for form in self.forms:
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            d = getattr(form, "cleaned_data", {})
+            if d.get("label") and self.with_cost and d.get("cost") in (None, ""):
+                form.add_error("cost", _("Give the cost of this project."))
+            if not d.get("label") and (d.get("description") or d.get("cost")):
+                form.add_error("label", _("Give this option a name, or remove the row."))
+
+    def options(self) -> list[dict[str, Any]]:
+        rows = []
+        for form in self.forms:
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            d = getattr(form, "cleaned_data", None) or {}
+            if not d.get("label"):
+                continue
+            rows.append({"key": f"o{len(rows) + 1}", "label": d["label"].strip(),
+                         "description": (d.get("description") or "").strip(),
+                         "cost": d.get("cost") or Decimal(0)})
+        return rows
+
+
+OptionFormSet = forms.formset_factory(OptionRowForm, formset=BaseOptionFormSet, extra=0,
+                                      can_delete=True, max_num=MAX_OPTIONS,
+                                      validate_max=True, absolute_max=MAX_OPTIONS)

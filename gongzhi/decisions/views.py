@@ -8,6 +8,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import BaseFormSet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,7 +18,11 @@ from gongzhi.core.forms import add_service_errors
 from gongzhi.core.http import community_or_404, require_perm
 from gongzhi.decisions import chain, selectors, services
 from gongzhi.decisions.forms import (
-    BallotForm,
+    KINDS,
+    MAX_OPTIONS,
+    BallotBasicsForm,
+    BallotMethodForm,
+    OptionFormSet,
     PabulibImportForm,
     PaperEntryForm,
     PaperVoterForm,
@@ -65,25 +70,94 @@ def ballot_list(request: HttpRequest, slug: str) -> HttpResponse:
     })
 
 
+def _suppress_errors(*forms_) -> None:
+    """Keep what was typed but show no errors (the worker only asked for another row)."""
+    from django.forms.utils import ErrorDict, ErrorList
+
+    for f in forms_:
+        if isinstance(f, BaseFormSet):
+            f._errors, f._non_form_errors = [], ErrorList()
+            _suppress_errors(*f.forms)
+        else:
+            f._errors, f.cleaned_data = ErrorDict(), {}
+
+
+def _preview_ballot(community, basics, method_form, options: list[dict]):
+    """An unsaved ballot and its options, to show the ballot exactly as voters will."""
+    from gongzhi.decisions.models import Option
+
+    params = method_form.params()
+    ballot = Ballot(community=community, title=basics.cleaned_data["title"],
+                    question=basics.cleaned_data["question"], **params)
+    if ballot.method == Method.MAJORITY:
+        options = [{"key": "yes", "label": _("Yes")}, {"key": "no", "label": _("No")},
+                   {"key": "abstain", "label": _("Abstain")}]
+    elif ballot.method == Method.ART278:
+        options = [{"key": "agree", "label": _("Agree")},
+                   {"key": "disagree", "label": _("Disagree")},
+                   {"key": "abstain", "label": _("Abstain")}]
+    rows = [Option(key=o["key"], label=o["label"], description=o.get("description", ""),
+                   cost=o.get("cost") or 0) for o in options]
+    kind = ballot.pb_vote_type if ballot.is_pb else ballot.method
+    return {"ballot": ballot, "options": rows, "kind": kind, "chosen_keys": set(),
+            "ranked": ballot.method in RANKED_METHODS
+            or (ballot.is_pb and ballot.pb_vote_type == "ordinal")}
+
+
 @login_required
 def ballot_create(request: HttpRequest, slug: str) -> HttpResponse:
+    """The ballot wizard: 1. the kind of decision in plain words; 2. only what that kind
+    needs, options as rows; 3. a preview exactly as voters will see it; then a draft."""
     community = community_or_404(slug)
     require_perm(request, "decisions.manage_ballot", community)
-    form = BallotForm(request.POST or None, community=community)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        options = data.pop("options_text")
-        try:
-            ballot = services.ballot_create(actor=request.user, community=community,
-                                            options=options, **data)
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict") and "options" in exc.error_dict:
-                exc.error_dict["options_text"] = exc.error_dict.pop("options")
-            add_service_errors(form, exc)
+    kind = request.POST.get("kind") or request.GET.get("kind", "")
+    if kind not in KINDS:
+        return render(request, "decisions/wizard_kind.html", {
+            "community": community, "kinds": KINDS.items()})
+    spec = KINDS[kind]
+    data = request.POST.copy() if request.method == "POST" else None
+    action = request.POST.get("action", "")
+    if data is not None and action == "add_row":
+        total = int(data.get("options-TOTAL_FORMS") or 0)
+        data["options-TOTAL_FORMS"] = str(min(total + 1, MAX_OPTIONS))
+    basics = BallotBasicsForm(data, kind=kind, community=community)
+    method_form = BallotMethodForm(data, kind=kind)
+    formset = None
+    if spec["options"]:
+        initial = None if data is not None else [{}, {}, {}]
+        formset = OptionFormSet(data, prefix="options", initial=initial,
+                                with_cost=bool(spec.get("cost")))
+    preview = None
+    if data is not None and action == "add_row":
+        _suppress_errors(basics, method_form, *([formset] if formset else []))
+    elif data is not None and basics.is_valid() & method_form.is_valid() & (
+            formset is None or formset.is_valid()):
+        options = formset.options() if formset else []
+        if action == "create":
+            b = basics.cleaned_data
+            try:
+                ballot = services.ballot_create(
+                    actor=request.user, community=community, title=b["title"],
+                    question=b["question"], options=options, eligibility=b["eligibility"],
+                    secrecy="secret" if b.get("secret") else "open",
+                    allow_change=b["allow_change"], opens_at=b["opens_at"],
+                    closes_at=b["closes_at"], building=b["building"], meeting=b["meeting"],
+                    project=b["project"], **method_form.params())
+            except ValidationError as exc:
+                target = method_form if hasattr(exc, "error_dict") and set(
+                    exc.error_dict) & set(method_form.fields) else basics
+                add_service_errors(target, exc)
+            else:
+                messages.success(request, _("Ballot created as a draft. Check it below, "
+                                            "then open it."))
+                return redirect("decisions:detail", slug=slug, pk=ballot.pk)
         else:
-            messages.success(request, _("Ballot created as a draft."))
-            return redirect("decisions:detail", slug=slug, pk=ballot.pk)
-    return render(request, "decisions/form.html", {"community": community, "form": form})
+            preview = _preview_ballot(community, basics, method_form, options)
+    return render(request, "decisions/form.html", {
+        "community": community, "kind": kind, "spec": spec, "basics": basics,
+        "method_form": method_form, "formset": formset, "preview": preview,
+        "max_options": MAX_OPTIONS,
+    })
 
 
 def _parse_vote(ballot: Ballot, post) -> dict:

@@ -42,7 +42,8 @@ def _project(community, *needles):
 def _proposals(community, project=None, *needles, limit=3):
     from gongzhi.projects.models import Proposal
 
-    qs = Proposal.objects.filter(community=community).select_related("project", "space")
+    qs = (Proposal.objects.filter(community=community).select_related("project", "space")
+          .exclude(answer__in=[Proposal.Answer.REJECTED, Proposal.Answer.MERGED]))
     if project is not None:
         qs = qs.filter(project=project)
     found = []

@@ -502,12 +502,23 @@ def _result_for_decision(*, actor: User, decision: MeetingDecision, title: str,
     project = meeting.project or (proposal.project if proposal is not None else None)
     from gongzhi.projects.models import Result
 
-    if proposal is not None and Result.objects.filter(proposal=proposal).exists():
-        proposal = None  # one result per proposal: later decisions attach to the project
+    if proposal is not None:
+        from gongzhi.projects.models import Proposal
+        from gongzhi.projects.services import result_link_decision
+
+        existing = Result.objects.filter(proposal=proposal).order_by("pk").first()
+        if existing is not None:  # one thing, one result: the decision joins it
+            return result_link_decision(actor=actor, result=existing,
+                                        meeting_title=meeting.title, text=decision.text)
+        answer = Proposal.objects.filter(pk=proposal.pk).values_list("answer", flat=True).first()
+        if answer in (Proposal.Answer.REJECTED, Proposal.Answer.MERGED):
+            # The official answer stands; a planned result would contradict it. To go
+            # ahead after all, answer the proposal again (that creates the result).
+            return None
     return result_create(actor=actor, community=meeting.community, title=title,
                          description=decision.text, project=project, proposal=proposal,
                          source=Result.Source.MEETING, responsible_org=responsible_org,
-                         due_on=due_on, check_permission=False)
+                         due_on=due_on, check_permission=False, notify=False)
 
 
 @transaction.atomic
@@ -532,6 +543,11 @@ def decision_record(*, actor: User, meeting: Meeting, text: str, agenda_item=Non
     if result is not None:
         decision.result = result
         decision.save(update_fields=["result"])
+        # Tell the result's followers: supporters of its proposal and those who attended.
+        from gongzhi.projects.services import result_announce_decision
+
+        result_announce_decision(result=result, meeting_title=meeting.title,
+                                 text=decision.text)
     audit_record(actor=actor, action="meetings.decision", community=meeting.community,
                  target=meeting, after={"decision": decision.pk, "text": decision.text,
                                         "result": getattr(result, "pk", None)})

@@ -235,3 +235,25 @@ def why_not_on_voter_list(ballot, user) -> dict[str, Any]:
         "member": membership is not None,
         "eligibility": ballot.get_eligibility_display(),
     }
+
+
+PB_RULE_NAMES = {
+    "greedy": gettext_lazy("most votes first"),
+    "greedy-no-skip": gettext_lazy("most votes first, stopping at the first that does not fit"),
+    "greedy-cost": gettext_lazy("most votes per yuan first"),
+    "greedy-threshold": gettext_lazy("most votes first, above a minimum score"),
+    "equalshares": gettext_lazy("equal shares"),
+    "equalshares/add1": gettext_lazy("equal shares"),
+    "phragmen": gettext_lazy("Phragmén's balanced shares"),
+}
+
+
+@register.filter
+def pb_rule_label(rule: str) -> str:
+    """A counting rule's name as people say it (never the code)."""
+    key = str(rule or "").strip().lower()
+    if key in PB_RULE_NAMES:
+        return str(PB_RULE_NAMES[key])
+    if key.startswith("equalshares"):
+        return str(PB_RULE_NAMES["equalshares"])
+    return _("another counting rule")

@@ -90,34 +90,121 @@ def test_who_may_create_open_and_close(personas, make_ballot, name):
     assert (ballot.state == "open") == (name in STAFF)
 
 
-def test_worker_creates_a_pb_ballot_through_the_form(personas):
-    client = personas.client("worker")
-    r = client.post(reverse("decisions:create", args=[personas.community.slug]), {
-        "title": "2026 微更新预算", "method": "pb", "eligibility": "verified",
-        "secrecy": "secret", "allow_change": "on", "min_score": 0, "max_score": 5,
-        "quorum": "0", "approval_threshold": "1/2", "budget": "1000",
-        "pb_vote_type": "approval", "pb_rule": "greedy", "points_total": 10,
-        "tie_break": "min_cost,max_votes,project_order",
-        "options_text": "lamps | 路灯 | 400\nbench | 座椅 | 300\nshed | 车棚 | 600",
-    })
-    assert r.status_code == 302, r.context["form"].errors
+def _pb_post(**extra):
+    data = {"kind": "pb", "title": "2026 微更新预算", "question": "", "eligibility": "verified",
+            "secret": "on", "allow_change": "on", "budget": "1000",
+            "pb_vote_type": "approval", "pb_rule": "greedy", "points_total": "10",
+            "options-TOTAL_FORMS": "3", "options-INITIAL_FORMS": "0",
+            "options-MIN_NUM_FORMS": "0", "options-MAX_NUM_FORMS": "50",
+            "options-0-label": "路灯", "options-0-cost": "400",
+            "options-1-label": "座椅", "options-1-cost": "300",
+            "options-2-label": "车棚", "options-2-cost": "600"}
+    data.update(extra)
+    return data
+
+
+def test_worker_creates_a_pb_ballot_through_the_wizard(personas):
     from gongzhi.decisions.models import Ballot
 
-    ballot = Ballot.objects.get()
-    assert [o.cost for o in ballot.options.all()] == [400, 300, 600]
-
-
-def test_form_keeps_input_and_shows_errors(personas):
     client = personas.client("worker")
-    r = client.post(reverse("decisions:create", args=[personas.community.slug]), {
-        "title": "预算", "method": "pb", "eligibility": "verified", "secrecy": "secret",
-        "min_score": 0, "max_score": 5, "quorum": "2", "approval_threshold": "1/2",
-        "budget": "0", "pb_vote_type": "approval", "pb_rule": "nonsense", "points_total": 10,
-        "tie_break": "min_cost", "options_text": "a | A | x",
-    })
-    assert r.status_code == 200
-    assert "预算" in r.content.decode()
-    assert r.context["form"].errors
+    url = reverse("decisions:create", args=[personas.community.slug])
+    page = client.get(url).content.decode()
+    assert 'name="kind"' in page and 'value="pb"' in page
+    step2 = client.get(url, {"kind": "pb"}).content.decode()
+    assert 'name="options-0-cost"' in step2 and 'name="max_score"' not in step2
+    assert "tie_break" not in step2 and "equalshares/add1\"" not in step2.replace(
+        'value="equalshares/add1"', "")
+    preview = client.post(url, _pb_post(action="preview"))
+    assert preview.status_code == 200 and preview.context["preview"] is not None
+    html = preview.content.decode()
+    assert "路灯" in html and 'id="preview"' in html and not Ballot.objects.exists()
+    r = client.post(url, _pb_post(action="create"))
+    assert r.status_code == 302
+    ballot = Ballot.objects.get()
+    assert ballot.method == "pb" and ballot.pb_rule == "greedy"
+    assert [(o.key, o.label, o.cost) for o in ballot.options.all()] == [
+        ("o1", "路灯", 400), ("o2", "座椅", 300), ("o3", "车棚", 600)]
+    draft = client.get(reverse("decisions:detail", args=[personas.community.slug, ballot.pk]))
+    assert "draft-preview-h" in draft.content.decode() and "车棚" in draft.content.decode()
+
+
+@pytest.mark.parametrize("bad,field", [
+    ({"options-1-cost": "-5"}, "cost"),
+    ({"budget": "0"}, "budget"),
+    ({"title": "x" * 201}, "title"),
+    ({"title": "花园\x00设计"}, "title"),
+    ({"options-1-label": "路灯"}, "same name"),
+    ({"options-1-label": "", "options-2-label": "", "options-1-cost": "",
+      "options-2-cost": ""}, "two options"),
+])
+def test_wizard_keeps_input_and_explains_errors(personas, bad, field):
+    from gongzhi.decisions.models import Ballot
+
+    client = personas.client("worker")
+    url = reverse("decisions:create", args=[personas.community.slug])
+    r = client.post(url, _pb_post(action="create", **bad), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert r.status_code == 200 and not Ballot.objects.exists()
+    html = r.content.decode()
+    assert "座椅" in html or "路灯" in html  # what was typed is still there
+    assert 'class="error"' in html or "form-errors" in html
+
+
+def test_wizard_adds_a_row_without_javascript_and_keeps_what_was_typed(personas):
+    client = personas.client("worker")
+    url = reverse("decisions:create", args=[personas.community.slug])
+    r = client.post(url, _pb_post(action="add_row", budget=""))
+    html = r.content.decode()
+    assert 'name="options-3-label"' in html and "车棚" in html
+    assert 'class="error"' not in html  # asking for a row is not an error
+
+
+@pytest.mark.parametrize("kind,extra,method", [
+    ("single", {}, "plurality"),
+    ("multi", {"max_choices": "2"}, "approval"),
+    ("rank", {"count": "irv"}, "irv"),
+    ("score", {"min_score": "0", "max_score": "5"}, "score"),
+    ("yesno", {"rule": "two_thirds", "quorum": "1/2"}, "majority"),
+])
+def test_each_kind_needs_only_its_own_fields(personas, kind, extra, method):
+    from gongzhi.decisions.models import Ballot
+
+    client = personas.client("worker")
+    url = reverse("decisions:create", args=[personas.community.slug])
+    data = {"kind": kind, "title": "议题", "eligibility": "verified", "secret": "on",
+            "allow_change": "on", "action": "create", **extra}
+    if kind != "yesno":
+        data.update({"options-TOTAL_FORMS": "2", "options-INITIAL_FORMS": "0",
+                     "options-0-label": "甲方案", "options-1-label": "乙方案"})
+    r = client.post(url, data)
+    assert r.status_code == 302, r.content.decode()[:3000]
+    ballot = Ballot.objects.get()
+    assert ballot.method == method
+    if kind == "yesno":
+        assert ballot.approval_threshold == "2/3" and ballot.quorum == "1/2"
+        assert not ballot.strict_majority
+
+
+def test_art278_wizard_is_for_owners_and_open(personas):
+    from gongzhi.decisions.models import Ballot
+
+    client = personas.client("worker")
+    url = reverse("decisions:create", args=[personas.community.slug])
+    page = client.get(url, {"kind": "art278"}).content.decode()
+    assert 'name="secret"' not in page and 'value="verified"' not in page
+    r = client.post(url, {"kind": "art278", "title": "加装电梯", "eligibility":
+                          "building_owners", "building": personas.household.building_id,
+                          "art278_item": "7", "allow_change": "on", "action": "create"})
+    assert r.status_code == 302
+    ballot = Ballot.objects.get()
+    assert ballot.secrecy == "open" and ballot.art278_item == 7
+
+
+@pytest.mark.parametrize("name,status", [("worker", 200), ("admin", 200), ("verified", 403),
+                                         ("other_admin", 403)])
+def test_only_staff_open_the_wizard(personas, name, status):
+    r = personas.client(name).get(reverse("decisions:create", args=[personas.community.slug]),
+                                  {"kind": "single"})
+    assert r.status_code == status
 
 
 @pytest.mark.parametrize("method,extra,post,stored", [

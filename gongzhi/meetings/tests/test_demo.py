@@ -25,9 +25,14 @@ def test_small_demo_creates_the_council_the_hall_meeting_and_a_dossier():
     assert len(overdue) == 1
     from gongzhi.projects.models import Result
 
-    # every decision became a tracked result
-    assert Result.objects.filter(source="meeting").count() == MeetingDecision.objects.count()
+    # every decision is tracked, and one thing has one result: decisions on an accepted
+    # proposal join its result instead of adding a second one
     assert not MeetingDecision.objects.filter(result__isnull=True).exists()
+    from django.db.models import Count
+
+    assert not (Result.objects.filter(proposal__isnull=False).values("proposal")
+                .annotate(n=Count("id")).filter(n__gt=1).exists())
+    assert not Result.objects.filter(proposal__answer__in=["rejected", "merged"]).exists()
     from gongzhi.projects.models import Proposal
 
     if Proposal.objects.filter(community=b).exists():

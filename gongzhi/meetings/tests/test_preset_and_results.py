@@ -106,8 +106,58 @@ def test_a_decision_becomes_a_tracked_result(personas, hearing, proposal, proper
     assert result.project == proposal.project and result.responsible_org == property_org
     d2 = services.decision_record(actor=personas.worker, meeting=hearing, agenda_item=item,
                                   text="预算不超过五万元")
-    assert d2.result is not None and d2.result.proposal is None
-    assert Result.objects.count() == 2
+    assert d2.result_id == result.pk  # one thing, one tracked result
+    assert Result.objects.count() == 1
+
+
+def test_accepted_proposal_and_meeting_decision_share_one_result(
+        personas, hearing, proposal, django_capture_on_commit_callbacks):
+    from gongzhi.core.models import AuditEntry
+    from gongzhi.notifications.models import Notification
+    from gongzhi.projects import services as projects
+    from gongzhi.projects.models import Result
+
+    proposal.author = personas.verified
+    proposal.save(update_fields=["author"])
+    projects.proposal_answer(actor=personas.worker, proposal=proposal, answer="accepted",
+                             text="纳入计划")
+    accepted = Result.objects.get()
+    item = services.agenda_item_add(actor=personas.worker, meeting=hearing,
+                                    title=proposal.title, proposal=proposal)
+    before = Notification.objects.filter(user=personas.verified).count()
+    with django_capture_on_commit_callbacks(execute=True):
+        d = services.decision_record(actor=personas.worker, meeting=hearing,
+                                     agenda_item=item, text="通过，下月开工")
+    assert d.result_id == accepted.pk and Result.objects.count() == 1
+    assert AuditEntry.objects.filter(action="result.decision_linked").exists()
+    # the author is told what the meeting decided, as with an official answer
+    assert Notification.objects.filter(user=personas.verified).count() == before + 1
+
+
+def test_a_rejected_proposal_never_becomes_a_planned_result(personas, hearing, proposal):
+    from gongzhi.projects import services as projects
+    from gongzhi.projects.models import Result
+
+    projects.proposal_answer(actor=personas.worker, proposal=proposal, answer="rejected",
+                             text="用地不改变用途")
+    item = services.agenda_item_add(actor=personas.worker, meeting=hearing,
+                                    title=proposal.title, proposal=proposal)
+    d = services.decision_record(actor=personas.worker, meeting=hearing, agenda_item=item,
+                                 text="维持原答复")
+    assert d.result_id is None and not Result.objects.exists()
+
+
+def test_meeting_results_are_announced_to_attendees(personas, proposal,
+                                                    django_capture_on_commit_callbacks):
+    from gongzhi.meetings.models import MeetingKind
+    from gongzhi.meetings.tests.conftest import make_meeting
+    from gongzhi.notifications.models import Notification
+
+    meeting = make_meeting(personas.community, kind=MeetingKind.HEARING, days=-1 / 24)
+    services.attendance_record(actor=personas.worker, meeting=meeting, user=personas.owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decision_record(actor=personas.worker, meeting=meeting, text="每月第一个周六共建")
+    assert Notification.objects.filter(user=personas.owner, kind="result.update").exists()
 
 
 def test_only_staff_record_decisions(personas, hearing):

@@ -47,8 +47,10 @@ from gongzhi.projects.services.proposals import (
 )
 from gongzhi.projects.services.results import (
     milestone_add,
+    result_announce_decision,
     result_create,
     result_followers,
+    result_link_decision,
     result_update_post,
     results_flag_overdue,
 )
@@ -81,6 +83,8 @@ __all__ = [
     "proposal_merge",
     "proposal_url",
     "result_create",
+    "result_announce_decision",
+    "result_link_decision",
     "result_followers",
     "result_update_post",
     "result_url",

@@ -108,13 +108,37 @@ def result_create(
     return result
 
 
+def result_link_decision(*, actor, result: Result, meeting_title: str, text: str) -> Result:
+    """A meeting decided about something that already has a tracked result (usually an
+    accepted proposal): keep ONE result and record the decision on it — never a second,
+    contradicting result for the same thing. (The caller announces the decision with
+    :func:`result_announce_decision` once the decision points at the result.)"""
+    with transaction.atomic():
+        audit_record(actor=actor, action="result.decision_linked", community=result.community,
+                     target=result, after={"meeting": meeting_title, "decision": text[:500]})
+    return result
+
+
+def result_announce_decision(*, result: Result, meeting_title: str, text: str) -> None:
+    """Tell a result's followers (supporters, meeting attendees) what a meeting decided,
+    after commit — as an official answer is told to the proposal's supporters."""
+    _notify_result(result, Message(gettext_noop("Decided at “%(m)s”: “%(t)s”"),
+                                   {"m": meeting_title, "t": result.title}), body=text)
+
+
 def result_followers(result: Result) -> list:
-    """Who hears about a result: the proposal's author and supporters."""
-    if result.proposal_id is None:
-        return []
-    users = list(User.objects.filter(proposal_supports__proposal_id=result.proposal_id))
-    author = result.proposal.author
-    return [author, *users] if author else users
+    """Who hears about a result: the proposal's author and supporters, and the people who
+    attended the meeting that decided it (a meeting decision has no supporters)."""
+    users: list = []
+    if result.proposal_id is not None:
+        author = result.proposal.author
+        users = list(User.objects.filter(proposal_supports__proposal_id=result.proposal_id))
+        if author:
+            users = [author, *users]
+    attendees = User.objects.filter(meeting_attendances__meeting__decisions__result=result)
+    seen = {u.pk for u in users}
+    users += [u for u in attendees.distinct() if u.pk not in seen]
+    return users
 
 
 def _notify_result(result: Result, title: str, body: str = "") -> None:

@@ -16,6 +16,17 @@
     });
   }
 
+  // Tables wider than the screen scroll inside their frame: make the frame reachable by
+  // keyboard and name it after the table's caption, and say that it scrolls.
+  document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+    if (wrap.scrollWidth <= wrap.clientWidth + 1) return;
+    var caption = wrap.querySelector("caption");
+    wrap.setAttribute("tabindex", "0");
+    wrap.setAttribute("role", "region");
+    if (caption) wrap.setAttribute("aria-label", caption.textContent.trim());
+    wrap.classList.add("scrolls");
+  });
+
   // Menus (<details>): Escape closes and returns focus; opening one closes the other; a
   // click elsewhere closes them. Without script they still open and close.
   var menus = document.querySelectorAll(".nav-details");

@@ -73,10 +73,13 @@
       aria: { enabled: true },
       grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
       xAxis: { type: "value" },
-      yAxis: { type: "category", data: data.labels, inverse: true },
+      // Long option names are cut with "…" on a phone (the table below has them in full).
+      yAxis: { type: "category", data: data.labels, inverse: true,
+               axisLabel: { width: window.matchMedia("(max-width: 40rem)").matches ? 96 : 220,
+                            overflow: "truncate" } },
       series: [{ type: "bar", name: data.name, data: data.values, color: "#1f6f5c",
                  label: { show: true, position: "right" } }],
-      tooltip: { trigger: "axis" }
+      tooltip: { trigger: "axis", confine: true }
     });
     window.addEventListener("resize", function () { chart.resize(); });
   }
