@@ -101,6 +101,7 @@ def _map_payload(snapshot, participant) -> dict | None:
                     "colour": GROUP_COLOURS[i % len(GROUP_COLOURS)], "center": g["center"]}
                    for i, g in enumerate(data["groups"])],
         "me": me[:2] if me else None,
+        "labels": {"group": _("Group"), "you": _("You")},
     }
 
 
