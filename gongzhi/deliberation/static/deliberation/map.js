@@ -6,11 +6,11 @@
   var src = document.getElementById("opinion-map-data");
   if (!box || !src || !window.echarts) return;
   var data = JSON.parse(src.textContent);
-  var labels = data.labels || { group: "", you: "" };
+  var labels = data.labels || { you: "" };
   var chart = window.echarts.init(box, null, { renderer: "svg" });
   var series = data.groups.map(function (g, i) {
     return {
-      name: labels.group + " " + g.label, type: "scatter", symbolSize: 7,
+      name: g.name, type: "scatter", symbolSize: 7,
       itemStyle: { color: g.colour, opacity: 0.75 },
       data: data.points.filter(function (p) { return p[2] === i; }).map(function (p) { return [p[0], p[1]]; })
     };
