@@ -92,8 +92,11 @@ def results(conversation: Conversation, snapshot: Snapshot | None) -> dict:
         if s is None or s.status != Statement.Status.ACCEPTED:
             return None
         a, d, p = stats.get(str(s.number), [0, 0, 0])
-        return {**entry, "text": s.text, "number": s.number, "agree": a, "disagree": d,
-                "pass": p, "seen": a + d + p}
+        out = {**entry, "text": s.text, "number": s.number, "agree": a, "disagree": d,
+               "pass": p, "seen": a + d + p}
+        if "min_agree" in entry:
+            out["min_agree_pct"] = round(100 * entry["min_agree"])
+        return out
 
     groups = []
     for i, g in enumerate(data.get("groups", [])):

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -111,18 +111,13 @@ def conversation_update(*, actor, conversation: Conversation, **changes) -> Conv
 
 
 def _statement_add(conversation, text, *, author, is_seed, status) -> Statement:
-    for _attempt in range(5):
+    with transaction.atomic():
+        # numbers are handed out under a lock on the conversation row
+        Conversation.objects.select_for_update(no_key=True).filter(pk=conversation.pk).first()
         last = conversation.statements.aggregate(m=Max("number"))["m"]
-        number = 0 if last is None else last + 1
-        try:
-            with transaction.atomic():
-                return Statement.objects.create(
-                    conversation=conversation, number=number, text=text,
-                    normalized=normalize(text)[:280], author=author, is_seed=is_seed,
-                    status=status)
-        except IntegrityError:
-            continue
-    raise RuntimeError("could not number the statement")
+        return Statement.objects.create(
+            conversation=conversation, number=0 if last is None else last + 1, text=text,
+            normalized=normalize(text)[:280], author=author, is_seed=is_seed, status=status)
 
 
 @dataclass
@@ -212,18 +207,15 @@ def participant_for(user, conversation: Conversation, *, create: bool = False
     found = Participant.objects.filter(conversation=conversation, user=user).first()
     if found is not None or not create:
         return found
-    for _attempt in range(5):
+    with transaction.atomic():
+        # numbers are handed out under a lock on the conversation row
+        Conversation.objects.select_for_update(no_key=True).filter(pk=conversation.pk).first()
+        found = Participant.objects.filter(conversation=conversation, user=user).first()
+        if found is not None:
+            return found
         last = conversation.participants.aggregate(m=Max("number"))["m"]
-        number = 0 if last is None else last + 1
-        try:
-            with transaction.atomic():
-                return Participant.objects.create(conversation=conversation, user=user,
-                                                  number=number)
-        except IntegrityError:
-            found = Participant.objects.filter(conversation=conversation, user=user).first()
-            if found is not None:
-                return found
-    raise RuntimeError("could not number the participant")
+        return Participant.objects.create(conversation=conversation, user=user,
+                                          number=0 if last is None else last + 1)
 
 
 @transaction.atomic
@@ -256,23 +248,28 @@ DEBOUNCE_SECONDS = 10
 
 
 def _request_snapshot(conversation_id: int) -> None:
-    """Queue one snapshot task unless one is already waiting (debounce)."""
+    """After commit, queue one snapshot task unless one is already waiting (debounce).
+
+    The flag is set outside the vote's transaction, so votes never wait on each other for
+    the conversation row.
+    """
+    transaction.on_commit(lambda: queue_snapshot(conversation_id))
+
+
+def queue_snapshot(conversation_id: int) -> bool:
     queued = Conversation.objects.filter(pk=conversation_id, snapshot_pending=False).update(
         snapshot_pending=True)
     if not queued:
-        return
+        return False
+    import datetime as dt
 
-    def enqueue() -> None:
-        import datetime as dt
+    from gongzhi.deliberation import tasks
 
-        from gongzhi.deliberation.tasks import compute_snapshot
-
-        task = compute_snapshot
-        if task.get_backend().supports_defer:
-            task = task.using(run_after=timezone.now() + dt.timedelta(seconds=DEBOUNCE_SECONDS))
-        task.enqueue(conversation_id)
-
-    transaction.on_commit(enqueue)
+    task = tasks.compute_snapshot
+    if task.get_backend().supports_defer:
+        task = task.using(run_after=timezone.now() + dt.timedelta(seconds=DEBOUNCE_SECONDS))
+    task.enqueue(conversation_id)
+    return True
 
 
 def snapshot_compute(*, conversation_id: int) -> Snapshot | None:

@@ -98,9 +98,11 @@ def _map_payload(snapshot, participant) -> dict | None:
     return {
         "points": points,
         "groups": [{"label": selectors.group_label(i), "size": g["size"],
+                    "name": _("Group %(label)s") % {"label": selectors.group_label(i)},
                     "colour": GROUP_COLOURS[i % len(GROUP_COLOURS)], "center": g["center"]}
                    for i, g in enumerate(data["groups"])],
         "me": me[:2] if me else None,
+        "labels": {"you": _("You")},
     }
 
 

@@ -7,8 +7,9 @@ from gongzhi.deliberation.models import Conversation
 
 
 def test_boiler_yard_conversation_has_three_groups_and_two_consensus_statements(personas):
-    users = User.objects.bulk_create([User(phone=f"1990000{i:04d}", username=f"d1-{i}", display_name=f"居民{i}")
-                                      for i in range(260)])
+    users = User.objects.bulk_create([
+        User(phone=f"1990000{i:04d}", username=f"d1-{i}", display_name=f"居民{i}")
+        for i in range(260)])
     c = build_boiler_yard(DemoContext(), personas.community, personas.worker, users)
     assert c.state == Conversation.State.CLOSED
     snap = c.snapshots.get()
@@ -21,6 +22,7 @@ def test_boiler_yard_conversation_has_three_groups_and_two_consensus_statements(
     agreed = [x["statement"] for x in snap.data["consensus"]["agree"]]
     assert set(CONSENSUS_FOR_DESIGN) <= set(agreed)
     # reproducible
-    users2 = User.objects.bulk_create([User(phone=f"1991000{i:04d}", username=f"d2-{i}") for i in range(260)])
+    users2 = User.objects.bulk_create([User(phone=f"1991000{i:04d}", username=f"d2-{i}")
+                                       for i in range(260)])
     c2 = build_boiler_yard(DemoContext(), personas.community, personas.worker, users2)
     assert c2.snapshots.get().data["groups"] == snap.data["groups"]

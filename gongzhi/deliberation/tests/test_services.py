@@ -34,20 +34,34 @@ def test_vote_value_checked(personas, conversation):
         services.vote_cast(actor=personas.verified, statement=s, value=2)
 
 
-def test_snapshot_is_debounced(personas, conversation, django_capture_on_commit_callbacks):
+def test_snapshot_is_debounced(personas, conversation, django_capture_on_commit_callbacks,
+                               monkeypatch):
+    from gongzhi.deliberation import tasks
+
+    queued = []
+
+    class FakeTask:
+        def get_backend(self):
+            return type("B", (), {"supports_defer": False})()
+
+        def enqueue(self, pk):
+            queued.append(pk)
+
+    monkeypatch.setattr(tasks, "compute_snapshot", FakeTask())
     s0, s1 = conversation.statements.all()[:2]
-    with django_capture_on_commit_callbacks() as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         services.vote_cast(actor=personas.verified, statement=s0, value=1)
         services.vote_cast(actor=personas.owner, statement=s1, value=-1)
-    assert len(callbacks) == 1  # one task for both votes
+    assert queued == [conversation.pk]  # one task for both votes
     conversation.refresh_from_db()
     assert conversation.snapshot_pending
-    for cb in callbacks:
-        cb()
+    snap = services.snapshot_compute(conversation_id=conversation.pk)
     conversation.refresh_from_db()
     assert not conversation.snapshot_pending
-    snap = Snapshot.objects.get(conversation=conversation)
     assert snap.vote_count == 2 and snap.participant_count == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        services.vote_cast(actor=personas.verified, statement=s1, value=0)
+    assert queued == [conversation.pk, conversation.pk]
 
 
 def test_normalisation_and_similarity():

@@ -6,17 +6,17 @@
   var src = document.getElementById("opinion-map-data");
   if (!box || !src || !window.echarts) return;
   var data = JSON.parse(src.textContent);
-  var gettext = window.gettext || function (s) { return s; };
+  var labels = data.labels || { you: "" };
   var chart = window.echarts.init(box, null, { renderer: "svg" });
   var series = data.groups.map(function (g, i) {
     return {
-      name: gettext("Group") + " " + g.label, type: "scatter", symbolSize: 7,
+      name: g.name, type: "scatter", symbolSize: 7,
       itemStyle: { color: g.colour, opacity: 0.75 },
       data: data.points.filter(function (p) { return p[2] === i; }).map(function (p) { return [p[0], p[1]]; })
     };
   });
   if (data.me) {
-    series.push({ name: gettext("You"), type: "scatter", symbolSize: 16, z: 10,
+    series.push({ name: labels.you, type: "scatter", symbolSize: 16, z: 10,
       itemStyle: { color: "transparent", borderColor: "#111", borderWidth: 3 }, data: [data.me] });
   }
   chart.setOption({
