@@ -4,20 +4,13 @@
 the phase lists them; a conversation that belongs to a project then needs both the phase
 (``rules._phase_allows``) and the conversation's own rules. ``perm`` stays None: our own
 rules already call ``phase_allows`` and a perm here would check it twice (and recurse).
-
-Until the registry (``gongzhi.projects.phase_actions``) is installed this module registers
-nothing and conversations live at community level.
 """
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-try:
-    from gongzhi.projects.phase_actions import PhaseAction, register
-except ImportError:  # the registry is not installed yet
-    PhaseAction = None  # type: ignore[assignment,misc]
-    register = None  # type: ignore[assignment]
+from gongzhi.projects.phase_actions import PhaseAction, register
 
 
 def project_block(request, project, phase) -> dict | None:
@@ -31,15 +24,14 @@ def project_block(request, project, phase) -> dict | None:
     return {"conversations": conversations, "community": project.community}
 
 
-if register is not None:
-    register(PhaseAction(
-        code="deliberation.vote", label=_("Agree or disagree with statements"),
-        help_text=_("Residents vote agree, disagree or pass on the statements of the "
-                    "project's conversations; the opinion map shows the groups and what "
-                    "they all agree on."),
-        invitation=_("Say what you think of the statements"), anchor="delib-block-h",
-        block=project_block, block_template="deliberation/_phase_block.html", order=60))
-    register(PhaseAction(
-        code="deliberation.propose_statement", label=_("Write statements"),
-        help_text=_("Residents add short statements to the project's conversations."),
-        order=61))
+register(PhaseAction(
+    code="deliberation.vote", label=_("Agree or disagree with statements"),
+    help_text=_("Residents vote agree, disagree or pass on the statements of the "
+                "project's conversations; the opinion map shows the groups and what "
+                "they all agree on."),
+    invitation=_("Say what you think of the statements"), anchor="delib-block-h",
+    block=project_block, block_template="deliberation/_phase_block.html", order=60))
+register(PhaseAction(
+    code="deliberation.propose_statement", label=_("Write statements"),
+    help_text=_("Residents add short statements to the project's conversations."),
+    order=61))

@@ -68,16 +68,13 @@ def project_phase_allows_propose(user, obj) -> bool:
 def _phase_allows(user, obj, code: str) -> bool:
     """A conversation inside a project is open only in a phase that has the action.
 
-    Without a project (or before the phase-action registry is installed) nothing more is
-    required than the conversation's own rules.
+    Without a project nothing more is required than the conversation's own rules.
     """
     c = _conversation_of(obj)
     if c is None or c.project_id is None:
         return True
-    try:
-        from gongzhi.projects.phase_actions import phase_allows
-    except ImportError:
-        return True
+    from gongzhi.projects.phase_actions import phase_allows
+
     return phase_allows(user, c.project, code)
 
 
