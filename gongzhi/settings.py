@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "gongzhi.reports",
     "gongzhi.projects",
     "gongzhi.meetings",
+    "gongzhi.volunteers",
     "gongzhi.decisions",
     "gongzhi.api",
 ]

@@ -23,7 +23,7 @@ urlpatterns = [
 # The participation apps route full paths such as c/<slug>/map/ themselves.
 urlpatterns += [
     path("", include(f"gongzhi.{app}.urls"))
-    for app in ("spaces", "reports", "projects", "meetings", "decisions")
+    for app in ("spaces", "reports", "projects", "meetings", "decisions", "volunteers")
 ]
 
 if settings.SERVE_MEDIA:

@@ -11,6 +11,7 @@ MOUNTED = [
     ("/projects", "gongzhi.projects.api"),
     ("/meetings", "gongzhi.meetings.api"),
     ("/decisions", "gongzhi.decisions.api"),
+    ("/volunteers", "gongzhi.volunteers.api"),
 ]
 
 
