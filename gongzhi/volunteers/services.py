@@ -214,7 +214,8 @@ def _promote_waitlist(shift: Shift) -> list[ShiftSignup]:
 def shift_signup(*, actor, shift: Shift) -> ShiftSignup:
     """Sign ``actor`` up; when the shift is full they join the waiting list."""
     with transaction.atomic():
-        locked = (Shift.objects.select_for_update()
+        # of=("self",): PostgreSQL cannot lock the nullable side of the outer joins
+        locked = (Shift.objects.select_for_update(of=("self",))
                   .select_related("community", "opportunity__project",
                                   "opportunity__team").get(pk=shift.pk))
         _require(actor, "volunteers.sign_up", locked)
@@ -245,8 +246,8 @@ def shift_signup_cancel(*, actor, shift: Shift, user=None) -> ShiftSignup | None
     elif not actor.is_authenticated:
         raise PermissionDenied
     with transaction.atomic():
-        locked = (Shift.objects.select_for_update().select_related("community", "opportunity")
-                  .get(pk=shift.pk))
+        locked = (Shift.objects.select_for_update(of=("self",))
+                  .select_related("community", "opportunity").get(pk=shift.pk))
         signup = (ShiftSignup.objects.select_for_update()
                   .filter(shift=locked, user=target).first())
         if signup is None or signup.status == ShiftSignup.Status.CANCELLED:
@@ -336,7 +337,8 @@ def hours_confirm(*, actor, signup: ShiftSignup, hours: Decimal | None = None) -
     """The team leader (or a worker) confirms a volunteer's hours; only these count."""
     shift = signup.shift
     _require(actor, "volunteers.lead", shift)
-    locked = ShiftSignup.objects.select_for_update().select_related("shift").get(pk=signup.pk)
+    locked = (ShiftSignup.objects.select_for_update(of=("self",)).select_related("shift")
+              .get(pk=signup.pk))
     if locked.checked_in_at is None:
         raise ValidationError(_("Only people who checked in can have hours confirmed."))
     if locked.user_id == actor.pk and not actor.has_perm("volunteers.manage", shift.community):
