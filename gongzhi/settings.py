@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "gongzhi.reports",
     "gongzhi.projects",
     "gongzhi.meetings",
+    "gongzhi.volunteers",
     "gongzhi.decisions",
     "gongzhi.deliberation",
     "gongzhi.spatial",

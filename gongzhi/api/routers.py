@@ -15,6 +15,7 @@ MOUNTED = [
     ("/deliberation", "gongzhi.deliberation.api"),
     ("/spatial", "gongzhi.spatial.api"),
     ("/surveys", "gongzhi.surveys.api"),
+    ("/volunteers", "gongzhi.volunteers.api"),
 ]
 
 

@@ -1,0 +1,29 @@
+"""The resident's volunteer data in the personal-data export (PIPL)."""
+
+from __future__ import annotations
+
+from gongzhi.core.export import register
+from gongzhi.volunteers.models import ShiftSignup, TeamMembership
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+@register("volunteers")
+def volunteers(user) -> dict:
+    return {
+        "teams": [{"team": m.team.name, "corps": m.team.corps.name,
+                   "community": m.team.community.name, "joined_at": _iso(m.joined_at)}
+                  for m in TeamMembership.objects.filter(user=user)
+                  .select_related("team__corps", "team__community")],
+        "shifts": [{"opportunity": s.shift.opportunity.title,
+                    "community": s.shift.community.name,
+                    "starts_at": _iso(s.shift.starts_at), "status": s.status,
+                    "checked_in_at": _iso(s.checked_in_at),
+                    "checked_out_at": _iso(s.checked_out_at),
+                    "hours": str(s.hours) if s.hours is not None else None,
+                    "confirmed_at": _iso(s.confirmed_at)}
+                   for s in ShiftSignup.objects.filter(user=user)
+                   .select_related("shift__opportunity", "shift__community")],
+    }

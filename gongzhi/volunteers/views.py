@@ -1,0 +1,228 @@
+"""Volunteer pages: thin views over services and selectors."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gongzhi.core.http import community_or_404, require_perm
+from gongzhi.core.qr import qr_svg
+from gongzhi.volunteers import selectors, services
+from gongzhi.volunteers.models import Shift, ShiftSignup, Team
+
+
+def _shift(slug: str, pk: int) -> tuple:
+    community = community_or_404(slug)
+    try:
+        return community, selectors.shift_page(community, pk)
+    except Shift.DoesNotExist:
+        raise Http404 from None
+
+
+def _errors(request, exc: ValidationError) -> None:
+    for msg in exc.messages:
+        messages.error(request, msg)
+
+
+def home(request: HttpRequest, slug: str) -> HttpResponse:
+    community = community_or_404(slug)
+    user = request.user
+    shifts = selectors.attach_mine(user, list(selectors.upcoming_shifts(community, limit=100)))
+    return render(request, "volunteers/home.html", {
+        "community": community, "shifts": shifts,
+        "corps": selectors.corps_with_teams(community),
+        "my_hours": selectors.confirmed_hours(user, community=community)
+        if user.is_authenticated else None,
+        "can_manage": user.has_perm("volunteers.manage", community),
+    })
+
+
+def shift_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    community, shift = _shift(slug, pk)
+    user = request.user
+    can_lead = user.has_perm("volunteers.lead", shift)
+    mine = None
+    if user.is_authenticated:
+        mine = (ShiftSignup.objects.filter(shift=shift, user=user)
+                .exclude(status=ShiftSignup.Status.CANCELLED).first())
+    context = {"community": community, "shift": shift, "opportunity": shift.opportunity,
+               "mine": mine, "can_sign_up": user.has_perm("volunteers.sign_up", shift),
+               "can_lead": can_lead}
+    if can_lead:
+        url = request.build_absolute_uri(reverse("volunteers:check_in", args=[slug, pk])
+                                         + "?code=" + shift.checkin_code)
+        context.update({"roster": selectors.roster(shift), "checkin_url": url,
+                        "checkin_qr": qr_svg(url)})
+    return render(request, "volunteers/shift.html", context)
+
+
+@login_required
+@require_POST
+def sign_up(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    _community, shift = _shift(slug, pk)
+    try:
+        signup = services.shift_signup(actor=request.user, shift=shift)
+    except PermissionDenied:
+        messages.error(request, _("This shift is not open to you."))
+    else:
+        if signup.status == ShiftSignup.Status.REGISTERED:
+            messages.success(request, _("You are signed up. Thank you!"))
+        else:
+            messages.info(request, _("The shift is full: you are on the waiting list and "
+                                     "will be told when a place frees up."))
+    return redirect("volunteers:shift", slug=slug, pk=pk)
+
+
+@login_required
+@require_POST
+def cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    _community, shift = _shift(slug, pk)
+    try:
+        services.shift_signup_cancel(actor=request.user, shift=shift)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Your sign-up is cancelled."))
+    return redirect("volunteers:shift", slug=slug, pk=pk)
+
+
+@login_required
+def check_in(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Self check-in: the QR code at the place opens this page with ``?code=``."""
+    community, shift = _shift(slug, pk)
+    code = (request.POST.get("code") or request.GET.get("code") or "")[:12]
+    if request.method == "POST":
+        try:
+            if request.POST.get("out"):
+                services.shift_check_out(actor=request.user, shift=shift)
+                messages.success(request, _("Checked out. Thank you for your service!"))
+            else:
+                services.shift_check_in(actor=request.user, shift=shift, code=code)
+                messages.success(request, _("Checked in. Thank you!"))
+        except ValidationError as exc:
+            _errors(request, exc)
+        return redirect("volunteers:shift", slug=slug, pk=pk)
+    return render(request, "volunteers/check_in.html", {"community": community,
+                                                       "shift": shift, "code": code})
+
+
+@login_required
+@require_POST
+def roster_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The leader checks people in or out, or confirms their hours."""
+    _community, shift = _shift(slug, pk)
+    require_perm(request, "volunteers.lead", shift)
+    signup = get_object_or_404(ShiftSignup.objects.select_related("user", "shift"),
+                               shift=shift, pk=request.POST.get("signup") or 0)
+    action = request.POST.get("action", "")
+    try:
+        if action == "in":
+            services.shift_check_in(actor=request.user, shift=shift, user=signup.user)
+        elif action == "out":
+            services.shift_check_out(actor=request.user, shift=shift, user=signup.user)
+        elif action == "confirm":
+            raw = (request.POST.get("hours") or "").strip()
+            try:
+                hours = Decimal(raw) if raw else None
+            except InvalidOperation:
+                raise ValidationError({"hours": _("Give the hours as a number, e.g. 2.5.")}) \
+                    from None
+            services.hours_confirm(actor=request.user, signup=signup, hours=hours)
+            messages.success(request, _("Hours confirmed."))
+        else:
+            raise Http404
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("volunteers:shift", slug=slug, pk=pk)
+
+
+@login_required
+def my_service(request: HttpRequest, slug: str) -> HttpResponse:
+    community = community_or_404(slug)
+    rows = selectors.my_service(request.user, community=community)
+    return render(request, "volunteers/me.html", {
+        "community": community, "rows": rows,
+        "total": sum((r.counted_hours for r in rows), Decimal(0)),
+    })
+
+
+@login_required
+def certificate(request: HttpRequest, slug: str) -> HttpResponse:
+    from gongzhi.volunteers.certificate import certificate_pdf
+
+    community = community_or_404(slug)
+    rows = [r for r in selectors.my_service(request.user, community=community)
+            if r.confirmed_at is not None]
+    if not rows:
+        messages.info(request, _("A certificate needs at least one confirmed shift."))
+        return redirect("volunteers:me", slug=slug)
+    pdf = certificate_pdf(user=request.user, community=community, rows=rows)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="volunteer-hours.pdf"'
+    return response
+
+
+REPORT_HEADERS = ["日期", "服务项目", "志愿者", "签到", "签退", "确认时长(小时)", "已确认"]
+
+
+def _month(request) -> dt.date:
+    raw = request.GET.get("month", "")
+    try:
+        return dt.datetime.strptime(raw, "%Y-%m").date()
+    except ValueError:
+        return timezone.localdate().replace(day=1)
+
+
+@login_required
+def team_report(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpResponse:
+    """The monthly team report: CSV (UTF-8 with BOM, for Excel) or XLSX."""
+    community = community_or_404(slug)
+    team = get_object_or_404(Team, community=community, pk=pk)
+    require_perm(request, "volunteers.lead", team)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    month = _month(request)
+    rows = selectors.team_month_rows(team, month)
+
+    def cells(r):
+        def t(v):
+            return timezone.localtime(v).strftime("%H:%M") if v else ""
+        return [r["date"].isoformat(), r["opportunity"], r["volunteer"], t(r["checked_in"]),
+                t(r["checked_out"]), float(r["hours"]) if r["hours"] is not None else "",
+                "是" if r["confirmed"] else "否"]
+
+    name = f"team-{team.pk}-{month:%Y-%m}.{fmt}"
+    if fmt == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow(REPORT_HEADERS)
+        for r in rows:
+            writer.writerow(cells(r))
+    else:
+        from openpyxl import Workbook
+
+        wb = Workbook()
+        ws = wb.active
+        ws.title = f"{month:%Y-%m}"
+        ws.append(REPORT_HEADERS)
+        for r in rows:
+            ws.append(cells(r))
+        buf = io.BytesIO()
+        wb.save(buf)
+        response = HttpResponse(buf.getvalue(), content_type=(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
