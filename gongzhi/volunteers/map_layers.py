@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.spaces.map_layers import register_layer
+from gongzhi.maps.registry import register_layer
 
 register_layer(
     "volunteer_shifts", _("Volunteer shifts"), "api:volunteers_shifts_geojson",
