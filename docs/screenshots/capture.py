@@ -23,14 +23,18 @@ GONGZHI = str(ROOT / ".venv" / "bin" / "gongzhi")
 ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 
-# (file name, account phone or None, path, viewport width)
+# (file name, account phone or None, path, viewport width[, "map"]); "map" shots wait for
+# the basemap's labels and photograph the first screen (what a phone shows first).
 SHOTS = [
     ("01-community-phone.png", None, "/c/s-community/", 360),
     ("02-login-phone.png", None, "/accounts/login/", 360),
     ("03-verification-queue.png", "13800000001", "/c/s-community/verification/", 1280),
     ("04-ledger-import.png", "13800000001", "/c/s-community/ledger/import/", 1280),
-    ("05-map-phone.png", "13800000011", "/c/s-community/map/", 360),
-    ("06-map-laptop.png", "13800000001", "/c/b-community/map/", 1280),
+    ("05-map-phone.png", "13800000011", "/c/s-community/map/", 360, "map"),
+    ("06-map-laptop.png", "13800000001", "/c/b-community/map/", 1280, "map"),
+    ("13-report-pin-phone.png", "13800000011", "/c/s-community/reports/new/", 360, "map"),
+    ("14-project-map-laptop.png", "13800000011", "/c/s-community/projects/1/", 1280, "map"),
+    ("15-map-phone-scrolled.png", "13800000011", "/c/s-community/map/?building=", 360, "mapview"),
     ("07-reports.png", "13800000011", "/c/s-community/reports/", 360),
     ("08-report-stats.png", "13800000003", "/c/b-community/reports/stats/", 1280),
     ("09-projects.png", "13800000011", "/c/s-community/projects/", 360),
@@ -61,7 +65,7 @@ def main() -> int:
         time.sleep(3)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-            for name, phone, path, width in SHOTS:
+            for name, phone, path, width, *kind in SHOTS:
                 ctx = browser.new_context(viewport={"width": width, "height": 800},
                                           locale="zh-CN")
                 page = ctx.new_page()
@@ -76,8 +80,13 @@ def main() -> int:
                     print(f"skip {name}: {path} -> {response.status if response else '?'}")
                     ctx.close()
                     continue
+                if kind:
+                    page.wait_for_selector(".gz-label", timeout=20_000)
                 page.wait_for_timeout(800)  # maps and charts draw after load
-                page.screenshot(path=str(HERE / name), full_page=width == 360)
+                if kind == ["mapview"]:
+                    page.locator(".leaflet-container").first.scroll_into_view_if_needed()
+                    page.wait_for_timeout(300)
+                page.screenshot(path=str(HERE / name), full_page=width == 360 and not kind)
                 print("wrote", name)
                 ctx.close()
             browser.close()
