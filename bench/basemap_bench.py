@@ -116,12 +116,12 @@ def main() -> int:
     subprocess.run([GONGZHI, "migrate", "-v0"], env=env, check=True)
     subprocess.run([GONGZHI, "collectstatic", "--noinput", "-v0"], env=env, check=True)
     subprocess.run([GONGZHI, "demo", "--small"], env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     server = subprocess.Popen([GONGZHI, "runserver", f"127.0.0.1:{PORT}", "--noreload",
                                "--insecure"], env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     try:
-        for _ in range(50):
+        for _ in range(300):
             try:
                 fetch("/favicon.ico")
                 break

@@ -1,7 +1,7 @@
 """Regenerate the user-guide screenshots: `.venv/bin/python docs/screenshots/capture.py`.
 
-Builds a throw-away demo database in a temporary folder, serves it on a free loopback
-port, signs in as the demo accounts and photographs the pages the guide talks about, on a
+Builds a throw-away demo database in a temporary folder, serves it on a loopback port
+(``SHOTS_PORT``, else a free one), signs in as the demo accounts and photographs the pages the guide talks about, on a
 360-px phone and on a laptop. Needs Debian's Chromium (/usr/bin/chromium).
 """
 
@@ -32,8 +32,8 @@ SHOTS = [
     ("04-ledger-import.png", "13800000001", "/c/s-community/ledger/import/", 1280),
     ("05-map-phone.png", "13800000011", "/c/s-community/map/", 360, "map"),
     ("06-map-laptop.png", "13800000001", "/c/b-community/map/", 1280, "map"),
-    ("13-report-pin-phone.png", "13800000011", "/c/s-community/reports/new/", 360, "map"),
-    ("14-project-map-laptop.png", "13800000011", "/c/s-community/projects/1/", 1280, "map"),
+    ("13-report-pin-phone.png", "13800000011", "/c/s-community/reports/new/", 360, "mapview"),
+    ("14-project-map-laptop.png", "13800000011", "/c/s-community/projects/1/", 1280, "mapview"),
     ("15-map-phone-scrolled.png", "13800000011", "/c/s-community/map/?building=", 360, "mapview"),
     ("07-reports.png", "13800000011", "/c/s-community/reports/", 360),
     ("08-report-stats.png", "13800000003", "/c/b-community/reports/stats/", 1280),
@@ -57,12 +57,19 @@ def main() -> int:
     env.pop("DATABASE_URL", None)
     subprocess.run([GONGZHI, "migrate", "-v0"], env=env, check=True)
     subprocess.run([GONGZHI, "demo"], env=env, check=True, stdout=subprocess.DEVNULL)
-    port = free_port()
+    port = int(os.environ.get("SHOTS_PORT", "0")) or free_port()
     server = subprocess.Popen([GONGZHI, "runserver", f"127.0.0.1:{port}", "--noreload"],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        time.sleep(3)
+        import urllib.request
+
+        for _ in range(300):  # wait until the server answers (slow on a busy machine)
+            try:
+                urllib.request.urlopen(base + "/favicon.ico", timeout=5).read()
+                break
+            except OSError:
+                time.sleep(0.2)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
             for name, phone, path, width, *kind in SHOTS:
@@ -84,7 +91,8 @@ def main() -> int:
                     page.wait_for_selector(".gz-label", timeout=20_000)
                 page.wait_for_timeout(800)  # maps and charts draw after load
                 if kind == ["mapview"]:
-                    page.locator(".leaflet-container").first.scroll_into_view_if_needed()
+                    page.evaluate("document.querySelector('.leaflet-container')"
+                                  ".scrollIntoView({block: 'center'})")
                     page.wait_for_timeout(300)
                 page.screenshot(path=str(HERE / name), full_page=width == 360 and not kind)
                 print("wrote", name)
