@@ -1,7 +1,7 @@
 """Regenerate the user-guide screenshots: `.venv/bin/python docs/screenshots/capture.py`.
 
-Builds a throw-away demo database in a temporary folder, serves it on a free loopback
-port, signs in as the demo accounts and photographs the pages the guide talks about, on a
+Builds a throw-away demo database in a temporary folder, serves it on a loopback port
+(``SHOTS_PORT``, else a free one), signs in as the demo accounts and photographs the pages the guide talks about, on a
 360-px phone and on a laptop. Needs Debian's Chromium (/usr/bin/chromium).
 """
 
@@ -23,14 +23,18 @@ GONGZHI = str(ROOT / ".venv" / "bin" / "gongzhi")
 ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 
-# (file name, account phone or None, path, viewport width)
+# (file name, account phone or None, path, viewport width[, "map"]); "map" shots wait for
+# the basemap's labels and photograph the first screen (what a phone shows first).
 SHOTS = [
     ("01-community-phone.png", None, "/c/s-community/", 360),
     ("02-login-phone.png", None, "/accounts/login/", 360),
     ("03-verification-queue.png", "13800000001", "/c/s-community/verification/", 1280),
     ("04-ledger-import.png", "13800000001", "/c/s-community/ledger/import/", 1280),
-    ("05-map-phone.png", "13800000011", "/c/s-community/map/", 360),
-    ("06-map-laptop.png", "13800000001", "/c/b-community/map/", 1280),
+    ("05-map-phone.png", "13800000011", "/c/s-community/map/", 360, "map"),
+    ("06-map-laptop.png", "13800000001", "/c/b-community/map/", 1280, "map"),
+    ("13-report-pin-phone.png", "13800000011", "/c/s-community/reports/new/", 360, "mapview"),
+    ("14-project-map-laptop.png", "13800000011", "/c/s-community/projects/1/", 1280, "mapview"),
+    ("15-map-phone-scrolled.png", "13800000011", "/c/s-community/map/?building=", 360, "mapview"),
     ("07-reports.png", "13800000011", "/c/s-community/reports/", 360),
     ("08-report-stats.png", "13800000003", "/c/b-community/reports/stats/", 1280),
     ("09-projects.png", "13800000011", "/c/s-community/projects/", 360),
@@ -53,15 +57,22 @@ def main() -> int:
     env.pop("DATABASE_URL", None)
     subprocess.run([GONGZHI, "migrate", "-v0"], env=env, check=True)
     subprocess.run([GONGZHI, "demo"], env=env, check=True, stdout=subprocess.DEVNULL)
-    port = free_port()
+    port = int(os.environ.get("SHOTS_PORT", "0")) or free_port()
     server = subprocess.Popen([GONGZHI, "runserver", f"127.0.0.1:{port}", "--noreload"],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        time.sleep(3)
+        import urllib.request
+
+        for _ in range(300):  # wait until the server answers (slow on a busy machine)
+            try:
+                urllib.request.urlopen(base + "/favicon.ico", timeout=5).read()
+                break
+            except OSError:
+                time.sleep(0.2)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-            for name, phone, path, width in SHOTS:
+            for name, phone, path, width, *kind in SHOTS:
                 ctx = browser.new_context(viewport={"width": width, "height": 800},
                                           locale="zh-CN")
                 page = ctx.new_page()
@@ -76,8 +87,14 @@ def main() -> int:
                     print(f"skip {name}: {path} -> {response.status if response else '?'}")
                     ctx.close()
                     continue
+                if kind:
+                    page.wait_for_selector(".gz-label", timeout=20_000)
                 page.wait_for_timeout(800)  # maps and charts draw after load
-                page.screenshot(path=str(HERE / name), full_page=width == 360)
+                if kind == ["mapview"]:
+                    page.evaluate("document.querySelector('.leaflet-container')"
+                                  ".scrollIntoView({block: 'center'})")
+                    page.wait_for_timeout(300)
+                page.screenshot(path=str(HERE / name), full_page=width == 360 and not kind)
                 print("wrote", name)
                 ctx.close()
             browser.close()
