@@ -23,6 +23,20 @@ MAX_EXAMPLES = int(os.environ.get("GONGZHI_FUZZ_EXAMPLES", "6"))
 DERANDOMIZE = not os.environ.get("GONGZHI_FUZZ_RANDOM")
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """The WSGI handler closes the database connection after each request; inside the test's
+    transaction that would close it on PostgreSQL. Django's test client does the same."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def tokens(personas) -> dict[str, str]:
     return {"anonymous": "",
