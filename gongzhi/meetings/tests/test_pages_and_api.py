@@ -24,7 +24,14 @@ def test_printable_notice_has_a4_print_css_and_a_qr_code(personas, hearing):
         f"/c/{personas.community.slug}/meetings/{hearing.pk}/notice/")
     html = page.content.decode()
     assert page.status_code == 200
-    assert "@page" in html and "A4" in html
+    # The print styles are a static file (Content-Security-Policy: no inline <style>).
+    assert "/static/meetings/notice.css" in html
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+
+    css = Path(finders.find("meetings/notice.css")).read_text(encoding="utf-8")
+    assert "@page" in css and "A4" in css
     assert "<svg" in html and "路灯更换方案" in html
     assert f"/c/{personas.community.slug}/meetings/{hearing.pk}/" in html
 
