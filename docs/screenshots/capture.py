@@ -41,6 +41,10 @@ SHOTS = [
     ("10-meetings.png", "13800000003", "/c/b-community/meetings/", 1280),
     ("11-ballots.png", "13800000013", "/c/b-community/ballots/", 360),
     ("12-people-roles.png", "13800000002", "/c/s-community/people/", 1280),
+    ("13-access-phone.png", "13800000001", "/c/s-community/access/", 360),
+    ("14-what-if-phone.png", "13800000001", "/c/s-community/access/what-if/?action=add"
+     "&category=green&name=%E5%85%B1%E5%BB%BA%E8%8A%B1%E5%9B%AD&capacity=60&datum=wgs84"
+     "&lon=121.501923&lat=31.282242", 360),
 ]
 
 

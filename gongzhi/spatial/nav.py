@@ -9,7 +9,9 @@ from gongzhi.core.nav import NavLink, nav_section
 
 @nav_section("spatial")
 def spatial_links(request: HttpRequest, community) -> list[NavLink]:
-    if not request.user.has_perm("spatial.view_access_summary", community):
+    # Staff only: checking whether the summary is public would cost every resident's page
+    # a query. Residents reach the public summary from the community report and the URL.
+    if not request.user.has_perm("spatial.view_access", community):
         return []
     return [NavLink(_("Access (15-minute life circle)"),
                     reverse("spatial:access", args=[community.slug]), 25)]

@@ -68,6 +68,16 @@ def access_summary(community: Community, user=None) -> dict[str, Any] | None:
 def project_access_effect(project, user=None) -> dict[str, Any] | None:
     """What opening the planned facility spaces of a project (its `spaces`) or a proposal
     (its `space`) would change, or None (nothing to open, no network, not allowed)."""
+    from gongzhi.spaces.models import SpaceState
+
+    # Cheapest checks first, so pages without anything to show pay no query: a project's
+    # spaces are prefetched on its page; a proposal without a space has nothing to open.
+    if hasattr(project, "spaces"):
+        spaces = list(project.spaces.all())
+    else:
+        spaces = [project.space] if getattr(project, "space_id", None) else []
+    if not any(s.state != SpaceState.OPEN for s in spaces):
+        return None
     community = project.community
     if user is not None and not user.has_perm("spatial.view_access_summary", community):
         return None

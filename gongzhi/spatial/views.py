@@ -41,6 +41,7 @@ def _decorate(result: dict) -> dict:
     for b in result["buildings"]:
         rows.append({**b, "source_label": SOURCE_LABELS.get(b["population_source"], ""),
                      "cells": [{"m": b["nearest"][c["code"]], "met": b["met"][c["code"]],
+                                "label": CATEGORY_LABELS.get(c["code"], c["code"]),
                                 "name": fac_names.get(b["nearest_facility"][c["code"]], ""),
                                 "three": [[fac_names.get(i, ""), d] for i, d in
                                           b["nearest3"][c["code"]]]}
