@@ -16,7 +16,7 @@ SIPING_PBF = (Path(__file__).resolve().parents[2].parent / "shared" / "data" / "
               / "siping.osm.pbf")
 
 
-@demo_step(90)
+@demo_step(92)
 def access(ctx: DemoContext) -> None:
     from gongzhi.spatial import services
     from gongzhi.spatial.models import WalkingMode
