@@ -60,6 +60,16 @@ def confirmed_hours(user, *, community=None) -> Decimal:
     return qs.aggregate(h=Sum("hours"))["h"] or Decimal(0)
 
 
+def total_hours(community, *, since=None, until=None) -> Decimal:
+    """Confirmed volunteer hours in a community (only confirmed service counts)."""
+    qs = ShiftSignup.objects.filter(shift__community=community, confirmed_at__isnull=False)
+    if since is not None:
+        qs = qs.filter(confirmed_at__gte=since)
+    if until is not None:
+        qs = qs.filter(confirmed_at__lt=until)
+    return qs.aggregate(h=Sum("hours"))["h"] or Decimal(0)
+
+
 def my_service(user, *, community=None) -> list[ShiftSignup]:
     qs = (ShiftSignup.objects.filter(user=user).exclude(status=ShiftSignup.Status.CANCELLED)
           .select_related("shift__opportunity__team", "shift__community")

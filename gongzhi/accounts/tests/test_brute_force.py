@@ -96,7 +96,7 @@ def test_sms_sign_in_still_works_for_a_locked_account(client, owner, sms_outbox)
 
 @pytest.fixture
 def council(personas):
-    return make_meeting(personas.community, kind=MeetingKind.COUNCIL)
+    return make_meeting(personas.community, kind=MeetingKind.COUNCIL, days=0)  # check-in is open
 
 
 def _wrong(meeting) -> str:

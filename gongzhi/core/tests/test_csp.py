@@ -79,16 +79,19 @@ def test_our_javascript_puts_no_markup_into_the_page():
     bad = []
     for path in _our_js():
         text = path.read_text(encoding="utf-8")
+        # A line that was reviewed carries "gz-safe: <why>" (a DOM node built with
+        # textContent, a number, an escaped string); every other use fails.
+        reviewed = "\n".join(line for line in text.splitlines() if "gz-safe:" not in line)
         for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write",
                      "eval(", "new Function", "setHTMLUnsafe"):
             if sink in text:
                 bad.append(f"{path}: {sink}")
         for m in re.finditer(r"\.(bindTooltip|bindPopup|setTooltipContent|setPopupContent)"
-                             r"\(([^)]*)", text):
+                             r"\(([^)]*)", reviewed):
             arg = m.group(2).strip()
             if not re.match(r"(GZ\.(textNode|escapeHtml)|popupHtml|esc\(|a\b)", arg):
                 bad.append(f"{path}: {m.group(1)}({arg}) is not escaped")
-        if re.search(r"formatter\s*:", text):
-            bad.append(f"{path}: ECharts formatter (escape with GZ.escapeHtml, then allow it "
-                       "here)")
+        if re.search(r"formatter\s*:", reviewed):
+            bad.append(f"{path}: ECharts formatter (escape with GZ.escapeHtml, or mark the "
+                       "reviewed line gz-safe)")
     assert not bad, "\n".join(bad)

@@ -47,8 +47,8 @@ def test_receipt_check_and_list_show_no_python_repr(make_ballot, personas):
     r = services.vote_cast(user=personas.owner, ballot=ballot,
                            content={"ranking": ["b", "a"]})
     client = personas.client("anonymous")
-    html = client.get(_url("receipts", ballot), {"code": r.code},
-                      HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    html = client.post(_url("receipts", ballot), {"code": r.code},
+                       HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "{'" not in html and "['" not in html
     assert "1. 方案B" in html and "2. 方案A" in html
     assert 'class="hash"' in html and "data-copy=" in html

@@ -19,7 +19,7 @@
                  data: s.data.map(function (v) { return v == null ? null : Math.min(v, 3); }) };
       })
         .concat([{ type: "line", data: [], markLine: { silent: true, symbol: "none",
-          data: [{ xAxis: 1 }], label: { formatter: "1" } } }])
+          data: [{ xAxis: 1 }], label: { formatter: "1" } } }])  // gz-safe: a constant
     });
     window.addEventListener("resize", function () { c.resize(); });
   }

@@ -26,10 +26,16 @@
       var n = parseInt(total.value, 10);
       if (n >= max) return;
       ev.preventDefault();
-      var html = tpl.innerHTML.replace(/__prefix__/g, String(n));
-      var holder = document.createElement("ol");
-      holder.innerHTML = html;
-      var row = holder.firstElementChild;
+      // Clone the server-rendered empty row (a <template>) and number its fields: DOM
+      // nodes only, no markup parsed from strings.
+      var row = tpl.content.firstElementChild.cloneNode(true);
+      [row].concat(Array.prototype.slice.call(row.querySelectorAll("*"))).forEach(function (node) {
+        Array.prototype.forEach.call(node.attributes, function (attr) {
+          if (attr.value.indexOf("__prefix__") !== -1) {
+            node.setAttribute(attr.name, attr.value.replace(/__prefix__/g, String(n)));
+          }
+        });
+      });
       list.appendChild(row);
       total.value = n + 1;
       wireRemove(row);

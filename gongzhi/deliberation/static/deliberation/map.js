@@ -24,8 +24,8 @@
     legend: { bottom: 0, textStyle: { fontSize: 14 } },
     grid: { left: 8, right: 8, top: 8, bottom: 40, containLabel: false },
     xAxis: { show: false, scale: true }, yAxis: { show: false, scale: true },
-    tooltip: { trigger: "item", formatter: function (p) {
-      var el = document.createElement("span"); el.textContent = p.seriesName; return el.innerHTML; } },
+    tooltip: { trigger: "item", formatter: function (p) {  // gz-safe: escaped group name
+      return GZ.escapeHtml(p.seriesName); } },
     series: series
   });
   window.addEventListener("resize", function () { chart.resize(); });

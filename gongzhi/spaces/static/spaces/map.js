@@ -49,7 +49,7 @@
                 fillOpacity: 0.45, opacity: 0.95};
       },
       onEachFeature: function (f, l) {
-        l.bindPopup(G.popup(f.properties || {}, cfg.labels));
+        l.bindPopup(G.popup(f.properties || {}, cfg.labels));  // gz-safe: a DOM node built with textContent
         if (isBuildings) {
           var p = f.properties || {};
           if (p.source === "osm") G.osmDrawn(map, cfg);
@@ -78,7 +78,7 @@
         var g = G.toMap(cfg, f.geometry).coordinates;
         var c = style.byState ? stateColour(f.properties.state, colour) : colour;
         return L.circleMarker([g[1], g[0]], {radius: 8, color: "#fff", weight: 2.5,
-          fillColor: c, fillOpacity: 0.95}).bindPopup(G.popup(f.properties || {}, cfg.labels));
+          fillColor: c, fillOpacity: 0.95}).bindPopup(G.popup(f.properties || {}, cfg.labels));  // gz-safe: a DOM node built with textContent
       });
       if (!markers.length) { labels.update(); return; }
       var target = pointGroup(fc.features.length);
@@ -130,7 +130,7 @@
       var a = G.el("a", "btn", cfg.labels.reportHere);
       a.href = link(chosen);
       box.appendChild(a);
-      marker.bindPopup(box).openPopup();
+      marker.bindPopup(box).openPopup();  // gz-safe: a DOM node built with textContent
       refresh();
       var status = document.getElementById("map-status");
       if (status) status.textContent = cfg.labels.chosen;

@@ -63,7 +63,7 @@
         bounds.push(ll);
         L.circleMarker(ll, { radius: 7, color: "#222", weight: 1, fillColor: colour(b, code),
                              fillOpacity: 0.85 })
-          .bindTooltip("<strong>" + esc(b.label) + "</strong><br>" + label(b, code))
+          .bindTooltip("<strong>" + esc(b.label) + "</strong><br>" + label(b, code))  // gz-safe: every value passes esc()
           .addTo(layer);
       });
       facLayer.clearLayers();
@@ -96,8 +96,8 @@
       legend: { bottom: 0, data: [d.labels.lorenz, d.labels.equality] },
       tooltip: { trigger: "axis", valueFormatter: function (v) { return (v * 100).toFixed(0) + "%"; } },
       xAxis: { type: "value", min: 0, max: 1, name: d.labels.residents, nameLocation: "middle",
-               nameGap: 28, axisLabel: { formatter: function (v) { return v * 100 + "%"; } } },
-      yAxis: { type: "value", min: 0, max: 1, axisLabel: { formatter: function (v) { return v * 100 + "%"; } } },
+               nameGap: 28, axisLabel: { formatter: function (v) { return v * 100 + "%"; } } },  // gz-safe: numbers only
+      yAxis: { type: "value", min: 0, max: 1, axisLabel: { formatter: function (v) { return v * 100 + "%"; } } },  // gz-safe: numbers only
       series: [
         { name: d.labels.lorenz, type: "line", data: pts, showSymbol: false, areaStyle: { opacity: 0.15 },
           lineStyle: { width: 3, color: "#1a5fb4" }, itemStyle: { color: "#1a5fb4" } },
