@@ -1,3 +1,0 @@
-from gongzhi.cli import main
-
-main()
