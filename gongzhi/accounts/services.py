@@ -547,6 +547,9 @@ def user_delete(*, user: User) -> None:
     from gongzhi.orgs.models import OrgMember
 
     OrgMember.objects.filter(user=user).delete()
+    from gongzhi.core.export import delete_personal_data
+
+    delete_personal_data(user)
     user.phone = None
     user.email = None
     user.display_name = ""
