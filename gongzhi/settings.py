@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "gongzhi.core.middleware.SecurityHeadersMiddleware",
     "gongzhi.core.middleware.InputValidationMiddleware",
+    "gongzhi.core.db_router.ReplicaRoutingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -122,6 +123,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Streaming read replicas (PostgreSQL): the safe reads of GET pages go there, everything
+# else stays on the primary (gongzhi/core/db_router.py; docs/operations.md).
+for _i, _url in enumerate(envlist("DATABASE_REPLICA_URLS", []), start=1):
+    DATABASES[f"replica{_i}"] = dj_database_url.parse(
+        _url, conn_max_age=envint("DB_CONN_MAX_AGE", 0), conn_health_checks=True)
+    DATABASES[f"replica{_i}"]["ATOMIC_REQUESTS"] = False
+    DATABASES[f"replica{_i}"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["gongzhi.core.db_router.ReplicaRouter"]
+DATABASE_REPLICA_STICKY_SECONDS = envint("DATABASE_REPLICA_STICKY_SECONDS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache, sessions ----------------------------------------------------------------------
