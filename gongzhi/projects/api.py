@@ -21,6 +21,7 @@ from ninja import Field, Query, Router, Schema
 
 from gongzhi.api.auth import require_user
 from gongzhi.core.http import MAX_PAGE, community_or_404
+from gongzhi.core.paging import id_page
 from gongzhi.projects import phases, selectors, services
 from gongzhi.projects.models import Project, Proposal, Result
 
@@ -234,7 +235,7 @@ def list_proposals(request: HttpRequest, project_id: int,
     qs = selectors.proposals_for(project, user=request.user, kind=filters.kind,
                                  answer=filters.answer, space=filters.space, q=filters.q,
                                  order=filters.order)
-    pg = Paginator(qs, filters.page_size).get_page(filters.page)
+    pg = id_page(qs, filters.page, filters.page_size)
     return {"count": pg.paginator.count, "page": pg.number, "page_size": filters.page_size,
             "results": [_proposal_out(p) for p in pg.object_list]}
 

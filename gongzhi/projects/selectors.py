@@ -51,7 +51,15 @@ def proposals_for(project: Project, *, user=None, kind: str = "", answer: str = 
     if not include_hidden:
         visible = Q(visibility=Proposal.Visibility.VISIBLE)
         if user is not None and user.is_authenticated:
-            visible |= Q(author=user) & ~Q(visibility=Proposal.Visibility.WITHDRAWN)
+            # The author's own hidden or pending proposals are fetched apart (by the author
+            # index, almost always none) so the list itself stays an indexed range on
+            # (project, visibility) instead of an OR that no index serves.
+            own = list(Proposal.objects.filter(project=project, author=user)
+                       .exclude(visibility__in=[Proposal.Visibility.VISIBLE,
+                                                Proposal.Visibility.WITHDRAWN])
+                       .values_list("pk", flat=True)[:200])
+            if own:
+                visible |= Q(pk__in=own)
         qs = qs.filter(visible)
     if kind in Proposal.Kind.values:
         qs = qs.filter(kind=kind)

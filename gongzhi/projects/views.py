@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.core.forms import add_service_errors
 from gongzhi.core.http import community_or_404, require_perm
+from gongzhi.core.paging import id_page
 from gongzhi.projects import forms, phase_actions, phases, selectors, services
 from gongzhi.projects.models import (
     Amendment,
@@ -224,7 +225,7 @@ def proposal_list(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     qs = selectors.proposals_for(project, user=request.user, kind=g.get("kind", ""),
                                  answer=g.get("answer", ""), space=space, q=g.get("q", "")[:100],
                                  order=g.get("order", "new"))
-    page = Paginator(qs, PAGE_SIZE).get_page(g.get("page"))
+    page = id_page(qs, g.get("page"), PAGE_SIZE)
     return render(request, "projects/proposal_list.html", {
         "community": community, "project": project, "page": page,
         "supported": selectors.supported_ids(request.user, page.object_list),
