@@ -4,9 +4,12 @@ results, the next statement, votes and new statements."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
@@ -173,3 +176,112 @@ def submit(request: HttpRequest, pk: int, payload: StatementIn):
     return Status(200 if r.duplicate else 201, {
         "number": r.statement.number, "status": r.statement.status,
         "duplicate": r.duplicate, "text": r.statement.text})
+
+
+# --- workers: open, change and moderate a conversation ---------------------------------------
+
+class ConversationIn(Schema):
+    community: str = Field(max_length=60, description="community short name (slug)")
+    question: str = Field(min_length=4, max_length=200)
+    description: str = Field("", max_length=4000)
+    moderation: Literal["post", "pre"] = "post"
+    voters: Literal["verified", "residents"] = "verified"
+    statement_max_length: int = Field(140, ge=140, le=280)
+    opens_at: dt.datetime | None = None
+    closes_at: dt.datetime | None = None
+    project: int | None = Field(None, ge=1, le=2**53, description="project id (same community)")
+    state: Literal["draft", "open"] = "draft"
+    seeds: list[str] = Field(default_factory=list, max_length=50,
+                             description="seed statements shown from the start")
+
+
+class ConversationPatch(Schema):
+    question: str | None = Field(None, min_length=4, max_length=200)
+    description: str | None = Field(None, max_length=4000)
+    moderation: Literal["post", "pre"] | None = None
+    state: Literal["draft", "open", "closed"] | None = None
+    opens_at: dt.datetime | None = None
+    closes_at: dt.datetime | None = None
+
+
+class ModerateIn(Schema):
+    status: Literal["accepted", "hidden"]
+    reason: str = Field("", max_length=300, description="required when hiding")
+
+
+class ModeratedOut(Schema):
+    number: int
+    status: str
+    reason: str
+
+
+class PendingOut(Schema):
+    number: int
+    text: str
+    submitted_at: dt.datetime
+
+
+def _conversation_out(c: Conversation) -> dict:
+    return {"id": c.pk, "community": c.community.slug, "question": c.question,
+            "state": c.state, "moderation": c.moderation, "voters": c.voters,
+            "statements": c.statements.filter(status=Statement.Status.ACCEPTED).count(),
+            "participants": c.participants.count(), "opens_at": c.opens_at,
+            "closes_at": c.closes_at}
+
+
+@router.post("/", response={201: ConversationOut},
+             summary="Open a conversation (workers of the community)")
+def create_conversation(request: HttpRequest, payload: ConversationIn):
+    user = require_user(request)
+    community = community_or_404(payload.community)
+    project = None
+    if payload.project is not None:
+        from gongzhi.projects.models import Project
+
+        project = Project.objects.filter(pk=payload.project, community=community).first()
+        if project is None:
+            raise ValidationError({"project": _("No such project in this community.")})
+    for seed in payload.seeds:
+        if not STATEMENT_MIN <= len(seed.strip()) <= payload.statement_max_length:
+            raise ValidationError({"seeds": _("Each seed statement needs %(min)d to %(max)d "
+                                              "characters.") % {
+                "min": STATEMENT_MIN, "max": payload.statement_max_length}})
+    c = services.conversation_create(
+        actor=user, community=community, question=payload.question,
+        description=payload.description, moderation=payload.moderation, voters=payload.voters,
+        statement_max_length=payload.statement_max_length, opens_at=payload.opens_at,
+        closes_at=payload.closes_at, project=project, state=payload.state,
+        seeds=payload.seeds)
+    return Status(201, _conversation_out(c))
+
+
+@router.patch("/{int:pk}", response=ConversationOut,
+              summary="Change a conversation: question, moderation, open or close it")
+def update_conversation(request: HttpRequest, pk: int, payload: ConversationPatch):
+    user = require_user(request)
+    c = _conversation(request, pk)
+    changes = payload.dict(exclude_unset=True)
+    c = services.conversation_update(actor=user, conversation=c, **changes)
+    return _conversation_out(c)
+
+
+@router.get("/{int:pk}/moderation", response=list[PendingOut],
+            summary="Statements waiting for a worker (pre-moderation)")
+def moderation_queue(request: HttpRequest, pk: int):
+    user = require_user(request)
+    c = _conversation(request, pk)
+    if not user.has_perm("deliberation.moderate", c):
+        raise PermissionDenied
+    return [{"number": s.number, "text": s.text, "submitted_at": s.created_at}
+            for s in selectors.moderation_queue(c)[:500]]
+
+
+@router.post("/{int:pk}/statements/{int:number}/moderation", response=ModeratedOut,
+             summary="Show or hide a statement (hiding needs a reason, which is kept)")
+def moderate_statement(request: HttpRequest, pk: int, number: int, payload: ModerateIn):
+    user = require_user(request)
+    c = _conversation(request, pk)
+    statement = get_object_or_404(Statement, conversation=c, number=number)
+    s = services.statement_moderate(actor=user, statement=statement, status=payload.status,
+                                    reason=payload.reason)
+    return {"number": s.number, "status": s.status, "reason": s.moderation_reason}

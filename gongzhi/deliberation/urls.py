@@ -15,5 +15,6 @@ urlpatterns = [
     path(P + "<int:pk>/moderate/", views.moderate, name="moderate"),
     path(P + "<int:pk>/state/", views.set_state, name="state"),
     path(P + "<int:pk>/report/", views.report, name="report"),
+    path(P + "<int:pk>/report.pdf", views.report_pdf, name="report-pdf"),
     path(P + "<int:pk>/export.zip", views.export, name="export"),
 ]

@@ -23,8 +23,7 @@ from gongzhi.deliberation.forms import (
     VoteForm,
 )
 from gongzhi.deliberation.models import Conversation, Statement
-
-GROUP_COLOURS = ["#2563eb", "#d97706", "#059669", "#7c3aed", "#dc2626"]
+from gongzhi.deliberation.report_pdf import GROUP_COLOURS
 
 
 def _conversation_or_404(request: HttpRequest, community, pk: int,
@@ -244,6 +243,21 @@ def report(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "results": selectors.results(conversation, snapshot),
         "n_statements": selectors.shown_statements(conversation).count(),
     })
+
+
+def report_pdf(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    from gongzhi.deliberation.report_pdf import conversation_report_pdf
+
+    community = community_or_404(slug)
+    conversation = _conversation_or_404(request, community, pk)
+    snapshot = selectors.latest_snapshot(conversation)
+    pdf = conversation_report_pdf(conversation, snapshot,
+                                  selectors.results(conversation, snapshot),
+                                  selectors.shown_statements(conversation).count())
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="conversation-{conversation.pk}-report.pdf"')
+    return response
 
 
 @login_required

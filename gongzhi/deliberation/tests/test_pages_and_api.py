@@ -191,3 +191,28 @@ def test_detail_queries_constant_as_votes_grow(personas, conversation, n,
     assert Snapshot.objects.filter(conversation=conversation).exists()
     with django_assert_max_num_queries(40):
         assert personas.client("owner").get(_url("detail", conversation)).status_code == 200
+
+
+def test_report_pdf_has_the_map_and_the_statements_in_chinese(personas, conversation,
+                                                               django_assert_max_num_queries,
+                                                               tmp_path):
+    import shutil
+    import subprocess
+
+    _populate(conversation, personas.community, 30)
+    client = personas.client("verified")
+    with django_assert_max_num_queries(20):
+        r = client.get(_url("report-pdf", conversation))
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    assert r.content.startswith(b"%PDF") and len(r.content) > 3000
+    if shutil.which("pdftotext"):
+        pdf = tmp_path / "r.pdf"
+        pdf.write_bytes(r.content)
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
+                              text=True).stdout.replace(" ", "")
+        assert "锅炉房旧址的未来" in text
+        assert conversation.statements.get(number=0).text in text
+    # a draft conversation's PDF is as hidden as its page
+    conversation.state = "draft"
+    conversation.save()
+    assert personas.client("verified").get(_url("report-pdf", conversation)).status_code == 404
