@@ -105,11 +105,14 @@ class SearchResult:
     era: tuple[int, int] | None = None
 
 
-def _era_in(query: str) -> tuple[int, int] | None:
+def _era_in(query: str) -> tuple[int, int, int] | None:
+    """(from, to, weight) of the first word of ``query`` that names a time; its weight is
+    the number of terms the word has, so "八十年代" matching by era counts as fully as
+    matching by text (and above "七十年代", which shares two of its bigrams)."""
     for part in query.split():
         era = parse_era(part)
         if era is not None:
-            return era.year_from, era.year_to
+            return era.year_from, era.year_to, max(1, len(textsearch.query_terms(part)))
     return None
 
 
@@ -141,16 +144,16 @@ def search(user, community, query: str, *, limit: int = 50) -> SearchResult:
                 .order_by("-hits", "-score", "-item")[:500])
         scores = {r["item"]: [float(r["hits"]), float(r["score"] or 0)] for r in rows}
     if era is not None:
-        lo, hi = era
+        lo, hi, weight = era
         for pk in visible.filter(year_from__lte=hi, year_to__gte=lo).values_list(
                 "pk", flat=True)[:500]:
             hit = scores.setdefault(pk, [0.0, 0.0])
-            hit[0] += 1
-            hit[1] += 1.0
+            hit[0] += weight
+            hit[1] += float(weight)
     ranked = sorted(scores, key=lambda pk: (-scores[pk][0], -scores[pk][1], -pk))[:limit]
     by_pk = visible_items(user, community).in_bulk(ranked)
     return SearchResult(items=[by_pk[pk] for pk in ranked if pk in by_pk], terms=terms,
-                        era=era)
+                        era=era[:2] if era else None)
 
 
 # --- timeline -----------------------------------------------------------------------------
