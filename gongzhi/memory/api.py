@@ -7,7 +7,7 @@ import json
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from gongzhi.api.auth import require_user
@@ -135,7 +135,7 @@ def list_items(request: HttpRequest, community: str, kind: str = ""):
 
 @router.get("/search", response=list[ItemOut],
             summary="Chinese full-text search, best match first (at most 50)")
-def search(request: HttpRequest, community: str, q: str = Field(..., max_length=100)):
+def search(request: HttpRequest, community: str, q: str = Query(..., max_length=100)):
     c = community_or_404(community)
     return [_out(i) for i in selectors.search(request.user, c, q).items]
 

@@ -112,57 +112,70 @@ def _scene(kind: str, old: bool, seed: int) -> SimpleUploadedFile:
         d.line([(0, y), (w, y)], fill=(int(150 + 60 * t), int(185 + 40 * t), int(220 + 20 * t)))
     ground = {"garden": (96, 140, 70), "court": (150, 120, 95)}.get(kind, (120, 110, 100))
     d.rectangle([0, h * 0.62, w, h], fill=ground)
-    if kind in ("factory", "empty"):
-        d.rectangle([90, 250, 520, 430], fill=(150, 70, 55))  # brick hall
-        for x in range(120, 500, 70):
-            d.rectangle([x, 290, x + 40, 350], fill=(60, 70, 80) if kind == "factory"
-                        else (40, 40, 40))
-        d.rectangle([600, 90, 650, 430], fill=(130, 60, 50))  # chimney
-        if kind == "factory":
-            for i in range(6):
-                r = 25 + i * 12
-                d.ellipse([640 + i * 25 - r, 60 - i * 20 - r, 640 + i * 25 + r,
-                           60 - i * 20 + r], fill=(200, 200, 200))
-        else:
-            for _i in range(30):
-                x, y = rng.randint(60, 900), rng.randint(420, 600)
-                d.rectangle([x, y, x + rng.randint(20, 70), y + rng.randint(10, 40)],
-                            fill=(rng.randint(80, 140), rng.randint(70, 120), 60))
-    elif kind == "court":
-        d.rectangle([80, 420, 880, 600], outline=(240, 240, 240), width=5)
-        d.line([(480, 420), (480, 600)], fill=(240, 240, 240), width=5)
-        d.rectangle([120, 220, 130, 430], fill=(60, 60, 60))
-        d.rectangle([90, 220, 170, 270], outline=(240, 240, 240), width=5)
-        for i in range(8):
-            x = 200 + i * 80 + rng.randint(-20, 20)
-            d.ellipse([x, 440, x + 26, 466], fill=(60, 45, 35))
-            d.rectangle([x + 4, 466, x + 22, 530], fill=(30, 60, 130))
-    elif kind == "yard":
-        for x in range(60, 900, 160):
-            d.rectangle([x, 300, x + 120, 430], fill=(200, 180, 150))
-        d.line([(40, 250), (920, 270)], fill=(90, 70, 50), width=3)
-        for x in range(80, 900, 60):
-            d.rectangle([x, 255, x + 35, 300], fill=(rng.randint(150, 255),
-                                                     rng.randint(150, 255), 200))
-        for _i in range(60):
-            x, y = rng.randint(0, w), rng.randint(180, 250)
-            d.ellipse([x, y, x + 30, y + 24], fill=(70, 120, 50))
-    else:  # garden
-        d.rectangle([60, 360, 900, 420], fill=(160, 80, 60))  # recycled brick wall
-        for x in range(60, 900, 40):
-            d.line([(x, 360), (x, 420)], fill=(120, 60, 45), width=2)
-        for _i in range(90):
-            x, y = rng.randint(20, 940), rng.randint(430, 630)
-            d.ellipse([x, y, x + 26, y + 26], fill=(40 + rng.randint(0, 40), 120, 50))
-            if rng.random() < 0.4:
-                c = rng.choice([(220, 60, 50), (245, 200, 60), (230, 120, 170)])
-                d.ellipse([x + 6, y - 6, x + 18, y + 6], fill=c)
+    DRAW.get(kind, _draw_garden)(d, rng, kind, w, h)
     img = img.filter(ImageFilter.GaussianBlur(0.8))
     if old:
         img = ImageOps.colorize(ImageOps.grayscale(img), (50, 35, 20), (245, 225, 190))
     out = io.BytesIO()
     img.save(out, format="JPEG", quality=82)
     return SimpleUploadedFile(f"scene-{seed}.jpg", out.getvalue(), content_type="image/jpeg")
+
+
+def _draw_hall(d, rng, kind, w, h) -> None:
+    d.rectangle([90, 250, 520, 430], fill=(150, 70, 55))  # brick hall
+    for x in range(120, 500, 70):
+        d.rectangle([x, 290, x + 40, 350], fill=(60, 70, 80) if kind == "factory"
+                    else (40, 40, 40))
+    d.rectangle([600, 90, 650, 430], fill=(130, 60, 50))  # chimney
+    if kind == "factory":
+        for i in range(6):
+            r = 25 + i * 12
+            d.ellipse([640 + i * 25 - r, 60 - i * 20 - r, 640 + i * 25 + r,
+                       60 - i * 20 + r], fill=(200, 200, 200))
+        return
+    for _i in range(30):
+        x, y = rng.randint(60, 900), rng.randint(420, 600)
+        d.rectangle([x, y, x + rng.randint(20, 70), y + rng.randint(10, 40)],
+                    fill=(rng.randint(80, 140), rng.randint(70, 120), 60))
+
+
+def _draw_court(d, rng, kind, w, h) -> None:
+    d.rectangle([80, 420, 880, 600], outline=(240, 240, 240), width=5)
+    d.line([(480, 420), (480, 600)], fill=(240, 240, 240), width=5)
+    d.rectangle([120, 220, 130, 430], fill=(60, 60, 60))
+    d.rectangle([90, 220, 170, 270], outline=(240, 240, 240), width=5)
+    for i in range(8):
+        x = 200 + i * 80 + rng.randint(-20, 20)
+        d.ellipse([x, 440, x + 26, 466], fill=(60, 45, 35))
+        d.rectangle([x + 4, 466, x + 22, 530], fill=(30, 60, 130))
+
+
+def _draw_yard(d, rng, kind, w, h) -> None:
+    for x in range(60, 900, 160):
+        d.rectangle([x, 300, x + 120, 430], fill=(200, 180, 150))
+    d.line([(40, 250), (920, 270)], fill=(90, 70, 50), width=3)
+    for x in range(80, 900, 60):
+        d.rectangle([x, 255, x + 35, 300], fill=(rng.randint(150, 255),
+                                                 rng.randint(150, 255), 200))
+    for _i in range(60):
+        x, y = rng.randint(0, w), rng.randint(180, 250)
+        d.ellipse([x, y, x + 30, y + 24], fill=(70, 120, 50))
+
+
+def _draw_garden(d, rng, kind, w, h) -> None:
+    d.rectangle([60, 360, 900, 420], fill=(160, 80, 60))  # recycled brick wall
+    for x in range(60, 900, 40):
+        d.line([(x, 360), (x, 420)], fill=(120, 60, 45), width=2)
+    for _i in range(90):
+        x, y = rng.randint(20, 940), rng.randint(430, 630)
+        d.ellipse([x, y, x + 26, y + 26], fill=(40 + rng.randint(0, 40), 120, 50))
+        if rng.random() < 0.4:
+            c = rng.choice([(220, 60, 50), (245, 200, 60), (230, 120, 170)])
+            d.ellipse([x + 6, y - 6, x + 18, y + 6], fill=c)
+
+
+DRAW = {"factory": _draw_hall, "empty": _draw_hall, "court": _draw_court, "yard": _draw_yard,
+        "garden": _draw_garden}
 
 
 def _wav(seconds: float = 4.0) -> SimpleUploadedFile:
