@@ -105,7 +105,8 @@ def _out(item: MemoryItem) -> dict:
 
 def _detail(item: MemoryItem) -> dict:
     return {**_out(item), "body_html": item.body_html, "transcript": item.transcript,
-            "people": [t.person.public_name for t in item.all_tags if t.state == "accepted"],
+            "people": [t.person.public_name
+                       for t in getattr(item, "all_tags", []) if t.state == "accepted"],
             "media": [{"kind": m.kind, "url": m.file.url,
                        "thumbnail": m.thumbnail.url if m.thumbnail else None,
                        "content_type": m.content_type, "caption": m.caption}
@@ -180,7 +181,7 @@ def list_collections(request: HttpRequest, community: str):
     c = community_or_404(community)
     return [{"id": col.pk, "kind": col.kind, "title": col.title,
              "description": col.description, "project_id": col.project_id,
-             "items": col.n_items, "featured": col.is_featured}
+             "items": getattr(col, "n_items", 0), "featured": col.is_featured}
             for col in selectors.collections(request.user, c)]
 
 

@@ -137,10 +137,10 @@ def parse_era(text: str, *, today_year: int | None = None) -> Era | None:
         return _checked(Era(start, end, "decade"), this_year)
     m = RANGE.match(norm)
     if m:
-        a, b = m.group("a"), m.group("b")
-        if len(b) == 2:  # 1958-62
-            b = a[:2] + b
-        lo, hi = sorted((int(a), int(b)))
+        first, second = m.group("a"), m.group("b")
+        if len(second) == 2:  # 1958-62
+            second = first[:2] + second
+        lo, hi = sorted((int(first), int(second)))
         return _checked(Era(lo, hi, "range"), this_year)
     m = YEAR.match(norm)
     if m:

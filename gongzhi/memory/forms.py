@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -51,7 +53,7 @@ class MemoryForm(forms.Form):
                            max_value=90)
     lon = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180,
                            max_value=180)
-    files = MultipleFileField(
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("Photos, recording, video or scan"),
         help_text=_("Pictures (JPEG, PNG, WebP), audio (MP3, M4A), video (MP4) or a PDF. "
                     "Location data is removed from photos."))
@@ -67,8 +69,9 @@ class MemoryForm(forms.Form):
     def __init__(self, *args, spaces=(), buildings=(), **kwargs):
         super().__init__(*args, **kwargs)
         blank = [("", _("— none —"))]
-        self.fields["space"].choices = blank + [(str(s.pk), s.name) for s in spaces]
-        self.fields["building"].choices = blank + [
+        cast(forms.ChoiceField, self.fields["space"]).choices = blank + [
+            (str(s.pk), s.name) for s in spaces]
+        cast(forms.ChoiceField, self.fields["building"]).choices = blank + [
             (str(b.pk), b.name or _("Building %(n)s") % {"n": b.number}) for b in buildings]
 
 
@@ -124,5 +127,5 @@ class CollectionForm(forms.Form):
 
     def __init__(self, *args, projects=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["project"].choices = [("", _("— none —"))] + [
+        cast(forms.ChoiceField, self.fields["project"]).choices = [("", _("— none —"))] + [
             (str(p.pk), p.title) for p in projects]

@@ -169,8 +169,9 @@ class MemoryItem(TimeStampedModel):
             return self.lat, self.lon
         if self.space_id and self.space is not None:
             return self.space.lat, self.space.lon
-        if self.building_id and self.building is not None and self.building.lat is not None:
-            return self.building.lat, self.building.lon
+        building = self.building if self.building_id else None
+        if building is not None and building.lat is not None and building.lon is not None:
+            return building.lat, building.lon
         return None
 
     @property
@@ -272,7 +273,7 @@ class Collection(TimeStampedModel):
                                             "with the collection."))
     is_featured = models.BooleanField(_("featured on the museum page"), default=False)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    items = models.ManyToManyField(MemoryItem, through="CollectionItem",
+    items: models.ManyToManyField = models.ManyToManyField(MemoryItem, through="CollectionItem",
                                    related_name="collections")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"),
                                    null=True, blank=True, on_delete=models.SET_NULL,

@@ -180,8 +180,7 @@ def timeline(user, community, *, kind: str = "") -> tuple[list[Decade], list[Mem
     decades: OrderedDict[int, list[MemoryItem]] = OrderedDict()
     undated: list[MemoryItem] = []
     items = list(qs.order_by("year_from", "year_to", "id")[:1000])
-    items.sort(key=lambda i: ((i.year_from + i.year_to) / 2 if i.year_from else 0,
-                              (i.year_to - i.year_from) if i.year_from else 0, i.pk))
+    items.sort(key=_timeline_key)
     for item in items:
         if item.decade is None:
             undated.append(item)
@@ -190,11 +189,19 @@ def timeline(user, community, *, kind: str = "") -> tuple[list[Decade], list[Mem
     return [Decade(start=d, items=v) for d, v in sorted(decades.items())], undated
 
 
+def _timeline_key(item: MemoryItem) -> tuple[float, int, int]:
+    if item.year_from is None or item.year_to is None:
+        return (0.0, 0, item.pk)
+    return ((item.year_from + item.year_to) / 2, item.year_to - item.year_from, item.pk)
+
+
 def decade_counts(user, community) -> list[tuple[int, int]]:
     """(decade, number of published items placed in it), for the museum's ribbon."""
     counts: dict[int, int] = {}
     for a, b in (published_items(user, community).exclude(year_from__isnull=True)
                  .values_list("year_from", "year_to")):
+        if a is None or b is None:
+            continue
         mid = (a + b) // 2
         counts[mid - mid % 10] = counts.get(mid - mid % 10, 0) + 1
     return sorted(counts.items())
@@ -210,7 +217,7 @@ def collections(user, community, *, featured_only: bool = False) -> list[Collect
           .select_related("project").order_by("order", "id"))
     if featured_only:
         qs = qs.filter(is_featured=True)
-    result = list(qs)
+    result: list[Collection] = list(qs)
     _attach_covers(user, community, result)
     return result
 
@@ -228,7 +235,7 @@ def _attach_covers(user, community, cols: list[Collection]) -> None:
     for m in pictures[:500]:
         covers.setdefault(m.col, m)
     for c in cols:
-        c.cover = covers.get(c.pk)
+        c.cover = covers.get(c.pk)  # type: ignore[attr-defined]
 
 
 def collection_page(user, community, pk: int) -> tuple[Collection, list[MemoryItem], list]:
@@ -240,7 +247,7 @@ def collection_page(user, community, pk: int) -> tuple[Collection, list[MemoryIt
     order = {e.item_id: (e.order, e.pk) for e in col.entries.all()}
     items.sort(key=lambda i: (order.get(i.pk, (0, 0)), i.year_from or 9999, i.pk))
     photos = []
-    if col.project_id:
+    if col.project is not None:
         photos = list(col.project.photos.order_by("kind", "id"))
     return col, items, photos
 

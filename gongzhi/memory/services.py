@@ -132,7 +132,7 @@ def _prepare(upload: UploadedFile, *, keep_location: bool) -> dict:
             "size": prepared.size or 0}
 
 
-REQUIRED_MEDIA = {Kind.PHOTO: {MediaKind.IMAGE}, Kind.AUDIO: {MediaKind.AUDIO},
+REQUIRED_MEDIA: dict[str, set[str]] = {Kind.PHOTO: {MediaKind.IMAGE}, Kind.AUDIO: {MediaKind.AUDIO},
                   Kind.VIDEO: {MediaKind.VIDEO}, Kind.DOCUMENT: {MediaKind.PDF, MediaKind.IMAGE}}
 
 
@@ -142,7 +142,7 @@ def _check_kind(kind: str, body: str, transcript: str, prepared: list[dict]) -> 
     if kind == Kind.STORY and not body and not transcript:
         raise ValidationError({"body": _("Tell the story: the text is empty.")})
     if needed and not kinds & needed:
-        messages = {Kind.PHOTO: _("Add at least one photo."),
+        messages: dict[str, str] = {Kind.PHOTO: _("Add at least one photo."),
                     Kind.AUDIO: _("Add the audio recording."),
                     Kind.VIDEO: _("Add the video."),
                     Kind.DOCUMENT: _("Add the scan (PDF or picture).")}

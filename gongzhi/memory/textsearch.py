@@ -20,7 +20,6 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections import Counter
 from functools import lru_cache
 
 K1 = 1.2          # BM25 term-frequency saturation
@@ -94,14 +93,14 @@ def weighted_terms(fields: list[tuple[str, float]]) -> dict[str, float]:
 
     A term's frequency counts each occurrence with its field's weight (a title counts
     more than the body); the result is the saturated, length-normalised BM25 tf part."""
-    tf: Counter[str] = Counter()
+    tf: dict[str, float] = {}
     length = 0
     for text, weight in fields:
         terms = terms_of(text)
         length += sum(1 for t in terms if len(t) != 1 or not is_han(t))
         for t in terms:
             # single characters only help one-character queries: a small weight
-            tf[t] += weight * (0.3 if len(t) == 1 and is_han(t) else 1.0)
+            tf[t] = tf.get(t, 0.0) + weight * (0.3 if len(t) == 1 and is_han(t) else 1.0)
     norm = K1 * (1 - B + B * max(length, 1) / AVG_LEN)
     return {t: round(f * (K1 + 1) / (f + norm), 4) for t, f in tf.items()}
 
