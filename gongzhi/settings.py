@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "gongzhi.projects",
     "gongzhi.meetings",
     "gongzhi.volunteers",
+    "gongzhi.memory",
     "gongzhi.decisions",
     "gongzhi.deliberation",
     "gongzhi.spatial",
@@ -229,6 +230,10 @@ if WHITENOISE_USE_FINDERS:
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_BYTES", 8 * 1024 * 1024)
+# audio, video and PDF files of the memory archive (core/uploads.py media_prepare)
+UPLOAD_MAX_AUDIO_BYTES = envint("UPLOAD_MAX_AUDIO_BYTES", 40 * 1024 * 1024)
+UPLOAD_MAX_VIDEO_BYTES = envint("UPLOAD_MAX_VIDEO_BYTES", 200 * 1024 * 1024)
+UPLOAD_MAX_PDF_BYTES = envint("UPLOAD_MAX_PDF_BYTES", 20 * 1024 * 1024)
 
 # --- security ---------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

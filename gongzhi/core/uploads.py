@@ -179,3 +179,123 @@ class MultipleImageUploadField(ImageUploadField):
         if isinstance(data, list | tuple):
             return [single(d, initial) for d in data if d]
         return [single(data, initial)] if data else []
+
+
+# --- audio, video and PDF (the memory archive) ---------------------------------------------
+#
+# These are not re-encoded here (that needs ffmpeg; see docs/memory.md): the type is read
+# from the first bytes, never from the name or the browser's Content-Type; only the formats
+# phones and browsers play are allowed; each kind has its own size limit (settings
+# UPLOAD_MAX_AUDIO_BYTES, UPLOAD_MAX_VIDEO_BYTES, UPLOAD_MAX_PDF_BYTES); the stored name is
+# random with the extension of the detected type. A PDF must start with %PDF-, end with
+# %%EOF and contain no JavaScript, launch actions or embedded files; PDFs are always served
+# as downloads (core/media.py), audio and video inline with nosniff and a sandbox CSP.
+
+MEDIA_TYPES = {
+    # detected name: (kind, content type, extension)
+    "mp3": ("audio", "audio/mpeg", "mp3"),
+    "m4a": ("audio", "audio/mp4", "m4a"),
+    "ogg": ("audio", "audio/ogg", "ogg"),
+    "wav": ("audio", "audio/wav", "wav"),
+    "aac": ("audio", "audio/aac", "aac"),
+    "mp4": ("video", "video/mp4", "mp4"),
+    "mov": ("video", "video/quicktime", "mov"),
+    "webm": ("video", "video/webm", "webm"),
+    "pdf": ("pdf", "application/pdf", "pdf"),
+}
+MEDIA_ACCEPT = {
+    "audio": "audio/mpeg,audio/mp4,audio/ogg,audio/wav,audio/aac,.mp3,.m4a,.ogg,.wav,.aac",
+    "video": "video/mp4,video/quicktime,video/webm,.mp4,.mov,.webm",
+    "pdf": "application/pdf,.pdf",
+}
+PDF_FORBIDDEN = (b"/JavaScript", b"/JS ", b"/JS(", b"/JS<", b"/Launch", b"/EmbeddedFile",
+                 b"/RichMedia", b"/XFA")
+_M4A_BRANDS = {b"M4A ", b"M4B ", b"F4A "}
+_MOV_BRANDS = {b"qt  "}
+
+
+def sniff_media(head: bytes) -> str | None:
+    """The detected type of an audio, video or PDF file from its first bytes, or None."""
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"ID3") or (len(head) > 1 and head[0] == 0xFF
+                                   and head[1] & 0xE0 == 0xE0 and head[1] & 0x06 != 0):
+        return "mp3"
+    if len(head) > 1 and head[0] == 0xFF and head[1] & 0xF6 == 0xF0:
+        return "aac"
+    if head.startswith(b"OggS"):
+        return "ogg"
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return "wav"
+    if head[:4] == b"\x1a\x45\xdf\xa3" and b"webm" in head[:64]:
+        return "webm"
+    if head[4:8] == b"ftyp":
+        brand = head[8:12]
+        if brand in _M4A_BRANDS:
+            return "m4a"
+        if brand in _MOV_BRANDS:
+            return "mov"
+        return "mp4"
+    return None
+
+
+def _size_limit(kind: str) -> int:
+    return {"audio": settings.UPLOAD_MAX_AUDIO_BYTES, "video": settings.UPLOAD_MAX_VIDEO_BYTES,
+            "pdf": settings.UPLOAD_MAX_PDF_BYTES}.get(kind, settings.UPLOAD_MAX_BYTES)
+
+
+def _wrong_type(upload: UploadedFile, kinds: tuple[str, ...]) -> ValidationError:
+    names = {"audio": _("audio (MP3, M4A, AAC, OGG, WAV)"), "video": _("video (MP4, MOV, WebM)"),
+             "pdf": _("PDF")}
+    return ValidationError(
+        _("%(name)s is not a file we can keep. Use %(kinds)s."), code="invalid_media",
+        params={"name": _display_name(upload),
+                "kinds": ", ".join(str(names[k]) for k in kinds if k in names)})
+
+
+def _pdf_safe(upload: UploadedFile) -> bool:
+    upload.seek(0)
+    tail = b""
+    for chunk in upload.chunks(1 << 20):
+        data = tail + chunk
+        if any(word in data for word in PDF_FORBIDDEN):
+            return False
+        tail = data[-32:]
+    upload.seek(0)
+    return b"%%EOF" in tail or b"%%EOF" in _last_bytes(upload, 1024)
+
+
+def _last_bytes(upload: UploadedFile, n: int) -> bytes:
+    size = upload.size or 0
+    upload.seek(max(0, size - n))
+    data = upload.read(n)
+    upload.seek(0)
+    return data
+
+
+def media_prepare(upload: UploadedFile, *, kinds: tuple[str, ...] = ("audio", "video", "pdf")
+                  ) -> tuple[UploadedFile, str, str]:
+    """Check an audio, video or PDF upload; return (file under a random name, kind,
+    content type). Raises ValidationError with a message in the user's language."""
+    upload.seek(0)
+    head = upload.read(64)
+    upload.seek(0)
+    detected = sniff_media(head)
+    if detected is None or MEDIA_TYPES[detected][0] not in kinds:
+        raise _wrong_type(upload, kinds)
+    kind, content_type, ext = MEDIA_TYPES[detected]
+    limit = _size_limit(kind)
+    if upload.size and upload.size > limit:
+        raise ValidationError(
+            _("The file %(name)s is %(size)s MB; the limit is %(limit)s MB."),
+            code="too_large",
+            params={"name": _display_name(upload), "size": round(upload.size / 1_048_576, 1),
+                    "limit": round(limit / 1_048_576)})
+    if kind == "pdf" and not _pdf_safe(upload):
+        raise ValidationError(
+            _("%(name)s contains scripts, attachments or is incomplete: print it to a new "
+              "PDF or scan it again."), code="unsafe_pdf",
+            params={"name": _display_name(upload)})
+    upload.name = f"{secrets.token_hex(12)}.{ext}"
+    upload.content_type = content_type
+    return upload, kind, content_type
