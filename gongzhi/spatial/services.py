@@ -138,39 +138,56 @@ def _community_bbox(community: Community, margin_m: float) -> tuple[float, float
     return (min(lons) - dlon, min(lats) - dlat, max(lons) + dlon, max(lats) + dlat)
 
 
+CONFIG_FIELDS = ("catchment_m", "public_summary", "persons_per_household", "categories",
+                 "use_osm_facilities", "threshold_5min_m", "threshold_10min_m",
+                 "threshold_15min_m", "walking_speed", "elderly_walking_speed")
+
+
+def config_errors(config: AccessConfig) -> dict[str, str]:
+    """What is wrong with these settings, field → message in the user's language."""
+    errors: dict[str, str] = {}
+    if not 100 <= config.catchment_m <= 5000:
+        errors["catchment_m"] = _("Choose a catchment between 100 and 5,000 metres.")
+    if not 0 < config.persons_per_household <= 10:
+        errors["persons_per_household"] = _("Choose between 0.1 and 10 persons.")
+    t5, t10, t15 = config.threshold_5min_m, config.threshold_10min_m, config.threshold_15min_m
+    if not 50 <= t5 < t10 < t15 <= 3000:
+        errors["threshold_15min_m"] = _(
+            "The life circles must grow: 5 minutes < 10 minutes < 15 minutes, between 50 and "
+            "3,000 metres.")
+    if not 0.3 <= config.elderly_walking_speed < config.walking_speed <= 2.0:
+        errors["elderly_walking_speed"] = _(
+            "The elderly walking speed must be slower than the standard one, and both between "
+            "0.3 and 2.0 m/s.")
+    cats = config.categories
+    if not isinstance(cats, dict) or not cats:
+        errors["categories"] = _("Keep at least one facility category.")
+    elif any(not isinstance(spec, dict) or spec.get("tier") not in TIERS
+             or not isinstance(spec.get("kinds"), list) for spec in cats.values()):
+        errors["categories"] = _("Each category needs space kinds and a life circle.")
+    return errors
+
+
 @transaction.atomic
-def config_update(*, actor, community: Community, catchment_m: int | None = None,
-                  public_summary: bool | None = None, persons_per_household: float | None = None,
-                  categories: dict | None = None) -> AccessConfig:
+def config_update(*, actor, community: Community, **changes: Any) -> AccessConfig:
+    """Change any of CONFIG_FIELDS; all are checked together and nothing is saved if one
+    is wrong (ValidationError with a message per field). Audited."""
     _check(actor, "spatial.manage_access", community)
+    unknown = set(changes) - set(CONFIG_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown settings: {sorted(unknown)}")
     config, _created = AccessConfig.objects.select_for_update().get_or_create(community=community)
-    before = {"catchment_m": config.catchment_m, "public_summary": config.public_summary,
-              "persons_per_household": config.persons_per_household,
-              "categories": config.categories}
-    errors = {}
-    if catchment_m is not None:
-        if not 100 <= catchment_m <= 5000:
-            errors["catchment_m"] = _("Choose a catchment between 100 and 5,000 metres.")
-        config.catchment_m = catchment_m
-    if persons_per_household is not None:
-        if not 0 < persons_per_household <= 10:
-            errors["persons_per_household"] = _("Choose between 0.1 and 10 persons.")
-        config.persons_per_household = persons_per_household
-    if categories is not None:
-        for _code, spec in categories.items():
-            if spec.get("tier") not in TIERS or not isinstance(spec.get("kinds"), list):
-                errors["categories"] = _("Each category needs space kinds and a life circle.")
-        config.categories = categories
-    if public_summary is not None:
-        config.public_summary = public_summary
+    before = {f: getattr(config, f) for f in CONFIG_FIELDS}
+    for name, value in changes.items():
+        if value is not None:
+            setattr(config, name, value)
+    errors = config_errors(config)
     if errors:
         raise ValidationError(errors)
     config.save()
+    community._access_config = config
     audit_record(actor=actor, action="spatial.config_update", community=community, target=config,
-                 before=before, after={"catchment_m": config.catchment_m,
-                                       "public_summary": config.public_summary,
-                                       "persons_per_household": config.persons_per_household,
-                                       "categories": config.categories})
+                 before=before, after={f: getattr(config, f) for f in CONFIG_FIELDS})
     transaction.on_commit(lambda: schedule_refresh(community.pk))
     return config
 
