@@ -189,7 +189,7 @@ def _access_story(doc: _Doc, access: dict[str, Any] | None,
     out.append(doc.table([[_("Category"), _("Life circle"), _("Within it"),
                            _("Below the standard"), _("Their average extra walk (m)")],
                           *[[category_label(c["code"]),
-                             f"{TIER_LABELS.get(c['tier'], c['tier'])} · "
+                             f"{TIER_LABELS.get(c['tier'], c['tier'])}，"
                              f"{c['threshold_m']:.0f} m",
                              _fmt(c["covered_share"], pct=True), _fmt(c["below_share"], pct=True),
                              _fmt(c["mean_shortfall_m"], 0)] for c in cats]]))
@@ -347,7 +347,8 @@ def _area_access_story(doc: _Doc, access: dict[str, Any] | None) -> list[Any]:
                        "average extra walk)."), doc.small))
     theil = access.get("theil") if access else None
     if theil:
-        out.append(doc.table([[_("Community"), _("Residents"), _("Share of residents"),
+        out.append(doc.table([[_("Community"), _("Residents"),
+                               _("Share of the subdistrict's residents"),
                                _("Share of access"), _("Theil within the community")],
                               *[[g["name"], f"{g['population']:.0f}",
                                  _fmt(g["population_share"], pct=True),
