@@ -329,7 +329,7 @@ class _Research:
                               .values_list("building_id", "residents", "elderly")):
             e = elderly[bid]
             e[0] += 1
-            e[1] += old
+            e[1] += old or 0
             e[2] += res if res is not None else 0
         per_b = Counter(p.building_id for p in members.values() if p.building_id)
         part_b = Counter(members[u].building_id for u in everyone
@@ -339,8 +339,9 @@ class _Research:
                                                                                 flat=True):
             if bid not in hh:
                 continue
-            e = elderly.get(bid)
-            share = (round(e[1] / e[2], 2) if e and e[0] >= K and e[2] else None)
+            counts = elderly.get(bid)
+            share = (round(counts[1] / counts[2], 2) if counts and counts[0] >= K and counts[2]
+                     else None)
             a = access.get(bid, {})
             self.add("buildings.csv", [self.key("building", bid), ck, small(hh[bid]),
                                        small(per_b[bid]), small(part_b[bid]), share,
@@ -485,7 +486,8 @@ def _open_ballots(community: Community, files: dict[str, bytes]) -> dict[str, in
     from gongzhi.decisions import selectors as ds
     from gongzhi.decisions.models import Ballot, BallotState
 
-    rows = [["title", "method", "closed", "eligible", "voted", "pabulib_file"]]
+    rows: list[list[Any]] = [["title", "method", "closed", "eligible", "voted",
+                              "pabulib_file"]]
     for b in (Ballot.objects.filter(community=community, state=BallotState.CLOSED)
               .select_related("community").order_by("pk")):
         name = ""

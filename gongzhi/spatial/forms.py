@@ -61,7 +61,7 @@ class AccessSettingsForm(forms.Form):
                 for code in self.known]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         t5, t10, t15 = (data.get(f"threshold_{t}_m") for t in ("5min", "10min", "15min"))
         if None not in (t5, t10, t15) and not t5 < t10 < t15:  # type: ignore[operator]
             self.add_error("threshold_15min_m", _(

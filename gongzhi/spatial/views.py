@@ -135,13 +135,14 @@ def what_if_page(request: HttpRequest, slug: str) -> HttpResponse:
             for f in current["facilities"]]
     status = 200
     if current is not None and request.GET.get("action"):
+        out = None
         try:
             out = services.what_if(community=community, mode=mode,
                                    changes=_changes_from_request(request))
         except ValidationError as exc:
             ctx["errors"] = exc.message_dict
             status = 400
-        else:
+        if out is not None:
             ctx["delta"] = [
                 {"label": CATEGORY_LABELS.get(code, code), **row}
                 for code, row in out["delta"]["categories"].items()]

@@ -143,7 +143,6 @@ def test_research_export_holds_no_identity_and_keys_are_stable(personas, neighbo
     # a linked survey response by a resident (its key is the survey's pseudonym)
     from gongzhi.surveys.keys import respondent_key
     from gongzhi.surveys.models import Survey
-
     from gongzhi.surveys.services import instrument_copy_from_library
 
     inst = instrument_copy_from_library(actor=personas.admin, community=c, key=LIB_KEY)
