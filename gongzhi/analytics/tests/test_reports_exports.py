@@ -270,3 +270,10 @@ def test_community_report_has_access_section(personas):
     assert 'id="chart-access"' in page
     pdf = client.get(reverse("analytics:report_pdf", args=[c.slug]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_subdistrict_admin_finds_the_report_in_the_navigation(personas):
+    path = reverse("analytics:area", args=[personas.community.subdistrict_id])
+    home = reverse("analytics:dashboard", args=[personas.community.slug])
+    assert path in personas.client("subdistrict_admin").get(home).content.decode()
+    assert path not in personas.client("admin").get(home).content.decode()

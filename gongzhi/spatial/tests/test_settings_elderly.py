@@ -145,3 +145,10 @@ def test_without_elderly_counts_the_page_says_so(town, personas):
                                                  args=[town["community"].slug]))
     assert "60岁及以上人数" in page.content.decode()
     assert "concentration" not in services.config_for(town["community"]).categories
+
+
+def test_settings_page_query_count(personas, django_assert_max_num_queries):
+    client = personas.client("admin")
+    client.get(_url(personas.community))
+    with django_assert_max_num_queries(12):
+        assert client.get(_url(personas.community)).status_code == 200
