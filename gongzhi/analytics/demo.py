@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.apps import apps
 from django.utils import timezone
 
 from gongzhi.core.demo import DemoContext, demo_step
@@ -61,3 +62,47 @@ def equity_story(ctx: DemoContext) -> None:
                           now=now - dt.timedelta(days=rng.randint(1, 300)))
         made += 1
     ctx.data["equity_story"] = {"ballot": ballot, "reports": made}
+
+
+# Residents aged 60+ per dwelling (synthetic, seeded): S is a former factory compound
+# whose first residents have grown old in the buildings farthest from the planned garden;
+# B's public-rental blocks house younger families, with older tenants in a few blocks.
+ELDERLY_RATE = {"s": (0.55, 0.15), "b": (0.30, 0.10)}  # (far buildings, near buildings)
+
+
+@demo_step(96)
+def need_and_targets(ctx: DemoContext) -> None:
+    """Household sizes and elderly counts in the S and B ledgers, so that the access
+    page and the reports show the concentration index against the share of residents
+    aged 60+; response targets, so that the loop KPIs are read against targets."""
+    from gongzhi.places.models import Building, Household
+    from gongzhi.reports.services import response_targets_update
+
+    rng = ctx.rng
+    for key, (far, near) in ELDERLY_RATE.items():
+        community = ctx.communities.get(key)
+        if community is None:
+            continue
+        buildings = list(Building.objects.filter(community=community).order_by("number", "pk"))
+        # the second half of the list (by number) stands for the far side of the estate
+        far_ids = {b.pk for b in buildings[len(buildings) // 2:]}
+        rows = list(Household.objects.filter(community=community, is_shop=False)
+                    .order_by("pk"))
+        for h in rows:
+            h.residents = rng.choices([1, 2, 3, 4, 5], [0.15, 0.35, 0.3, 0.15, 0.05])[0]
+            rate = far if h.building_id in far_ids else near
+            h.elderly = sum(1 for _i in range(h.residents) if rng.random() < rate)
+        Household.objects.bulk_update(rows, ["residents", "elderly"], batch_size=500)
+        admin = ctx.accounts.get(f"{key}_admin")
+        if admin is not None:
+            response_targets_update(actor=admin, community=community, accept_hours=24,
+                                    resolve_days=7, confirm_days=3)
+    if apps.is_installed("gongzhi.spatial"):
+        from gongzhi.spatial import services as spatial
+        from gongzhi.spatial.models import WalkingMode
+
+        for key in ("s", "b"):
+            community = ctx.communities.get(key)
+            if community is not None:
+                for mode in WalkingMode.values:
+                    spatial.snapshot_refresh(community=community, mode=mode)

@@ -30,6 +30,10 @@ HEADERS: dict[str, str] = {
     "compound": "compound", "小区": "compound",
     "is_shop": "is_shop", "shop": "is_shop", "商铺": "is_shop",
     "note": "note", "备注": "note",
+    "residents": "residents", "persons": "residents", "人数": "residents",
+    "户内人数": "residents", "居住人数": "residents", "常住人数": "residents",
+    "elderly": "elderly", "60岁以上人数": "elderly", "60岁及以上人数": "elderly",
+    "老年人数": "elderly", "老人数": "elderly", "60岁以上": "elderly",
 }
 REQUIRED = ("building", "room", "tenure")
 
@@ -37,12 +41,14 @@ REQUIRED = ("building", "room", "tenure")
 COLUMN_LABELS: dict[str, str] = {
     "building": "楼栋", "unit": "单元", "room": "房号", "floor_area_m2": "建筑面积",
     "tenure": "产权类型", "owner_key": "产权证号", "compound": "小区", "is_shop": "商铺",
-    "note": "备注",
+    "note": "备注", "residents": "户内人数", "elderly": "60岁及以上人数",
 }
 # The template file offered for download: headers in this order and one example row.
 TEMPLATE_COLUMNS = ("building", "unit", "room", "floor_area_m2", "tenure", "owner_key",
-                    "compound", "is_shop", "note")
-TEMPLATE_EXAMPLE = ("3", "2", "501", "68.5", "业主", "京房权证字第0001号", "四平园", "否", "")
+                    "compound", "is_shop", "note", "residents", "elderly")
+TEMPLATE_EXAMPLE = ("3", "2", "501", "68.5", "业主", "京房权证字第0001号", "四平园", "否", "",
+                    "3", "1")
+MAX_PERSONS = 30  # a dwelling with more is a typo (or a dormitory: enter it per room)
 
 TENURE_WORDS: dict[str, str] = {
     "owner": "owner", "业主": "owner", "自有": "owner", "产权": "owner", "自住": "owner",
@@ -81,6 +87,8 @@ class LedgerRow:
     compound: str = ""
     is_shop: bool = False
     note: str = ""
+    residents: int | None = None
+    elderly: int | None = None
 
 
 @dataclass
@@ -204,6 +212,7 @@ def parse_ledger(name: str, data: bytes) -> LedgerReport:
         if shop_text not in TRUE_WORDS and shop_text not in FALSE_WORDS:
             row_errors.append(RowError(offset, "is_shop", shop_text,
                                        _("Shop must be 是 or 否 (yes or no).")))
+        residents, elderly = _persons(offset, cell("residents"), cell("elderly"), row_errors)
         key = (building, unit, room)
         if building and room:
             if key in seen:
@@ -220,11 +229,40 @@ def parse_ledger(name: str, data: bytes) -> LedgerReport:
             row=offset, building=building, unit=unit, room=room, floor_area_m2=area,
             tenure=tenure or "other", owner_key=cell("owner_key")[:64],
             compound=cell("compound")[:100], is_shop=shop_text in TRUE_WORDS,
-            note=cell("note")[:200],
+            note=cell("note")[:200], residents=residents, elderly=elderly,
         ))
     if not report.rows and not report.errors:
         report.file_error = _("The file has a header but no households.")
     return report
+
+
+def _count(offset: int, column: str, text: str, errors: list[RowError]) -> int | None:
+    text = text.replace("人", "").strip()
+    if not text:
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= MAX_PERSONS:
+        errors.append(RowError(offset, column, text, _(
+            "Must be a whole number of people from 0 to %(max)s, or left empty.")
+            % {"max": MAX_PERSONS}))
+        return None
+    return value
+
+
+def _persons(offset: int, residents_text: str, elderly_text: str, errors: list[RowError]
+             ) -> tuple[int | None, int | None]:
+    """The optional household size and number of residents aged 60 or over."""
+    residents = _count(offset, "residents", residents_text, errors)
+    elderly = _count(offset, "elderly", elderly_text, errors)
+    if residents is not None and elderly is not None and elderly > residents:
+        errors.append(RowError(offset, "elderly", elderly_text, _(
+            "Residents aged 60 or over (%(elderly)s) cannot exceed the household's residents "
+            "(%(residents)s).") % {"elderly": elderly, "residents": residents}))
+        elderly = None
+    return residents, elderly
 
 
 def template_workbook() -> bytes:
@@ -243,7 +281,8 @@ def template_workbook() -> bytes:
     fill = PatternFill("solid", fgColor="DDEEE8")
     for cell in ws[1]:
         cell.font, cell.fill = bold, fill
-    for letter, width in zip("ABCDEFGHI", (8, 8, 8, 12, 12, 22, 14, 8, 20), strict=True):
+    for letter, width in zip("ABCDEFGHIJK", (8, 8, 8, 12, 12, 22, 14, 8, 20, 10, 14),
+                             strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
     tenure = DataValidation(type="list", formula1='"业主,公租房,租户,其他"', allow_blank=False)
@@ -266,6 +305,9 @@ def template_workbook() -> bytes:
         ("小区", "否", "所属小区名称"),
         ("商铺", "否", "是或否"),
         ("备注", "否", "不超过200字"),
+        ("户内人数", "否", "该户实际居住人数，0–30 的整数；不清楚留空"),
+        ("60岁及以上人数", "否",
+         "其中60岁及以上的人数，不超过户内人数；用于按老年人需求分析设施可达性，不清楚留空"),
     ):
         notes.append(list(row))
     notes.column_dimensions["A"].width = 12

@@ -186,6 +186,16 @@ class Household(TimeStampedModel):
     )
     is_shop = models.BooleanField(_("shop"), default=False)
     note = models.CharField(_("note"), max_length=200, blank=True)
+    # Optional counts for need-weighted analysis (e.g. access against the share of elderly
+    # residents). Blank means "not recorded", never zero.
+    residents = models.PositiveSmallIntegerField(
+        _("residents"), null=True, blank=True,
+        help_text=_("People living in the dwelling, if the ledger records it."),
+    )
+    elderly = models.PositiveSmallIntegerField(
+        _("residents aged 60 or over"), null=True, blank=True,
+        help_text=_("How many of them are 60 or older, if the ledger records it."),
+    )
 
     class Meta:
         verbose_name = _("household")
@@ -199,6 +209,11 @@ class Household(TimeStampedModel):
             models.UniqueConstraint(
                 fields=["building", "room"], name="household_unique_room_no_unit",
                 condition=models.Q(unit__isnull=True),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(elderly__isnull=True) | models.Q(residents__isnull=True)
+                | models.Q(elderly__lte=models.F("residents")),
+                name="household_elderly_within_residents",
             ),
         ]
         indexes = [models.Index(fields=["community", "tenure"], name="household_comm_tenure")]

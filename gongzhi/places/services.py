@@ -53,7 +53,8 @@ def ledger_import(*, actor, community: Community, filename: str, data: bytes,
                     counts["units"] += 1
             current = existing.get((building.pk, unit.pk if unit else None, row.room))
             fields = {"floor_area_m2": row.floor_area_m2, "tenure": row.tenure,
-                      "owner_key": row.owner_key, "is_shop": row.is_shop, "note": row.note}
+                      "owner_key": row.owner_key, "is_shop": row.is_shop, "note": row.note,
+                      "residents": row.residents, "elderly": row.elderly}
             if current is None:
                 to_create.append(Household(community=community, building=building, unit=unit,
                                            room=row.room, **fields))
@@ -63,7 +64,8 @@ def ledger_import(*, actor, community: Community, filename: str, data: bytes,
                 to_update.append(current)
         Household.objects.bulk_create(to_create, batch_size=1000)
         Household.objects.bulk_update(to_update, ["floor_area_m2", "tenure", "owner_key",
-                                                  "is_shop", "note"], batch_size=1000)
+                                                  "is_shop", "note", "residents", "elderly"],
+                                    batch_size=1000)
         counts["households_created"] = len(to_create)
         counts["households_updated"] = len(to_update)
         audit_record(actor=actor, action="ledger.import", community=community,

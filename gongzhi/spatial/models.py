@@ -31,8 +31,8 @@ def default_categories() -> dict:
 
 
 class WalkingMode(models.TextChoices):
-    STANDARD = "standard", _("Standard walking speed (1.1 m/s)")
-    ELDERLY = "elderly", _("Elderly residents (0.8 m/s)")
+    STANDARD = "standard", _("Standard walking speed")
+    ELDERLY = "elderly", _("Elderly residents (slower)")
 
 
 class WalkNetwork(TimeStampedModel):
@@ -75,6 +75,15 @@ class AccessConfig(TimeStampedModel):
     public_summary = models.BooleanField(
         _("residents see the summary"), default=False,
         help_text=_("Residents of the community may see coverage figures (no building list)."))
+    # Life-circle distances at the standard walking speed (GB 50180-2018 defaults), and
+    # the two speeds; at the elderly speed each distance shrinks in proportion.
+    threshold_5min_m = models.PositiveSmallIntegerField(_("5-minute circle (m)"), default=300)
+    threshold_10min_m = models.PositiveSmallIntegerField(_("10-minute circle (m)"),
+                                                         default=500)
+    threshold_15min_m = models.PositiveSmallIntegerField(_("15-minute circle (m)"),
+                                                         default=1000)
+    walking_speed = models.FloatField(_("standard walking speed (m/s)"), default=1.1)
+    elderly_walking_speed = models.FloatField(_("elderly walking speed (m/s)"), default=0.8)
 
     class Meta:
         verbose_name = _("access settings")
@@ -86,6 +95,17 @@ class AccessConfig(TimeStampedModel):
             models.CheckConstraint(condition=models.Q(persons_per_household__gt=0)
                                    & models.Q(persons_per_household__lte=10),
                                    name="spatial_household_size_range"),
+            models.CheckConstraint(
+                condition=models.Q(threshold_5min_m__gte=50)
+                & models.Q(threshold_10min_m__gt=models.F("threshold_5min_m"))
+                & models.Q(threshold_15min_m__gt=models.F("threshold_10min_m"))
+                & models.Q(threshold_15min_m__lte=3000),
+                name="spatial_thresholds_increase"),
+            models.CheckConstraint(
+                condition=models.Q(elderly_walking_speed__gte=0.3)
+                & models.Q(walking_speed__gt=models.F("elderly_walking_speed"))
+                & models.Q(walking_speed__lte=2.0),
+                name="spatial_walking_speeds_range"),
         ]
 
 
@@ -106,3 +126,14 @@ class AccessSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.community_id}/{self.mode}"
+
+
+def tier_thresholds(config: AccessConfig) -> dict[str, float]:
+    """Life-circle distances at the standard speed, per tier code."""
+    return {"5min": float(config.threshold_5min_m), "10min": float(config.threshold_10min_m),
+            "15min": float(config.threshold_15min_m)}
+
+
+def mode_speed(config: AccessConfig, mode: str) -> float:
+    return float(config.elderly_walking_speed if mode == WalkingMode.ELDERLY
+                 else config.walking_speed)

@@ -40,20 +40,74 @@ def cached_result(community: Community, mode: str = WalkingMode.STANDARD
 
 
 def public_summary(result: dict[str, Any]) -> dict[str, Any]:
-    """Coverage per category and overall figures; no building or household detail."""
+    """Coverage per category (with the share of residents below the standard and their
+    mean shortfall) and overall figures; no building or household detail."""
     summary = result["summary"]
+    cats = []
+    for c in result["categories"]:
+        s = summary["categories"][c["code"]]
+        sf = s.get("shortfall") or {}
+        cats.append({"code": c["code"], "tier": c["tier"], "threshold_m": c["threshold_m"],
+                     "covered_share": s["covered_share"], "median_m": s["median_m"],
+                     "below_share": _finite(sf.get("share_below")),
+                     "mean_shortfall_m": _finite(sf.get("mean_shortfall"))})
+    tiers: dict[str, list[str]] = {}
+    for c in result["categories"]:
+        tiers.setdefault(c["tier"], []).append(c["code"])
     return {
         "mode": result["mode"],
         "residents": summary["residents"],
-        "categories": [
-            {"code": c["code"], "tier": c["tier"], "threshold_m": c["threshold_m"],
-             "covered_share": summary["categories"][c["code"]]["covered_share"],
-             "median_m": summary["categories"][c["code"]]["median_m"]}
-            for c in result["categories"]],
+        "categories": cats,
+        "tiers": [{"tier": t, "threshold_m": result["tiers"].get(t), "categories": codes}
+                  for t, codes in sorted(tiers.items(), key=lambda kv: int(kv[0][:-3]))],
         "gini_2sfca": summary["all"]["gini_2sfca"],
+        "theil_2sfca": summary["all"].get("theil_2sfca"),
         "mean_completeness": summary["all"]["mean_completeness"],
         "full_completeness_share": summary["all"]["full_completeness_share"],
+        "elderly": (summary["all"].get("concentration") or {}).get("elderly"),
+        "buildings": len(result["buildings"]),
     }
+
+
+def _finite(x: Any) -> float | None:
+    return None if x is None or x != x else float(x)
+
+
+def area_access(communities: list[Community], user=None) -> dict[str, Any]:
+    """The subdistrict's access: each community's public summary, and, over all their
+    buildings, the Theil index of the 2SFCA score split between and within communities,
+    the Gini, and the concentration index against the share of residents aged 60+."""
+    from gongzhi.spatial.engine import concentration_index, gini, theil_decomposition
+
+    rows: list[dict[str, Any]] = []
+    values: list[float] = []
+    weights: list[float] = []
+    groups: list[str] = []
+    need: list[float] = []
+    for c in communities:
+        if user is not None and not user.has_perm("spatial.view_access", c):
+            continue
+        result = access_result(c)
+        rows.append({"community": c, "summary": None if result is None
+                     else public_summary(result)})
+        for b in (result or {}).get("buildings", []):
+            values.append(b["fca"])
+            weights.append(b["population"])
+            groups.append(c.slug)
+            share = b.get("elderly_share")
+            need.append(float("nan") if share is None else share)
+    out: dict[str, Any] = {"rows": rows, "theil": None, "gini": None, "elderly_ci": None}
+    total = sum(v * w for v, w in zip(values, weights, strict=True))
+    if values and total > 0:
+        out["gini"] = _finite(gini(values, weights))
+        if len(set(groups)) > 1:
+            t = theil_decomposition(values, weights, groups).as_dict()
+            names = {c.slug: c.name for c in communities}
+            t["rows"] = [{"name": names.get(k, k), **v} for k, v in t["groups"].items()]
+            out["theil"] = t
+        if sum(1 for x in need if x == x) >= 2:
+            out["elderly_ci"] = _finite(concentration_index(values, need, weights))
+    return out
 
 
 def access_summary(community: Community, user=None) -> dict[str, Any] | None:

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from gongzhi.core.audit import audit_record
@@ -29,13 +29,12 @@ from gongzhi.core.geo.measure import centroid, geodesic_area_m2
 from gongzhi.places.models import Building, Community, Household, Tenure
 from gongzhi.spaces.models import Space, SpaceState
 from gongzhi.spatial.engine import (
-    ELDERLY_WALKING_SPEED,
-    REFERENCE_WALKING_SPEED,
     AccessParams,
     Category,
     Demand,
     Network,
     Supply,
+    Tier,
     Weight,
     analyse,
     project,
@@ -48,15 +47,17 @@ from gongzhi.spatial.models import (
     WalkingMode,
     WalkNetwork,
     default_categories,
+    mode_speed,
+    tier_thresholds,
 )
 
-SPEEDS = {WalkingMode.STANDARD: REFERENCE_WALKING_SPEED, WalkingMode.ELDERLY: ELDERLY_WALKING_SPEED}
 TIERS = ("5min", "10min", "15min")
+TIER_MINUTES = {"5min": 5, "10min": 10, "15min": 15}
 # Estimate when the ledger has no households: floor area per resident in Shanghai
 # (人均住房建筑面积, about 37 m² in 2020) and 6 floors when the building does not say.
 FLOOR_AREA_PER_PERSON_M2 = 37.0
 DEFAULT_FLOORS = 6
-ENGINE_VERSION = "1"
+ENGINE_VERSION = "2"  # 2: ledger residents and elderly counts, configurable tiers/speeds
 
 
 def _check(actor, perm: str, obj) -> None:
@@ -137,39 +138,56 @@ def _community_bbox(community: Community, margin_m: float) -> tuple[float, float
     return (min(lons) - dlon, min(lats) - dlat, max(lons) + dlon, max(lats) + dlat)
 
 
+CONFIG_FIELDS = ("catchment_m", "public_summary", "persons_per_household", "categories",
+                 "use_osm_facilities", "threshold_5min_m", "threshold_10min_m",
+                 "threshold_15min_m", "walking_speed", "elderly_walking_speed")
+
+
+def config_errors(config: AccessConfig) -> dict[str, str]:
+    """What is wrong with these settings, field → message in the user's language."""
+    errors: dict[str, str] = {}
+    if not 100 <= config.catchment_m <= 5000:
+        errors["catchment_m"] = _("Choose a catchment between 100 and 5,000 metres.")
+    if not 0 < config.persons_per_household <= 10:
+        errors["persons_per_household"] = _("Choose between 0.1 and 10 persons.")
+    t5, t10, t15 = config.threshold_5min_m, config.threshold_10min_m, config.threshold_15min_m
+    if not 50 <= t5 < t10 < t15 <= 3000:
+        errors["threshold_15min_m"] = _(
+            "The life circles must grow: 5 minutes < 10 minutes < 15 minutes, between 50 and "
+            "3,000 metres.")
+    if not 0.3 <= config.elderly_walking_speed < config.walking_speed <= 2.0:
+        errors["elderly_walking_speed"] = _(
+            "The elderly walking speed must be slower than the standard one, and both between "
+            "0.3 and 2.0 m/s.")
+    cats = config.categories
+    if not isinstance(cats, dict) or not cats:
+        errors["categories"] = _("Keep at least one facility category.")
+    elif any(not isinstance(spec, dict) or spec.get("tier") not in TIERS
+             or not isinstance(spec.get("kinds"), list) for spec in cats.values()):
+        errors["categories"] = _("Each category needs space kinds and a life circle.")
+    return errors
+
+
 @transaction.atomic
-def config_update(*, actor, community: Community, catchment_m: int | None = None,
-                  public_summary: bool | None = None, persons_per_household: float | None = None,
-                  categories: dict | None = None) -> AccessConfig:
+def config_update(*, actor, community: Community, **changes: Any) -> AccessConfig:
+    """Change any of CONFIG_FIELDS; all are checked together and nothing is saved if one
+    is wrong (ValidationError with a message per field). Audited."""
     _check(actor, "spatial.manage_access", community)
+    unknown = set(changes) - set(CONFIG_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown settings: {sorted(unknown)}")
     config, _created = AccessConfig.objects.select_for_update().get_or_create(community=community)
-    before = {"catchment_m": config.catchment_m, "public_summary": config.public_summary,
-              "persons_per_household": config.persons_per_household,
-              "categories": config.categories}
-    errors = {}
-    if catchment_m is not None:
-        if not 100 <= catchment_m <= 5000:
-            errors["catchment_m"] = _("Choose a catchment between 100 and 5,000 metres.")
-        config.catchment_m = catchment_m
-    if persons_per_household is not None:
-        if not 0 < persons_per_household <= 10:
-            errors["persons_per_household"] = _("Choose between 0.1 and 10 persons.")
-        config.persons_per_household = persons_per_household
-    if categories is not None:
-        for _code, spec in categories.items():
-            if spec.get("tier") not in TIERS or not isinstance(spec.get("kinds"), list):
-                errors["categories"] = _("Each category needs space kinds and a life circle.")
-        config.categories = categories
-    if public_summary is not None:
-        config.public_summary = public_summary
+    before = {f: getattr(config, f) for f in CONFIG_FIELDS}
+    for name, value in changes.items():
+        if value is not None:
+            setattr(config, name, value)
+    errors = config_errors(config)
     if errors:
         raise ValidationError(errors)
     config.save()
+    community._access_config = config
     audit_record(actor=actor, action="spatial.config_update", community=community, target=config,
-                 before=before, after={"catchment_m": config.catchment_m,
-                                       "public_summary": config.public_summary,
-                                       "persons_per_household": config.persons_per_household,
-                                       "categories": config.categories})
+                 before=before, after={f: getattr(config, f) for f in CONFIG_FIELDS})
     transaction.on_commit(lambda: schedule_refresh(community.pk))
     return config
 
@@ -193,7 +211,8 @@ class Inputs:
         payload = json.dumps({
             "v": ENGINE_VERSION, "network": network_fp, "mode": mode,
             "catchment": config.catchment_m, "pph": config.persons_per_household,
-            "osm": config.use_osm_facilities,
+            "osm": config.use_osm_facilities, "tiers": tier_thresholds(config),
+            "speed": mode_speed(config, mode),
             "categories": config.categories, "buildings": self.buildings,
             "facilities": self.facilities,
         }, sort_keys=True, ensure_ascii=False, default=str)
@@ -214,12 +233,7 @@ def gather_inputs(community: Community, config: AccessConfig,
     facilities of the categories, from this community and the public ones of its
     neighbours in the same subdistrict (people walk across boundaries). Three queries."""
     inputs = Inputs()
-    counts = (Household.objects.filter(building__community=community, is_shop=False)
-              .values("building_id")
-              .annotate(n=Count("id"), renters=Count("id", filter=Q(tenure__in=[
-                  Tenure.PUBLIC_RENTAL, Tenure.PRIVATE_RENTAL])),
-                  owners=Count("id", filter=Q(tenure=Tenure.OWNER))))
-    per_building = {row["building_id"]: row for row in counts}
+    per_building = _ledger_counts(community, config.persons_per_household)
     for b in Building.objects.filter(community=community).order_by("number", "pk"):
         lon, lat = b.lon, b.lat
         if (lon is None or lat is None) and b.footprint:
@@ -227,12 +241,15 @@ def gather_inputs(community: Community, config: AccessConfig,
         if lon is None or lat is None:
             continue
         row = per_building.get(b.pk)
+        elderly_share = None
         if row and row["n"]:
-            population = round(row["n"] * config.persons_per_household, 1)
+            population = row["population"]
             source = "ledger"
             renter_share = row["renters"] / row["n"]
             group = ("renters" if row["renters"] * 2 > row["n"] else
                      "owners" if row["owners"] * 2 > row["n"] else "mixed")
+            if row["elderly_base"]:
+                elderly_share = round(row["elderly"] / row["elderly_base"], 6)
         elif b.footprint:
             area = geodesic_area_m2(b.footprint) * (b.floors or DEFAULT_FLOORS)
             population = round(area / FLOOR_AREA_PER_PERSON_M2, 1)
@@ -244,7 +261,7 @@ def gather_inputs(community: Community, config: AccessConfig,
         inputs.buildings.append({
             "id": b.pk, "label": b.name or b.number, "lon": round(lon, 7), "lat": round(lat, 7),
             "population": population, "population_source": source,
-            "renter_share": renter_share, "group": group,
+            "renter_share": renter_share, "elderly_share": elderly_share, "group": group,
         })
     mapping = kind_to_category(config)
     spaces = (Space.objects.filter(kind__in=list(mapping), state=SpaceState.OPEN)
@@ -264,6 +281,29 @@ def gather_inputs(community: Community, config: AccessConfig,
                     "lat": a["lat"], "capacity": max(1.0, (a["area_m2"] or 100.0) / 10.0),
                     "own": False})
     return inputs
+
+
+def _ledger_counts(community: Community, pph: float) -> dict[int, dict[str, Any]]:
+    """Per building: dwellings, tenants, owners, residents (the ledger's count where
+    recorded, else `pph` per dwelling) and, over the dwellings whose elderly count is
+    recorded, the residents aged 60+ and the residents they are a share of. One query."""
+    out: dict[int, dict[str, Any]] = {}
+    rows = (Household.objects.filter(building__community=community, is_shop=False)
+            .values_list("building_id", "tenure", "residents", "elderly"))
+    for bid, tenure, residents, elderly in rows:
+        row = out.setdefault(bid, {"n": 0, "renters": 0, "owners": 0, "population": 0.0,
+                                   "elderly": 0, "elderly_base": 0.0})
+        size = float(residents) if residents is not None else pph
+        row["n"] += 1
+        row["renters"] += tenure in (Tenure.PUBLIC_RENTAL, Tenure.PRIVATE_RENTAL)
+        row["owners"] += tenure == Tenure.OWNER
+        row["population"] += size
+        if elderly is not None:
+            row["elderly"] += elderly
+            row["elderly_base"] += max(size, float(elderly))
+    for row in out.values():
+        row["population"] = round(row["population"], 1)
+    return out
 
 
 def _facility_row(space: Space, category: str, community: Community) -> dict[str, Any]:
@@ -296,10 +336,13 @@ _NETWORK_CACHE: dict[tuple[int, str], Network] = {}
 def run_analysis(network: Network, inputs: Inputs, config: AccessConfig, mode: str
                  ) -> dict[str, Any]:
     """The engine on these inputs, as a JSON-ready dict (what the snapshot stores)."""
-    speed = SPEEDS[WalkingMode(mode)]
+    speed = mode_speed(config, mode)
     categories = [Category(code, spec["tier"]) for code, spec in config.categories.items()]
+    tiers = tuple(Tier(code, TIER_MINUTES[code], metres)
+                  for code, metres in tier_thresholds(config).items())
     params = AccessParams(catchment_m=float(config.catchment_m), search_m=2000.0,
-                          walking_speed=speed,
+                          walking_speed=speed, reference_speed=float(config.walking_speed),
+                          tiers=tiers,
                           e2sfca_weight=Weight("gaussian", sigma=config.catchment_m / 2))
     bx, by = project([b["lon"] for b in inputs.buildings], [b["lat"] for b in inputs.buildings],
                      network.crs)
@@ -314,9 +357,12 @@ def run_analysis(network: Network, inputs: Inputs, config: AccessConfig, mode: s
                      snap_mask=network.largest_component_mask())
     need = np.array([np.nan if b["renter_share"] is None else b["renter_share"]
                      for b in inputs.buildings], dtype=float)
+    elderly = np.array([np.nan if b.get("elderly_share") is None else b["elderly_share"]
+                        for b in inputs.buildings], dtype=float)
     groups = [b["group"] for b in inputs.buildings]
     summary = summarise(result, groups=groups if len(set(groups)) > 1 else None,
-                        need=need if np.isfinite(need).sum() >= 2 else None)
+                        need=need if np.isfinite(need).sum() >= 2 else None,
+                        needs={"elderly": elderly} if np.isfinite(elderly).sum() >= 2 else None)
     rows = []
     fac_ids = [f["id"] for f in fac]
     for i, b in enumerate(inputs.buildings):
@@ -329,7 +375,7 @@ def run_analysis(network: Network, inputs: Inputs, config: AccessConfig, mode: s
         rows.append({
             "id": b["id"], "label": b["label"], "lon": b["lon"], "lat": b["lat"],
             "population": b["population"], "population_source": b["population_source"],
-            "group": b["group"],
+            "group": b["group"], "elderly_share": b.get("elderly_share"),
             "nearest": {k: (round(v, 1) if v is not None else None) for k, v in nearest.items()},
             "nearest_facility": {code: (fac_ids[int(result.nearest_supply[i, c])]
                                         if result.nearest_supply[i, c] >= 0 else None)

@@ -9,7 +9,8 @@ import json
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from gongzhi.core.http import community_or_404, require_perm
@@ -64,6 +65,13 @@ def access_page(request: HttpRequest, slug: str) -> HttpResponse:
            "can_manage": request.user.has_perm("spatial.manage_access", community)}
     if result is not None:
         ctx.update(_decorate(result))
+        ctx["elderly"] = (result["summary"]["all"].get("concentration") or {}).get("elderly")
+        ctx["speed"] = result.get("speed")
+        if full:
+            ctx["facility_choices"] = [
+                (str(f["id"]), "{} ({})".format(_name(f), CATEGORY_LABELS.get(f["category"],
+                                                                          f["category"])))
+                for f in result["facilities"]]
         ctx["map_data"] = {
             "config": map_config(request, community, picker={"mode": "none"}),
             "buildings": [{"id": b["id"], "label": b["label"], "lon": b["lon"], "lat": b["lat"],
@@ -78,7 +86,9 @@ def access_page(request: HttpRequest, slug: str) -> HttpResponse:
                        "lorenz": _("Lorenz curve"), "residents": _("Share of residents"),
                        "score": _("Share of access (2SFCA)"),
                        "within": _("within the standard"), "beyond": _("beyond the standard"),
-                       "facility": _("Facility"), "completeness": _("Categories reached")},
+                       "facility": _("Facility"), "completeness": _("Categories reached"),
+                       "picked": _("Chosen place"),
+                       "pickedFacility": _("Chosen facility: %(name)s")},
         }
     return render(request, "spatial/access.html", ctx)
 
@@ -125,19 +135,59 @@ def what_if_page(request: HttpRequest, slug: str) -> HttpResponse:
             for f in current["facilities"]]
     status = 200
     if current is not None and request.GET.get("action"):
+        out = None
         try:
             out = services.what_if(community=community, mode=mode,
                                    changes=_changes_from_request(request))
         except ValidationError as exc:
             ctx["errors"] = exc.message_dict
             status = 400
-        else:
+        if out is not None:
             ctx["delta"] = [
                 {"label": CATEGORY_LABELS.get(code, code), **row}
                 for code, row in out["delta"]["categories"].items()]
             ctx["gini_before"] = out["delta"]["gini_before"]
             ctx["gini_after"] = out["delta"]["gini_after"]
+            ctx["elderly_ci_before"] = _elderly_ci(out["before"])
+            ctx["elderly_ci_after"] = _elderly_ci(out["after"])
+    if request.headers.get("HX-Request"):
+        # the access page's map panel: only the result block (htmx swaps it in)
+        return render(request, "spatial/_what_if_result.html", ctx, status=200)
     return render(request, "spatial/what_if.html", ctx, status=status)
+
+
+def _elderly_ci(result: dict) -> float | None:
+    need = (result["summary"]["all"].get("concentration") or {}).get("elderly")
+    return None if need is None else need["ci_2sfca"]
+
+
+def settings_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """Per-community settings: life-circle distances, walking speeds, categories."""
+    from gongzhi.spatial.forms import AccessSettingsForm
+
+    community = community_or_404(slug)
+    require_perm(request, "spatial.manage_access", community)
+    config = services.config_for(community)
+    form = AccessSettingsForm(request.POST or None, config=config)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.config_update(actor=request.user, community=community,
+                                       **form.changes())
+            except ValidationError as exc:
+                for field, msgs in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, msgs)
+            else:
+                return redirect(reverse("spatial:settings", args=[community.slug]) + "?saved=1")
+        status = 400
+    tier = ("threshold_5min_m", "threshold_10min_m", "threshold_15min_m", "walking_speed",
+            "elderly_walking_speed")
+    other = ("catchment_m", "persons_per_household", "use_osm_facilities", "public_summary")
+    return render(request, "spatial/settings.html", {
+        "community": community, "form": form, "saved": request.GET.get("saved") == "1",
+        "tier_fields": [form[f] for f in tier], "other_fields": [form[f] for f in other]},
+        status=status)
 
 
 def _full_result(request: HttpRequest, slug: str) -> tuple[Community, dict]:

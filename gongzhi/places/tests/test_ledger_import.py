@@ -178,3 +178,43 @@ def test_template_download_for_staff_only(personas, persona, status):
     if status == 200:
         assert r["Content-Type"].startswith("application/vnd.openxmlformats")
         assert r.content[:2] == b"PK"
+
+
+def test_optional_residents_and_elderly_columns_are_read_and_checked():
+    text = ("楼栋,房号,产权类型,户内人数,60岁及以上人数\n"
+            "3,501,业主,3,1\n"
+            "3,502,租户,,\n"
+            "3,503,业主,2,3\n"
+            "3,504,业主,abc,\n"
+            "3,505,业主,2人,0\n")
+    report = parse_ledger("台账.csv", text.encode("utf-8"))
+    bad = {(e.row, e.column) for e in report.errors}
+    assert bad == {(4, "elderly"), (5, "residents")}
+    assert any("不能超过" in e.message or "cannot exceed" in e.message for e in report.errors)
+    assert report.errors[0].header in {"60岁及以上人数", "户内人数"}
+
+
+@pytest.mark.django_db
+def test_residents_and_elderly_are_stored(personas):
+    from gongzhi.places.models import Household
+    from gongzhi.places.services import ledger_import
+
+    text = "楼栋,房号,产权类型,户内人数,60岁及以上人数\n8,101,业主,3,2\n8,102,公租房,,\n"
+    report = ledger_import(actor=personas.worker, community=personas.community,
+                           filename="台账.csv", data=text.encode("utf-8"), dry_run=False)
+    assert report.ok
+    rows = dict(Household.objects.filter(building__number="8")
+                .values_list("room", "elderly"))
+    assert rows == {"101": 2, "102": None}
+
+
+def test_template_has_the_need_columns():
+    import io
+
+    from openpyxl import load_workbook
+
+    from gongzhi.places.ledger import template_workbook
+
+    ws = load_workbook(io.BytesIO(template_workbook())).worksheets[0]
+    header = [c.value for c in ws[1]]
+    assert header[-2:] == ["户内人数", "60岁及以上人数"]

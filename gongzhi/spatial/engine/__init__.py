@@ -24,6 +24,7 @@ from .access import (
 )
 from .inequality import (
     concentration_index,
+    erreygers_index,
     gini,
     lorenz,
     shortfall,
@@ -55,6 +56,7 @@ __all__ = [
     "Weight",
     "analyse",
     "concentration_index",
+    "erreygers_index",
     "gini",
     "local_projection",
     "lorenz",

@@ -106,12 +106,13 @@ class AccessParams:
     e2sfca_weight: Weight = field(default_factory=lambda: Weight("gaussian", sigma=500.0))
     gravity_weight: Weight = field(default_factory=lambda: Weight("gravity"))
     nearest_limit_m: float | None = None  # None: unbounded nearest-facility search
+    reference_speed: float = REFERENCE_WALKING_SPEED  # the speed the tiers' metres assume
 
     def tier_metres(self, code: str) -> float:
         """Distance threshold of a tier at this walking speed."""
         for tier in self.tiers:
             if tier.code == code:
-                return tier.metres * self.walking_speed / REFERENCE_WALKING_SPEED
+                return tier.metres * self.walking_speed / self.reference_speed
         raise KeyError(code)
 
 
@@ -423,8 +424,14 @@ def analyse(
     )
 
 
-def summarise(result: AccessResult, *, groups: Any = None, need: Any = None) -> dict[str, Any]:
-    """Population-weighted inequality figures for a result (JSON-ready)."""
+def summarise(result: AccessResult, *, groups: Any = None, need: Any = None,
+              needs: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Population-weighted inequality figures for a result (JSON-ready).
+
+    `need` (one value per place, NaN = unknown) gives `concentration_2sfca`; each entry of
+    `needs` (name → values) gives, under `all.concentration[name]`, the standard
+    concentration index of the 2SFCA score and the Erreygers-corrected index of the share
+    of categories reached (bounded 0..1), with the places and residents it covers."""
     from . import inequality as ineq
 
     pop = result.population
@@ -467,7 +474,28 @@ def summarise(result: AccessResult, *, groups: Any = None, need: Any = None) -> 
         out["all"]["theil_by_group"] = ineq.theil_decomposition(score, pop, groups).as_dict()
     if need is not None:
         out["all"]["concentration_2sfca"] = _num(ineq.concentration_index(score, need, pop))
+    if needs:
+        out["all"]["concentration"] = {
+            name: _need_figures(result, np.asarray(values, dtype=np.float64))
+            for name, values in needs.items()}
     return out
+
+
+def _need_figures(result: AccessResult, need: np.ndarray) -> dict[str, Any]:
+    from . import inequality as ineq
+
+    pop = result.population
+    known = np.isfinite(need) & (pop > 0)
+    n_cat = max(len(result.categories), 1)
+    reached = result.completeness / n_cat
+    return {
+        "places": int(known.sum()),
+        "residents": float(pop[known].sum()),
+        "mean_need": _num(float(np.sum(need[known] * pop[known]) / pop[known].sum()))
+        if known.any() else None,
+        "ci_2sfca": _num(ineq.concentration_index(result.fca["all"], need, pop)),
+        "erreygers_reached": _num(ineq.erreygers_index(reached, need, pop, 0.0, 1.0)),
+    }
 
 
 def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:

@@ -17,6 +17,7 @@ __all__ = [
     "Shortfall",
     "TheilDecomposition",
     "concentration_index",
+    "erreygers_index",
     "gini",
     "lorenz",
     "shortfall",
@@ -219,3 +220,27 @@ def concentration_index(values: Any, need: Any, weights: Any = None) -> float:
     mean_rank = float(np.sum(ws * rank) / W)
     cov = float(np.sum(ws * (hs - mean) * (rank - mean_rank)) / W)
     return 2.0 * cov / mean
+
+
+def erreygers_index(values: Any, need: Any, weights: Any = None, lower: float = 0.0,
+                    upper: float = 1.0) -> float:
+    """Erreygers' corrected concentration index (2009) for a bounded variable
+    (`lower` ≤ value ≤ `upper`, e.g. the share of categories reached):
+    E = 4·μ / (upper − lower) · CI. Unlike CI it does not depend on the mean level and
+    is the same whether one counts what is reached or what is missing (mirror property).
+    Range −1..1; positive: more is reached where need is higher."""
+    if not upper > lower:
+        raise ValueError("upper must exceed lower")
+    h = np.asarray(values, dtype=np.float64).ravel()
+    n_ = np.asarray(need, dtype=np.float64).ravel()
+    w = np.ones_like(h) if weights is None else np.asarray(weights, dtype=np.float64).ravel()
+    keep = np.isfinite(h) & np.isfinite(n_) & (w > 0)
+    if not keep.any():
+        return float("nan")
+    if np.any(h[keep] < lower - 1e-12) or np.any(h[keep] > upper + 1e-12):
+        raise ValueError("values outside the bounds")
+    mean = float(np.sum(w[keep] * h[keep]) / np.sum(w[keep]))
+    if mean == 0:
+        return 0.0
+    ci = concentration_index(h, n_, w)
+    return 4.0 * mean / (upper - lower) * ci

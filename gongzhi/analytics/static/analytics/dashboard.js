@@ -38,4 +38,23 @@
     });
     window.addEventListener("resize", function () { tc.resize(); });
   }
+  var acEl = document.getElementById("access-chart-data");
+  var abox = document.getElementById("chart-access");
+  if (acEl && abox) {
+    var a = JSON.parse(acEl.textContent);
+    if (a) {
+      var ac = echarts.init(abox, null, { renderer: "svg" });
+      var pct = function (v) { return v == null ? "—" : Math.round(v * 100) + "%"; };
+      ac.setOption({
+        aria: { enabled: true }, tooltip: { trigger: "axis", valueFormatter: pct },
+        grid: { left: 96, right: 16, top: 10, bottom: 30 },
+        xAxis: { type: "value", min: 0, max: 1, axisLabel: { formatter: pct } },  // gz-safe: numbers only
+        yAxis: { type: "category", data: a.categories, inverse: true,
+                 axisLabel: { width: 88, overflow: "truncate" } },
+        series: [{ type: "bar", data: a.covered, itemStyle: { color: "#1e6b3a" },
+                   label: { show: true, position: "right", formatter: function (p) { return pct(p.value); } } }]  // gz-safe: numbers only
+      });
+      window.addEventListener("resize", function () { ac.resize(); });
+    }
+  }
 })();

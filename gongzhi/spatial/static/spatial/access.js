@@ -73,7 +73,44 @@
           icon: L.divIcon({ className: "fac-icon", html: '<span class="swatch swatch-fac"></span>',
                             iconSize: [14, 14] }),
           keyboard: false
-        }).bindTooltip(esc(d.labels.facility) + ": " + esc(f.name)).addTo(facLayer);
+        }).bindTooltip(esc(d.labels.facility) + ": " + esc(f.name))
+          .on("click", function () { pickFacility(f); }).addTo(facLayer);
+      });
+    }
+
+    // ---- what if, by tapping the map: the form below the map carries the change;
+    // htmx sends it and swaps in the server-rendered (autoescaped) effect.
+    var wif = document.getElementById("map-what-if");
+    var picked = null;
+    function wifAction() {
+      var r = wif && wif.querySelector("input[name=action]:checked");
+      return r ? r.value : "add";
+    }
+    function setStatus(text) {
+      var st = document.getElementById("mwi-status");
+      if (st) st.textContent = text;
+    }
+    function pickFacility(f) {
+      if (!wif) return;
+      var sel = document.getElementById("mwi-space");
+      sel.value = String(f.id);
+      if (wifAction() === "add") {
+        var close = wif.querySelector("input[name=action][value=close]");
+        if (close) close.checked = true;
+      }
+      setStatus(d.labels.pickedFacility.replace("%(name)s", f.name));
+    }
+    if (wif) {
+      map.on("click", function (e) {
+        if (wifAction() === "close") return;
+        var lon = e.latlng.lng, lat = e.latlng.lat;
+        if (gcj && C) { var w = C.gcj02ToWgs84(lon, lat); lon = w[0]; lat = w[1]; }
+        document.getElementById("mwi-lon").value = lon.toFixed(6);
+        document.getElementById("mwi-lat").value = lat.toFixed(6);
+        if (picked) picked.setLatLng(e.latlng);
+        else picked = L.circleMarker(e.latlng, { radius: 10, color: "#1a5fb4", weight: 3,
+                                                 fillOpacity: 0.25, interactive: false }).addTo(map);
+        setStatus(d.labels.picked + ": " + lon.toFixed(5) + ", " + lat.toFixed(5));
       });
     }
     var select = document.getElementById("map-category");

@@ -72,3 +72,47 @@ def test_concentration_index_matches_curve_formula_without_ties():
     assert concentration_index([3, 2, 1], [0.1, 0.2, 0.3]) < 0
     # ties in need share one rank: equal need → no concentration
     assert concentration_index([1, 5], [0.2, 0.2]) == pytest.approx(0.0, abs=1e-15)
+
+
+def test_concentration_index_by_hand():
+    # three buildings, one resident each; need (share elderly) .1, .2, .3; access 1, 2, 3.
+    # fractional ranks 1/6, 1/2, 5/6; mean access 2; cov(h, R) = ⅓(−1·−⅓ + 0 + 1·⅓) = 2/9
+    # CI = 2·cov/μ = 2/9
+    assert concentration_index([1, 2, 3], [0.1, 0.2, 0.3]) == pytest.approx(2 / 9, abs=1e-15)
+
+
+def test_concentration_index_equals_the_convenient_regression():
+    """O'Donnell et al. (2008), eq. 8.7: weighted OLS of 2σ_R²·h/μ on the fractional rank;
+    the slope is CI. An independent route (numpy least squares), with ties-free need."""
+    rng = np.random.default_rng(11)
+    h = rng.gamma(2.0, 1.0, 80)
+    need = rng.uniform(0, 0.6, 80)
+    w = rng.integers(1, 30, 80).astype(float)
+    order = np.argsort(need)
+    ws = w[order]
+    rank = np.empty(80)
+    rank[order] = (np.cumsum(ws) - ws / 2) / ws.sum()
+    mu = np.average(h, weights=w)
+    var_r = np.average((rank - np.average(rank, weights=w)) ** 2, weights=w)
+    y = 2 * var_r * h / mu
+    sw = np.sqrt(w)
+    X = np.column_stack([np.ones(80), rank]) * sw[:, None]
+    beta = np.linalg.lstsq(X, y * sw, rcond=None)[0]
+    assert concentration_index(h, need, w) == pytest.approx(beta[1], abs=1e-12)
+
+
+def test_erreygers_index_by_hand_and_mirror():
+    from gongzhi.spatial.engine import erreygers_index
+
+    # share of categories reached 0, .5, 1 against need .1, .2, .3 (one resident each):
+    # μ = .5, cov = ⅓(−.5·−⅓ + 0 + .5·⅓) = 1/9, CI = 2·(1/9)/.5 = 4/9, E = 4·.5·4/9 = 8/9
+    assert erreygers_index([0, 0.5, 1], [0.1, 0.2, 0.3]) == pytest.approx(8 / 9, abs=1e-15)
+    rng = np.random.default_rng(3)
+    h = rng.uniform(0, 1, 40)
+    need = rng.uniform(0, 1, 40)
+    w = rng.integers(1, 9, 40).astype(float)
+    # mirror property: what is reached and what is missing give opposite indices
+    assert erreygers_index(h, need, w) == pytest.approx(-erreygers_index(1 - h, need, w),
+                                                        abs=1e-12)
+    with pytest.raises(ValueError):
+        erreygers_index([2.0], [0.1])
