@@ -31,6 +31,7 @@ SHOTS = [
     ("03-verification-queue.png", "13800000001", "/c/s-community/verification/", 1280),
     ("04-ledger-import.png", "13800000001", "/c/s-community/ledger/import/", 1280),
     ("05-map-phone.png", "13800000011", "/c/s-community/map/", 360, "map"),
+    ("map-360.png", None, "/c/s-community/map/", 360, "map"),
     ("06-map-laptop.png", "13800000001", "/c/b-community/map/", 1280, "map"),
     ("13-report-pin-phone.png", "13800000011", "/c/s-community/reports/new/", 360, "mapview"),
     ("14-project-map-laptop.png", "13800000011", "/c/s-community/projects/1/", 1280, "mapview"),

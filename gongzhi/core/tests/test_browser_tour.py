@@ -102,7 +102,6 @@ def _visible_text_problems(text: str) -> list[str]:
     return problems
 
 
-@pytest.mark.xfail(reason="broken by the session-2 merges; see its closing note", strict=False)
 def test_every_page_of_every_persona(live_server, browser, personas, tour_data):
     base = live_server.url
     host = urlsplit(base).netloc
