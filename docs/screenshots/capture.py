@@ -41,6 +41,7 @@ SHOTS = [
     ("09-projects.png", "13800000011", "/c/s-community/projects/", 360),
     ("10-meetings.png", "13800000003", "/c/b-community/meetings/", 1280),
     ("11-ballots.png", "13800000013", "/c/b-community/ballots/", 360),
+    ("16-ballot-pictures-phone.png", "13800000011", "/c/s-community/ballots/{garden}/", 360),
     ("12-people-roles.png", "13800000002", "/c/s-community/people/", 1280),
     ("13-access-phone.png", "13800000001", "/c/s-community/access/", 360),
     ("14-what-if-phone.png", "13800000001", "/c/s-community/access/what-if/?action=add"
@@ -62,6 +63,10 @@ def main() -> int:
     env.pop("DATABASE_URL", None)
     subprocess.run([GONGZHI, "migrate", "-v0"], env=env, check=True)
     subprocess.run([GONGZHI, "demo"], env=env, check=True, stdout=subprocess.DEVNULL)
+    garden = subprocess.run(
+        [GONGZHI, "shell", "-c", "from gongzhi.decisions.models import Ballot; "
+         "print(Ballot.objects.get(title='大院花园设计方案投票').pk)"],
+        env=env, check=True, capture_output=True, text=True).stdout.strip()
     port = int(os.environ.get("SHOTS_PORT", "0")) or free_port()
     server = subprocess.Popen([GONGZHI, "runserver", f"127.0.0.1:{port}", "--noreload"],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -87,7 +92,7 @@ def main() -> int:
                     page.fill("#id_password", "gongzhi-demo")
                     page.click("main button[type=submit]")
                     page.wait_for_load_state("networkidle")
-                response = page.goto(base + path)
+                response = page.goto(base + path.format(garden=garden))
                 if response is None or response.status >= 400:
                     print(f"skip {name}: {path} -> {response.status if response else '?'}")
                     ctx.close()
