@@ -329,8 +329,8 @@ class OptionRowForm(forms.Form):
         name = self.staged_image()
         return default_storage.url(name) if name else None
 
-    def clean(self):
-        d = super().clean()
+    def clean(self) -> dict[str, Any]:
+        d = super().clean() or {}
         if d.get("image_token") and self.staged_image() is None:
             self.add_error("image", _("The picture could not be kept. Choose it again."))
         return d

@@ -236,7 +236,7 @@ def option_image_stage(*, upload: UploadedFile) -> str:
     else:
         prepared.seek(0)
         content = prepared
-    return default_storage.save(OPTION_IMAGE_DIR + prepared.name, content)
+    return default_storage.save(OPTION_IMAGE_DIR + str(prepared.name), content)
 
 
 def _option_image(value: Any, n: int, messages: list[str]) -> str:
