@@ -118,6 +118,7 @@ def test_worker_creates_a_pb_ballot_through_the_wizard(personas):
     assert preview.status_code == 200 and preview.context["preview"] is not None
     html = preview.content.decode()
     assert "路灯" in html and 'id="preview"' in html and not Ballot.objects.exists()
+    assert "form-errors" not in html  # a valid preview is not told to correct anything
     r = client.post(url, _pb_post(action="create"))
     assert r.status_code == 302
     ballot = Ballot.objects.get()
