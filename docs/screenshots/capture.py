@@ -1,13 +1,16 @@
 """Regenerate the user-guide screenshots: `.venv/bin/python docs/screenshots/capture.py`.
 
-Builds a throw-away demo database in a temporary folder, serves it on a loopback port
-(``SHOTS_PORT``, else a free one), signs in as the demo accounts and photographs the pages the guide talks about, on a
-360-px phone and on a laptop. Needs Debian's Chromium (/usr/bin/chromium).
+Builds a throw-away demo database in a temporary folder (removed afterwards), serves it
+on a loopback port (``SHOTS_PORT``, else a free one), signs in as the demo accounts and
+photographs the pages the guide talks about, on a 360-px phone and on a laptop
+(``SHOTS_ONLY=a.png,b.png`` takes only those). Needs Debian's Chromium (/usr/bin/chromium)
+and, for the real basemap, ``../shared/data/osm`` beside the checkout.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -31,6 +34,7 @@ SHOTS = [
     ("03-verification-queue.png", "13800000001", "/c/s-community/verification/", 1280),
     ("04-ledger-import.png", "13800000001", "/c/s-community/ledger/import/", 1280),
     ("05-map-phone.png", "13800000011", "/c/s-community/map/", 360, "map"),
+    ("map-360.png", None, "/c/s-community/map/", 360, "mapview"),
     ("06-map-laptop.png", "13800000001", "/c/b-community/map/", 1280, "map"),
     ("13-report-pin-phone.png", "13800000011", "/c/s-community/reports/new/", 360, "mapview"),
     ("14-project-map-laptop.png", "13800000011", "/c/s-community/projects/1/", 1280, "mapview"),
@@ -40,6 +44,7 @@ SHOTS = [
     ("09-projects.png", "13800000011", "/c/s-community/projects/", 360),
     ("10-meetings.png", "13800000003", "/c/b-community/meetings/", 1280),
     ("11-ballots.png", "13800000013", "/c/b-community/ballots/", 360),
+    ("16-ballot-pictures-phone.png", "13800000011", "/c/s-community/ballots/{garden}/", 360),
     ("12-people-roles.png", "13800000002", "/c/s-community/people/", 1280),
     ("13-access-phone.png", "13800000001", "/c/s-community/access/", 360),
     ("14-what-if-phone.png", "13800000001", "/c/s-community/access/what-if/?action=add"
@@ -61,6 +66,10 @@ def main() -> int:
     env.pop("DATABASE_URL", None)
     subprocess.run([GONGZHI, "migrate", "-v0"], env=env, check=True)
     subprocess.run([GONGZHI, "demo"], env=env, check=True, stdout=subprocess.DEVNULL)
+    garden = subprocess.run(
+        [GONGZHI, "shell", "-c", "from gongzhi.decisions.models import Ballot; "
+         "print(Ballot.objects.get(title='大院花园设计方案投票').pk)"],
+        env=env, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
     port = int(os.environ.get("SHOTS_PORT", "0")) or free_port()
     server = subprocess.Popen([GONGZHI, "runserver", f"127.0.0.1:{port}", "--noreload"],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -76,7 +85,10 @@ def main() -> int:
                 time.sleep(0.2)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            only = set(filter(None, os.environ.get("SHOTS_ONLY", "").split(",")))
             for name, phone, path, width, *kind in SHOTS:
+                if only and name not in only:
+                    continue
                 ctx = browser.new_context(viewport={"width": width, "height": 800},
                                           locale="zh-CN")
                 page = ctx.new_page()
@@ -86,7 +98,7 @@ def main() -> int:
                     page.fill("#id_password", "gongzhi-demo")
                     page.click("main button[type=submit]")
                     page.wait_for_load_state("networkidle")
-                response = page.goto(base + path)
+                response = page.goto(base + path.format(garden=garden))
                 if response is None or response.status >= 400:
                     print(f"skip {name}: {path} -> {response.status if response else '?'}")
                     ctx.close()
@@ -94,6 +106,11 @@ def main() -> int:
                 if kind:
                     page.wait_for_selector(".gz-label", timeout=20_000)
                 page.wait_for_timeout(800)  # maps and charts draw after load
+                if width == 360 and not kind:  # load lazy pictures before a full-page shot
+                    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+                    page.wait_for_load_state("networkidle")
+                    page.evaluate("window.scrollTo(0, 0)")
+                    page.wait_for_timeout(300)
                 if kind == ["mapview"]:
                     page.evaluate("document.querySelector('.leaflet-container')"
                                   ".scrollIntoView({block: 'center'})")
@@ -104,6 +121,8 @@ def main() -> int:
             browser.close()
     finally:
         server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 

@@ -32,6 +32,7 @@ class OptionOut(Schema):
     label: str
     description: str
     cost: str
+    image: str | None = None  # URL of the option's picture; its alt text is the label
 
 
 class BallotOut(Schema):
@@ -147,7 +148,8 @@ def ballot_detail(request: HttpRequest, ballot_id: int):
     data = _ballot_dict(ballot)
     data.update(
         options=[{"key": o.key, "label": o.label, "description": o.description,
-                  "cost": str(o.cost)} for o in ballot.options.all()],
+                  "cost": str(o.cost), "image": o.image.url if o.image else None}
+                 for o in ballot.options.all()],
         voted=selectors.turnout(ballot)["voted"],
         can_vote=request.user.has_perm("decisions.vote", ballot),
         has_voted=bool(mine and mine["record"]),

@@ -5,7 +5,11 @@ in, live progress)."""
 
 from __future__ import annotations
 
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Count
+from PIL import Image, ImageDraw
 
 from gongzhi.core.demo import DemoContext, demo_step
 from gongzhi.decisions import services
@@ -63,6 +67,39 @@ def _b_budget(ctx: DemoContext) -> None:
     ctx.data.setdefault("ballots", {})["b_budget"] = ballot
 
 
+def _sketch(design: str) -> SimpleUploadedFile:
+    """A planner's plan sketch of one garden design (drawn here, so the demo ships no
+    picture files): the yard, its paths and what each design puts where."""
+    img = Image.new("RGB", (800, 600), (244, 239, 226))
+    d = ImageDraw.Draw(img)
+    d.rectangle((40, 40, 760, 560), fill=(206, 226, 190), outline=(90, 80, 70), width=6)
+    d.rectangle((370, 40, 430, 560), fill=(226, 214, 190))  # the path through the yard
+    d.rectangle((560, 400, 740, 540), fill=(170, 160, 150), outline=(90, 80, 70), width=4)
+    if design == "raisin":  # the drying-house wall: rows of open bricks, a vine pergola
+        for y in range(60, 200, 28):
+            for x in range(60 + (y // 28 % 2) * 20, 340, 40):
+                d.rectangle((x, y, x + 28, y + 16), fill=(176, 112, 74))
+        for x in range(470, 740, 45):
+            d.line((x, 80, x, 360), fill=(95, 140, 60), width=10)
+        d.line((460, 80, 740, 80), fill=(120, 90, 60), width=8)
+    elif design == "kids":  # round art corner, book-swap shelves, a photo wall
+        d.ellipse((80, 90, 320, 330), fill=(250, 205, 90), outline=(200, 120, 40), width=6)
+        for y in range(400, 540, 35):
+            d.rectangle((90, y, 320, y + 20), fill=(120, 150, 210))
+        for x in range(470, 740, 60):
+            d.rectangle((x, 90, x + 45, 150), fill=(230, 120, 120))
+    else:  # a rain garden pond and the residents' planting boxes
+        d.ellipse((80, 100, 330, 300), fill=(150, 200, 225), outline=(60, 120, 160), width=6)
+        for row in range(3):
+            for col in range(4):
+                x, y = 460 + col * 70, 90 + row * 90
+                d.rectangle((x, y, x + 55, y + 70), fill=(140, 100, 60))
+                d.ellipse((x + 15, y + 20, x + 40, y + 45), fill=(80, 160, 70))
+    out = io.BytesIO()
+    img.save(out, format="PNG")
+    return SimpleUploadedFile(f"{design}.png", out.getvalue(), content_type="image/png")
+
+
 def _s_garden(ctx: DemoContext) -> None:
     s = ctx.communities["s"]
     admin = ctx.accounts["s_admin"]
@@ -71,11 +108,12 @@ def _s_garden(ctx: DemoContext) -> None:
         question="规划团队与居民共同提出了三个方案，请按喜好排序（第一位最喜欢）。",
         method="borda", secrecy="secret", options=[
             {"key": "raisin", "label": "方案一：晾房院墙与葡萄架",
-             "description": "入口墙仿照当地晾房砌筑，保留老锅炉房作为展示空间。"},
+             "description": "入口墙仿照当地晾房砌筑，保留老锅炉房作为展示空间。",
+             "image": _sketch("raisin")},
             {"key": "kids", "label": "方案二：儿童艺术角与书香角",
-             "description": "放学后1小时活动场地，含换书角与照片墙。"},
+             "description": "放学后1小时活动场地，含换书角与照片墙。", "image": _sketch("kids")},
             {"key": "green", "label": "方案三：雨水花园与共建菜圃",
-             "description": "变废为宝，居民认领种植池。"},
+             "description": "变废为宝，居民认领种植池。", "image": _sketch("green")},
         ])
     services.ballot_open(actor=admin, ballot=ballot)
     rows = list(Eligibility.objects.filter(ballot=ballot).order_by("pk"))

@@ -4,9 +4,12 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core import signing
+from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.uploads import ACCEPT, ImageUploadField
 from gongzhi.decisions.models import EligibilityKind, Method
 
 
@@ -282,17 +285,55 @@ class BallotMethodForm(forms.Form):
         return out
 
 
+IMAGE_TOKEN_SALT = "decisions.option-image"
+IMAGE_TOKEN_MAX_AGE = 2 * 24 * 3600  # a wizard left open over a weekend still works
+
+
+def image_token(name: str) -> str:
+    """A signed reference to a staged option picture, carried by the wizard between the
+    preview and the draft (a file input cannot keep its file across a round trip)."""
+    return signing.dumps(name, salt=IMAGE_TOKEN_SALT)
+
+
+def image_name(token: str) -> str | None:
+    try:
+        return signing.loads(token, salt=IMAGE_TOKEN_SALT, max_age=IMAGE_TOKEN_MAX_AGE)
+    except signing.BadSignature:
+        return None
+
+
 class OptionRowForm(forms.Form):
     label = forms.CharField(label=_("Option"), max_length=200, required=False)
     description = forms.CharField(label=_("Description (optional)"), max_length=2000,
                                   required=False, widget=forms.Textarea(attrs={"rows": 2}))
     cost = forms.DecimalField(label=_("Cost (yuan)"), required=False, min_value=Decimal("0"),
                               max_digits=14, decimal_places=2)
+    image = ImageUploadField(label=_("Picture (optional)"), required=False,
+                             help_text=_("A photo or drawing of this option: JPEG, PNG or "
+                                         "WebP. Residents see it on the ballot."))
+    image_token = forms.CharField(required=False, widget=forms.HiddenInput, max_length=500)
+    image_clear = forms.BooleanField(label=_("Remove the picture"), required=False)
 
     def __init__(self, *args, with_cost: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if not with_cost:
             del self.fields["cost"]
+        self.fields["image"].widget = forms.FileInput(attrs={"accept": ACCEPT})
+
+    def staged_image(self) -> str | None:
+        """The stored name of this row's picture, from the signed token it carries."""
+        raw = self.data.get(self.add_prefix("image_token"), "") if self.is_bound else ""
+        return image_name(raw) if raw else None
+
+    def staged_image_url(self) -> str | None:
+        name = self.staged_image()
+        return default_storage.url(name) if name else None
+
+    def clean(self) -> dict[str, Any]:
+        d = super().clean() or {}
+        if d.get("image_token") and self.staged_image() is None:
+            self.add_error("image", _("The picture could not be kept. Choose it again."))
+        return d
 
 
 class BaseOptionFormSet(forms.BaseFormSet):
@@ -326,7 +367,8 @@ class BaseOptionFormSet(forms.BaseFormSet):
             d = getattr(form, "cleaned_data", {})
             if d.get("label") and self.with_cost and d.get("cost") in (None, ""):
                 form.add_error("cost", _("Give the cost of this project."))
-            if not d.get("label") and (d.get("description") or d.get("cost")):
+            if not d.get("label") and (d.get("description") or d.get("cost")
+                                       or form.staged_image()):
                 form.add_error("label", _("Give this option a name, or remove the row."))
 
     def options(self) -> list[dict[str, Any]]:
@@ -337,9 +379,10 @@ class BaseOptionFormSet(forms.BaseFormSet):
             d = getattr(form, "cleaned_data", None) or {}
             if not d.get("label"):
                 continue
+            image = "" if d.get("image_clear") else (form.staged_image() or "")
             rows.append({"key": f"o{len(rows) + 1}", "label": d["label"].strip(),
                          "description": (d.get("description") or "").strip(),
-                         "cost": d.get("cost") or Decimal(0)})
+                         "cost": d.get("cost") or Decimal(0), "image": image})
         return rows
 
 

@@ -160,6 +160,9 @@ class Ballot(TimeStampedModel):
         return self.method == Method.PB
 
 
+OPTION_IMAGE_DIR = "ballots/options/"
+
+
 class Option(models.Model):
     """A choice on a ballot; for PB a project with its cost."""
 
@@ -169,6 +172,10 @@ class Option(models.Model):
     description = models.TextField(_("description"), blank=True)
     cost = models.DecimalField(_("cost (yuan)"), max_digits=14, decimal_places=2, default=0)
     position = models.PositiveSmallIntegerField(default=0)
+    # A picture of the option (the design, the place), re-encoded under a random name by
+    # ``services.option_image_stage``; its alt text is the option's label.
+    image = models.ImageField(_("picture"), upload_to=OPTION_IMAGE_DIR, blank=True,
+                              max_length=200)
 
     class Meta:
         verbose_name = _("option")

@@ -19,6 +19,7 @@ Integrity under concurrency (see docs/decisions.md):
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import secrets
@@ -29,17 +30,23 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image
 
 from gongzhi.accounts.models import Membership
 from gongzhi.core.audit import audit_record
+from gongzhi.core.uploads import image_prepare
 from gongzhi.decisions import chain, seal, selectors, tally
 from gongzhi.decisions.engine.rules import UnknownRuleError, resolve_rule
 from gongzhi.decisions.engine.tiebreak import TieBreak
 from gongzhi.decisions.models import (
+    OPTION_IMAGE_DIR,
     Ballot,
     BallotContent,
     BallotState,
@@ -209,6 +216,51 @@ def ballot_create(*, actor, community, title: str, method: str, options: list[di
     return ballot
 
 
+OPTION_IMAGE_MAX_SIDE = 1600  # px: sharp on a phone, light on a slow network
+
+
+def option_image_stage(*, upload: UploadedFile) -> str:
+    """Store an option's picture before its ballot exists (the wizard previews first):
+    checked and re-encoded by ``core.uploads`` (detected type, no metadata, random name),
+    scaled down to at most 1600 px a side, saved under ``ballots/options/``. Returns the
+    stored name, which ``ballot_create`` takes as an option's ``image``."""
+    prepared = image_prepare(upload)
+    img = Image.open(prepared)
+    fmt = img.format or "JPEG"
+    if max(img.size) > OPTION_IMAGE_MAX_SIDE:
+        img.thumbnail((OPTION_IMAGE_MAX_SIDE, OPTION_IMAGE_MAX_SIDE))
+        out = io.BytesIO()
+        img.save(out, format=fmt, **({"quality": 85} if fmt in ("JPEG", "WEBP") else {}))
+        out.seek(0)
+        content: Any = ContentFile(out.getvalue())
+    else:
+        prepared.seek(0)
+        content = prepared
+    return default_storage.save(OPTION_IMAGE_DIR + str(prepared.name), content)
+
+
+def _option_image(value: Any, n: int, messages: list[str]) -> str:
+    """An option's ``image``: a name stored by :func:`option_image_stage`, or an upload
+    (prepared here). Anything else — a path outside ``ballots/options/``, a missing
+    file — is refused, so no client can point an option at another file."""
+    if not value:
+        return ""
+    if isinstance(value, UploadedFile):
+        try:
+            return option_image_stage(upload=value)
+        except ValidationError as exc:
+            messages.extend(_("Option %(n)s: %(message)s") % {"n": n, "message": m}
+                            for m in exc.messages)
+            return ""
+    name = str(value)
+    if (not name.startswith(OPTION_IMAGE_DIR) or ".." in name or "\x00" in name
+            or not default_storage.exists(name)):
+        messages.append(_("Option %(n)s: the picture is missing. Choose it again.")
+                        % {"n": n})
+        return ""
+    return name
+
+
 def _option_rows(keys: list[str], options: list[dict[str, Any]],
                  errors: dict[str, list[str]]) -> list[Option]:
     """Options checked against the model's limits before the database (any form or API
@@ -226,7 +278,8 @@ def _option_rows(keys: list[str], options: list[dict[str, Any]],
             messages.append(_("Option %(n)s: the cost cannot be negative.") % {"n": i + 1})
             continue
         row = Option(key=k, label=label, description=str(o.get("description", "")),
-                     cost=cost, position=i)
+                     cost=cost, position=i,
+                     image=_option_image(o.get("image"), i + 1, messages))
         try:
             row.clean_fields(exclude=["ballot"])
         except ValidationError as exc:

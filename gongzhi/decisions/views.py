@@ -27,6 +27,7 @@ from gongzhi.decisions.forms import (
     PaperEntryForm,
     PaperVoterForm,
     ReceiptCheckForm,
+    image_token,
 )
 from gongzhi.decisions.models import RANKED_METHODS, Ballot, Method
 from gongzhi.decisions.templatetags import ballots as readable
@@ -82,6 +83,25 @@ def _suppress_errors(*forms_) -> None:
             f._errors, f.cleaned_data = ErrorDict(), {}
 
 
+def _stage_option_images(formset, data, files) -> None:
+    """Store each row's new picture at once (checked and re-encoded by the service) and
+    carry it on as a signed token, so it survives the preview, an added row or an error
+    elsewhere in the form. A picture that fails its check stays in ``files``: the row
+    then shows why, with everything else that was typed."""
+    for form in formset.forms:
+        key = form.add_prefix("image")
+        upload = files.get(key)
+        if not upload:
+            continue
+        try:
+            name = services.option_image_stage(upload=upload)
+        except ValidationError:
+            continue
+        data[form.add_prefix("image_token")] = image_token(name)
+        data.pop(form.add_prefix("image_clear"), None)
+        del files[key]
+
+
 def _preview_ballot(community, basics, method_form, options: list[dict]):
     """An unsaved ballot and its options, to show the ballot exactly as voters will."""
     from gongzhi.decisions.models import Option
@@ -97,7 +117,7 @@ def _preview_ballot(community, basics, method_form, options: list[dict]):
                    {"key": "disagree", "label": _("Disagree")},
                    {"key": "abstain", "label": _("Abstain")}]
     rows = [Option(key=o["key"], label=o["label"], description=o.get("description", ""),
-                   cost=o.get("cost") or 0) for o in options]
+                   cost=o.get("cost") or 0, image=o.get("image") or "") for o in options]
     kind = ballot.pb_vote_type if ballot.is_pb else ballot.method
     return {"ballot": ballot, "options": rows, "kind": kind, "chosen_keys": set(),
             "ranked": ballot.method in RANKED_METHODS
@@ -116,6 +136,7 @@ def ballot_create(request: HttpRequest, slug: str) -> HttpResponse:
             "community": community, "kinds": KINDS.items()})
     spec = KINDS[kind]
     data = request.POST.copy() if request.method == "POST" else None
+    files = request.FILES.copy() if request.method == "POST" else None
     action = request.POST.get("action", "")
     if data is not None and action == "add_row":
         total = int(data.get("options-TOTAL_FORMS") or 0)
@@ -125,8 +146,10 @@ def ballot_create(request: HttpRequest, slug: str) -> HttpResponse:
     formset = None
     if spec["options"]:
         initial = None if data is not None else [{}, {}, {}]
-        formset = OptionFormSet(data, prefix="options", initial=initial,
+        formset = OptionFormSet(data, files, prefix="options", initial=initial,
                                 with_cost=bool(spec.get("cost")))
+        if data is not None:
+            _stage_option_images(formset, data, files)
     preview = None
     if data is not None and action == "add_row":
         _suppress_errors(basics, method_form, *([formset] if formset else []))

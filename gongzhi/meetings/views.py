@@ -217,14 +217,14 @@ def manage(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         done = _manage_action(request, meeting, action, forms)
         if done:
             return redirect(reverse("meetings:manage", args=[slug, pk]) + f"#{action}")
-    checkin_url = _absolute(request, reverse("meetings:check_in", args=[slug, pk])
-                            + f"?code={meeting.checkin_code}")
+    checkin_address = _absolute(request, reverse("meetings:check_in", args=[slug, pk]))
+    checkin_url = f"{checkin_address}?code={meeting.checkin_code}"
     return render(request, "meetings/manage.html", {
         "community": community, "meeting": meeting, "forms": forms,
         "registrations": list(selectors.registrations_of(meeting)),
         "attendances": list(selectors.attendances_of(meeting)),
         "groups": selectors.attendance_by_group(meeting),
-        "checkin_url": checkin_url, "checkin_qr": qr_svg(checkin_url),
+        "checkin_address": checkin_address, "checkin_qr": qr_svg(checkin_url),
         "status_form": ActionStatusForm(),
     })
 

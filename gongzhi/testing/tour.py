@@ -19,16 +19,20 @@ RESIDENT_PAGES = [
 SIGNED_IN_PAGES = ["/me/input/", "/inbox/", "/accounts/me/"]
 WORKER_PAGES = [
     "/c/{slug}/verification/", "/c/{slug}/verification/matching/", "/c/{slug}/ledger/",
-    "/c/{slug}/ledger/import/", "/c/{slug}/people/", "/c/{slug}/audit/",
+    "/c/{slug}/ledger/import/",
     "/c/{slug}/reports/queue/", "/c/{slug}/reports/stats/", "/c/{slug}/moderation/",
     "/c/{slug}/ballots/new/", "/c/{slug}/ballots/new/?kind=pb",
     "/c/{slug}/ballots/new/?kind=art278", "/c/{slug}/meetings/{meeting}/manage/",
 ]
+# People and roles, and the audit log, are the community admin's (accounts.manage_roles,
+# core.view_audit_log: docs/user-guide.md §5, core/tests/test_permission_matrix.py).
+ADMIN_PAGES = ["/c/{slug}/people/", "/c/{slug}/audit/"]
 
 TOUR: dict[str, list[str]] = {
     "anonymous": ["/", "/accounts/login/", *RESIDENT_PAGES],
     "verified": [*RESIDENT_PAGES, *SIGNED_IN_PAGES, "/c/{slug}/reports/new/"],
     "worker": [*RESIDENT_PAGES, *SIGNED_IN_PAGES, *WORKER_PAGES],
+    "admin": ADMIN_PAGES,
 }
 
 

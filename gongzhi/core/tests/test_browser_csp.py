@@ -130,7 +130,6 @@ def test_no_csp_violation_on_any_page_of_any_persona(live_server, browser, perso
     assert not failures, "\n".join(failures)
 
 
-@pytest.mark.xfail(reason="broken by the session-2 merges; see its closing note", strict=False)
 def test_space_name_in_the_project_tooltip_is_text(live_server, browser, personas, world):
     context = _context(browser, live_server.url, None)
     page = context.new_page()

@@ -118,6 +118,7 @@ def test_worker_creates_a_pb_ballot_through_the_wizard(personas):
     assert preview.status_code == 200 and preview.context["preview"] is not None
     html = preview.content.decode()
     assert "路灯" in html and 'id="preview"' in html and not Ballot.objects.exists()
+    assert "form-errors" not in html  # a valid preview is not told to correct anything
     r = client.post(url, _pb_post(action="create"))
     assert r.status_code == 302
     ballot = Ballot.objects.get()
@@ -386,3 +387,102 @@ def test_pabulib_import_with_a_repeated_project_warns(personas):
     assert ballot.result["ballots"] == 3
     page = r.content.decode()
     assert "line 18" in page and "&#x27;1&#x27;" in page
+
+
+def _picture(name="design.png", fmt="PNG", size=(400, 300), trailer=b""):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (60, 140, 80)).save(out, format=fmt)
+    return SimpleUploadedFile(name, out.getvalue() + trailer, content_type="text/html")
+
+
+def test_an_option_picture_survives_the_preview_and_reaches_the_ballot(personas, settings,
+                                                                      tmp_path):
+    """The picture is checked and re-encoded under a random name when the worker previews;
+    the preview, the wizard row, the draft and the ballot page show it with the option's
+    label as its alt text."""
+    from gongzhi.decisions.models import Ballot
+
+    settings.MEDIA_ROOT = tmp_path
+    client = personas.client("worker")
+    url = reverse("decisions:create", args=[personas.community.slug])
+    upload = _picture("poly.html", trailer=b"<script>alert(1)</script>")
+    preview = client.post(url, _pb_post(action="preview", **{"options-0-image": upload}))
+    assert preview.status_code == 200 and preview.context["preview"] is not None
+    html = preview.content.decode()
+    token = preview.context["formset"].forms[0].data["options-0-image_token"]
+    staged = preview.context["preview"]["options"][0].image.name
+    assert staged.startswith("ballots/options/") and staged.endswith(".png")
+    assert "poly" not in staged
+    assert (tmp_path / staged).read_bytes().find(b"<script>") == -1
+    assert html.count('alt="路灯"') >= 2  # the preview and the wizard row
+    r = client.post(url, _pb_post(action="create", **{"options-0-image_token": token}))
+    assert r.status_code == 302
+    ballot = Ballot.objects.get()
+    lamp, seat, _shed = ballot.options.all()
+    assert lamp.image.name == staged and not seat.image
+    draft = client.get(reverse("decisions:detail", args=[personas.community.slug, ballot.pk]))
+    assert f'src="/media/{staged}" alt="路灯"' in draft.content.decode()
+
+
+def test_a_big_option_picture_is_scaled_down(personas, settings, tmp_path):
+    from PIL import Image
+
+    from gongzhi.decisions import services
+
+    settings.MEDIA_ROOT = tmp_path
+    name = services.option_image_stage(upload=_picture("big.jpg", "JPEG", (4000, 3000)))
+    with Image.open(tmp_path / name) as img:
+        assert max(img.size) == 1600 and img.format == "JPEG"
+
+
+def test_a_bad_option_picture_is_explained_and_the_rest_is_kept(personas, settings,
+                                                              tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gongzhi.decisions.models import Ballot
+
+    settings.MEDIA_ROOT = tmp_path
+    client = personas.client("worker")
+    url = reverse("decisions:create", args=[personas.community.slug])
+    bad = SimpleUploadedFile("a.png", b"not a picture", content_type="image/png")
+    r = client.post(url, _pb_post(action="create", **{"options-1-image": bad}),
+                    HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert r.status_code == 200 and not Ballot.objects.exists()
+    html = r.content.decode()
+    assert "座椅" in html and "车棚" in html and 'class="error"' in html
+
+
+def test_a_forged_picture_token_or_path_is_refused(personas, settings, tmp_path):
+    from django.core.exceptions import ValidationError
+
+    from gongzhi.decisions import services
+    from gongzhi.decisions.models import Ballot
+
+    settings.MEDIA_ROOT = tmp_path
+    client = personas.client("worker")
+    url = reverse("decisions:create", args=[personas.community.slug])
+    r = client.post(url, _pb_post(action="create", **{"options-0-image_token": "x:y"}))
+    assert r.status_code == 200 and not Ballot.objects.exists()
+    with pytest.raises(ValidationError):
+        services.ballot_create(actor=personas.admin, community=personas.community,
+                               title="t", method="approval", options=[
+                                   {"key": "a", "label": "A", "image": "reports/secret.jpg"},
+                                   {"key": "b", "label": "B"}])
+    assert not Ballot.objects.exists()
+
+
+def test_the_api_gives_the_option_picture(personas, make_ballot, settings, tmp_path):
+    from gongzhi.decisions import services
+
+    settings.MEDIA_ROOT = tmp_path
+    name = services.option_image_stage(upload=_picture())
+    ballot = make_ballot(options=[{"key": "a", "label": "甲", "image": name},
+                                  {"key": "b", "label": "乙"}])
+    data = personas.client("verified").get(f"/api/v1/decisions/ballots/{ballot.pk}").json()
+    assert data["options"][0]["image"] == f"/media/{name}"
+    assert data["options"][1]["image"] is None

@@ -63,7 +63,6 @@ def _support(page, base, proposal):
     assert_accessible(page)
 
 
-@pytest.mark.xfail(reason="broken by the session-2 merges; see its closing note", strict=False)
 def test_garden_project_from_template_to_a_finished_result(live_server, browser, personas,
                                                            settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path

@@ -65,18 +65,16 @@
   }
 
   /* ------------------------------------------------------------ notice */
+  // What the map fell back to, said in a line under the map: as an overlay it covered the
+  // top of a small phone map and swallowed the taps meant for the map (pin pickers).
   function notice(map, text) {
     if (!text) return;
-    var Note = L.Control.extend({
-      options: {position: "topright"},
-      onAdd: function () {
-        var box = el("div", "gz-map-notice", text);
-        box.setAttribute("role", "note");
-        L.DomEvent.disableClickPropagation(box);
-        return box;
-      }
-    });
-    new Note().addTo(map);
+    var mapEl = map.getContainer();
+    var next = mapEl.nextElementSibling;
+    if (next && next.classList.contains("gz-map-notice")) { next.textContent = text; return; }
+    var box = el("p", "gz-map-notice", text);
+    box.setAttribute("role", "note");
+    mapEl.parentNode.insertBefore(box, mapEl.nextSibling);
   }
 
   /* ------------------------------------------------------------ local basemap */

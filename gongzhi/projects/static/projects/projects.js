@@ -7,16 +7,20 @@
   if (typeof L === "undefined" || !G || !cfgEl) { return; }
   var cfg = JSON.parse(cfgEl.textContent);
 
+  // The project's few places are drawn as SVG (the basemap uses a canvas, preferCanvas):
+  // each place is then its own element, which the tooltip and keyboard can reach.
   function spacesLayer() {
     var data = document.getElementById("project-spaces");
     var group = L.featureGroup();
+    var svg = L.svg({padding: 0.3});
     if (!data) { return group; }
     JSON.parse(data.textContent).forEach(function (s) {
       var layer = s.geometry
         ? L.geoJSON(G.toMap(cfg, s.geometry), {
-            style: {color: "#1d4ed8", weight: 4, fillColor: "#93c5fd", fillOpacity: 0.5},
+            style: {color: "#1d4ed8", weight: 4, fillColor: "#93c5fd", fillOpacity: 0.5, renderer: svg},
             pointToLayer: function (f, ll) {
-              return L.circleMarker(ll, {radius: 10, color: "#fff", weight: 2.5, fillColor: "#1d4ed8", fillOpacity: 1});
+              return L.circleMarker(ll, {renderer: svg, radius: 10, color: "#fff", weight: 2.5,
+                                         fillColor: "#1d4ed8", fillOpacity: 1});
             }})
         : L.marker(G.latLng(cfg, s.lon, s.lat), {icon: G.pinIcon(cfg)});
       var tip = document.createElement("span");
