@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "gongzhi.projects",
     "gongzhi.meetings",
     "gongzhi.volunteers",
+    "gongzhi.activities",
     "gongzhi.decisions",
     "gongzhi.deliberation",
     "gongzhi.spatial",

@@ -16,6 +16,7 @@ MOUNTED = [
     ("/spatial", "gongzhi.spatial.api"),
     ("/surveys", "gongzhi.surveys.api"),
     ("/volunteers", "gongzhi.volunteers.api"),
+    ("/activities", "gongzhi.activities.api"),
 ]
 
 
