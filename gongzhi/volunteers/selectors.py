@@ -44,7 +44,7 @@ def corps_with_teams(community) -> list[Corps]:
 def shift_page(community, pk: int) -> Shift:
     return (Shift.objects.select_related("community", "opportunity__team__leader",
                                          "opportunity__space", "opportunity__project",
-                                         "opportunity__duty")
+                                         "opportunity__duty__space", "opportunity__activity")
             .get(community=community, pk=pk))
 
 
