@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Router, Schema
+from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from gongzhi.activities import selectors, services
@@ -82,12 +83,16 @@ def _occurrence(pk: int) -> Occurrence:
 @router.get("/dates", response=list[OccurrenceOut],
             summary="Dates of a community's activities (from a day, default today)")
 @paginate(LimitOffsetPagination)
-def list_dates(request: HttpRequest, community: str, since: dt.date | None = None,
-               days: int = 28):
+def list_dates(request: HttpRequest, community: str, since: str = "", days: int = 28):
+    """``since``: a date (YYYY-MM-DD), default today; ``days``: 1 to 120."""
     c = community_or_404(community)
     days = max(1, min(days, 120))
+    try:
+        first = dt.date.fromisoformat(since[:10]) if since else timezone.localdate()
+    except ValueError:
+        raise HttpError(422, "since: YYYY-MM-DD") from None
     tz = timezone.get_current_timezone()
-    start = dt.datetime.combine(since or timezone.localdate(), dt.time(), tzinfo=tz)
+    start = dt.datetime.combine(first, dt.time(), tzinfo=tz)
     occs = list(selectors.occurrences_between(c, start, start + dt.timedelta(days=days))
                 .select_related("community")[:1000])
     return [_out(o) for o in selectors.attach_mine(request.user, occs)]
