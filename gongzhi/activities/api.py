@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Router, Schema
@@ -106,7 +105,7 @@ def week_geojson(request: HttpRequest, community: str):
     return HttpResponse(body, content_type="application/geo+json")
 
 
-@router.post("/dates/{int:pk}/register", response={200: RegistrationOut, 422: dict},
+@router.post("/dates/{int:pk}/register", response=RegistrationOut,
              summary="Register oneself or one's child (waiting list when full)")
 def register(request: HttpRequest, pk: int, payload: RegisterIn):
     user = require_user(request)
@@ -115,13 +114,10 @@ def register(request: HttpRequest, pk: int, payload: RegisterIn):
         child = Child.objects.filter(guardian=user, pk=payload.child_id).first()
         if child is None:
             raise Http404
-    try:
-        reg = services.registration_create(actor=user, occurrence=_occurrence(pk),
-                                           child=child, age_confirmed=payload.age_confirmed)
-    except ValidationError as exc:
-        return 422, {"detail": exc.messages}
-    return 200, {"id": reg.pk, "occurrence_id": pk, "child": child.name if child else None,
-                 "status": reg.status}
+    reg = services.registration_create(actor=user, occurrence=_occurrence(pk), child=child,
+                                       age_confirmed=payload.age_confirmed)
+    return {"id": reg.pk, "occurrence_id": pk, "child": child.name if child else None,
+            "status": reg.status}
 
 
 @router.post("/registrations/{int:pk}/cancel", response=RegistrationOut,

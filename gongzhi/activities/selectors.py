@@ -178,7 +178,7 @@ def ics_occurrences(community, *, activity: Activity | None = None) -> list[Occu
     """What the calendar feeds carry: from four weeks back to the materialised window."""
     since = timezone.now() - dt.timedelta(weeks=4)
     qs = (Occurrence.objects.filter(community=community, starts_at__gte=since)
-          .select_related("activity__space", "activity__organiser_team",
+          .select_related("community", "activity__space", "activity__organiser_team",
                           "activity__organiser_org", "activity__organiser_user")
           .order_by("starts_at", "id"))
     if activity is not None:

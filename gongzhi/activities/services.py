@@ -481,12 +481,12 @@ def registration_create(*, actor, occurrence: Occurrence, child: Child | None = 
                 raise PermissionDenied
         else:
             _require(actor, "activities.register", locked)
-        _check_age(locked.activity, child, age_confirmed,
-                   timezone.localtime(locked.starts_at).date())
         existing = Registration.objects.select_for_update().filter(
             occurrence=locked, user=actor, child=child).first()
         if existing is not None and existing.status != Registration.Status.CANCELLED:
             return existing
+        _check_age(locked.activity, child, age_confirmed,
+                   timezone.localtime(locked.starts_at).date())
         status = (Registration.Status.REGISTERED if _take_seat(locked)
                   else Registration.Status.WAITLISTED)
         now = timezone.now()
