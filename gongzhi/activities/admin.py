@@ -6,8 +6,8 @@ from gongzhi.activities.models import Activity, Occurrence
 class OccurrenceInline(admin.TabularInline):
     model = Occurrence
     extra = 0
-    fields = ["starts_at", "ends_at", "capacity", "status", "cancel_reason"]
-    readonly_fields = fields
+    fields = ("starts_at", "ends_at", "capacity", "status", "cancel_reason")
+    readonly_fields = ("starts_at", "ends_at", "capacity", "status", "cancel_reason")
     can_delete = False
 
     def has_add_permission(self, request, obj=None) -> bool:

@@ -132,4 +132,4 @@ def cancel(request: HttpRequest, pk: int):
         raise Http404
     reg = services.registration_cancel(actor=user, registration=reg)
     return {"id": reg.pk, "occurrence_id": reg.occurrence_id,
-            "child": reg.child.name if reg.child_id else None, "status": reg.status}
+            "child": getattr(reg.child, "name", None), "status": reg.status}

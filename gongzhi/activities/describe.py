@@ -21,7 +21,8 @@ WEEKDAYS_MO_FR = ("MO", "TU", "WE", "TH", "FR")
 
 
 def _days(days: tuple[str, ...]) -> str:
-    return pgettext("list separator", ", ").join(str(DAY_NAMES[d]) for d in recurrence.WEEKDAYS if d in days)
+    names = [str(DAY_NAMES[d]) for d in recurrence.WEEKDAYS if d in days]
+    return pgettext("list separator", ", ").join(names)
 
 
 def _weekly(rule: recurrence.Rule) -> str:

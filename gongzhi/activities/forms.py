@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -32,6 +33,13 @@ RULE_MESSAGES = {
     "interval_range": _("Repeat every 1 to 12 weeks, days or months."),
     "count_range": _("Give a number of times from 1 to 500."),
 }
+
+
+MCF = forms.ModelChoiceField
+
+
+def _queryset(form: forms.Form, name: str, qs: Any) -> None:
+    cast(forms.ModelChoiceField, form.fields[name]).queryset = qs
 
 
 def _no_nul(value: str) -> str:
@@ -64,17 +72,18 @@ class ActivityForm(forms.Form):
     until = forms.DateField(label=_("Last date"), widget=DATE_WIDGET, required=False)
     count = forms.IntegerField(label=_("Number of times"), min_value=1,
                                max_value=recurrence.MAX_COUNT, required=False)
-    space = forms.ModelChoiceField(label=_("Space"), queryset=None, required=False,
+    space: MCF = MCF(label=_("Space"), queryset=None,
+                                   required=False,
                                    empty_label=_("— not a mapped space —"))
     location_text = forms.CharField(label=_("Place (room, address)"), max_length=200,
                                     required=False)
     organiser_kind = forms.ChoiceField(label=_("Organised by"),
                                        choices=Activity.Organiser.choices)
-    organiser_team = forms.ModelChoiceField(label=_("Volunteer team"), queryset=None,
+    organiser_team: MCF = MCF(label=_("Volunteer team"), queryset=None,
                                             required=False)
-    organiser_org = forms.ModelChoiceField(label=_("Organisation"), queryset=None,
+    organiser_org: MCF = MCF(label=_("Organisation"), queryset=None,
                                            required=False)
-    project = forms.ModelChoiceField(label=_("Project"), queryset=None, required=False)
+    project: MCF = MCF(label=_("Project"), queryset=None, required=False)
     registration_open = forms.BooleanField(label=_("People register in advance"),
                                            required=False, initial=True)
     capacity = forms.IntegerField(label=_("Places each time"), min_value=1, max_value=10000,
@@ -93,12 +102,11 @@ class ActivityForm(forms.Form):
         from gongzhi.spaces.models import Space
         from gongzhi.volunteers.models import Team
 
-        self.fields["space"].queryset = Space.objects.filter(community=community).order_by(
-            "name")
-        self.fields["organiser_team"].queryset = Team.objects.filter(community=community)
-        self.fields["organiser_org"].queryset = Organisation.objects.alive().filter(
-            community=community)
-        self.fields["project"].queryset = Project.objects.filter(community=community)
+        _queryset(self, "space", Space.objects.filter(community=community).order_by("name"))
+        _queryset(self, "organiser_team", Team.objects.filter(community=community))
+        _queryset(self, "organiser_org", Organisation.objects.alive().filter(
+            community=community))
+        _queryset(self, "project", Project.objects.filter(community=community))
 
     def clean_title(self):
         return _no_nul(self.cleaned_data["title"]).strip()
@@ -145,7 +153,8 @@ class ActivityForm(forms.Form):
             return ""
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.errors:
             return data
         start, end = data["start_time"], data["end_time"]
@@ -248,7 +257,8 @@ class ChildForm(forms.Form):
         return _no_nul(self.cleaned_data["name"]).strip()
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not self.errors and data.get("birth_year") is None and not data.get("age_band"):
             self.add_error("birth_year", _("Give the year of birth or the age group."))
         return data

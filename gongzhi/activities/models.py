@@ -138,23 +138,28 @@ class Activity(TimeStampedModel):
 
     @property
     def place_label(self) -> str:
-        if self.space_id:
-            return " ".join(x for x in (self.space.name, self.location_text) if x)
+        space = self.space if self.space_id else None
+        if space is not None:
+            return " ".join(x for x in (space.name, self.location_text) if x)
         return self.location_text
 
     @property
     def point(self) -> tuple[float, float] | None:
-        if self.space_id and self.space.lat is not None:
-            return self.space.lat, self.space.lon
+        space = self.space if self.space_id else None
+        if space is not None and space.lat is not None:
+            return space.lat, space.lon
         return None
 
     @property
     def organiser_label(self) -> str:
-        if self.organiser_kind == self.Organiser.TEAM and self.organiser_team_id:
-            return self.organiser_team.name
-        if self.organiser_kind == self.Organiser.ORG and self.organiser_org_id:
-            return self.organiser_org.name
-        return self.organiser_user.public_name if self.organiser_user_id else ""
+        team = self.organiser_team if self.organiser_team_id else None
+        org = self.organiser_org if self.organiser_org_id else None
+        user = self.organiser_user if self.organiser_user_id else None
+        if self.organiser_kind == self.Organiser.TEAM and team is not None:
+            return team.name
+        if self.organiser_kind == self.Organiser.ORG and org is not None:
+            return org.name
+        return user.public_name if user is not None else ""
 
     @property
     def excluded_dates(self) -> list[dt.date]:
@@ -337,7 +342,8 @@ class Registration(models.Model):
 
     @property
     def person_label(self) -> str:
-        return self.child.name if self.child_id else self.user.public_name
+        child = self.child if self.child_id else None
+        return child.name if child is not None else self.user.public_name
 
 
 def photo_upload_to(instance, filename: str) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _g
-from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.nav import NavLink, nav_section
 from gongzhi.core.now import NowBlock, NowItem, now_section
@@ -13,7 +12,7 @@ from gongzhi.core.now import NowBlock, NowItem, now_section
 
 @nav_section("activities")
 def _activity_links(request, community) -> list[NavLink]:
-    return [NavLink(_("Activities"), reverse("activities:home", args=[community.slug]), 52)]
+    return [NavLink(_g("Activities"), reverse("activities:home", args=[community.slug]), 52)]
 
 
 @now_section(25)

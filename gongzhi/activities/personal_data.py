@@ -25,7 +25,7 @@ def activities(user) -> dict:
         "registrations": [{"activity": r.occurrence.activity.title,
                            "community": r.occurrence.community.name,
                            "starts_at": _iso(r.occurrence.starts_at),
-                           "child": r.child.name if r.child_id else None,
+                           "child": getattr(r.child, "name", None),
                            "status": r.status, "attended_at": _iso(r.attended_at)}
                           for r in Registration.objects.filter(user=user).select_related(
                               "occurrence__activity", "occurrence__community", "child")],

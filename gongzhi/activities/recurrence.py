@@ -56,8 +56,7 @@ class Rule:
     extra: dict[str, str] = field(default_factory=dict)
 
 
-def build_rule(rule: Rule) -> str:
-    """The RRULE value (without ``RRULE:``) for ``rule``; raises :class:`RuleError`."""
+def _check(rule: Rule) -> None:
     if rule.freq not in FREQUENCIES:
         raise RuleError("freq", "unknown_frequency")
     if not 1 <= rule.interval <= MAX_INTERVAL:
@@ -69,6 +68,11 @@ def build_rule(rule: Rule) -> str:
     bad = [d for d in rule.weekdays if d not in WEEKDAYS]
     if bad:
         raise RuleError("weekdays", "unknown_weekday")
+
+
+def build_rule(rule: Rule) -> str:
+    """The RRULE value (without ``RRULE:``) for ``rule``; raises :class:`RuleError`."""
+    _check(rule)
     parts = [f"FREQ={rule.freq}"]
     if rule.interval != 1:
         parts.append(f"INTERVAL={rule.interval}")

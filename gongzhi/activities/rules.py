@@ -38,8 +38,9 @@ def is_organiser(user, obj=None) -> bool:
     if activity.organiser_user_id == user.pk:
         return True
     kind = activity.organiser_kind
-    if kind == Activity.Organiser.TEAM and activity.organiser_team_id:
-        return activity.organiser_team.leader_id == user.pk
+    team = activity.organiser_team if activity.organiser_team_id else None
+    if kind == Activity.Organiser.TEAM and team is not None:
+        return team.leader_id == user.pk
     if kind == Activity.Organiser.ORG and activity.organiser_org_id:
         from gongzhi.orgs.models import OrgMember
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
@@ -86,7 +87,7 @@ def attach_mine(user, occurrences: list[Occurrence]) -> list[Occurrence]:
                     .filter(LIVE).select_related("child")):
             found.setdefault(reg.occurrence_id, []).append(reg)
     for occ in occurrences:
-        occ.mine = found.get(occ.pk, [])
+        setattr(occ, "mine", found.get(occ.pk, []))  # noqa: B010 - an attribute for templates
     return occurrences
 
 
@@ -141,7 +142,7 @@ def activity_list_rows(community) -> list[Activity]:
     upcoming_qs = (Occurrence.objects.filter(starts_at__gte=now,
                                              status=Occurrence.Status.SCHEDULED)
                    .order_by("starts_at"))
-    rows = list(activities(community).annotate(
+    rows: list[Any] = list(activities(community).annotate(
         n_upcoming=Count("occurrences", filter=Q(occurrences__starts_at__gte=now,
                                                  occurrences__status="scheduled")))
         .prefetch_related(Prefetch("occurrences", queryset=upcoming_qs, to_attr="next_list")))

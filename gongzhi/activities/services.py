@@ -55,6 +55,11 @@ ACTIVITY_FIELDS = ("title", "category", "description", "space", "location_text",
                    "capacity", "registration_open", "allow_children", "min_age", "max_age")
 
 
+def _msg(msgid: str, params: dict[str, Any] | None = None) -> Any:
+    """A notification text translated per recipient (``notifications.i18n.Message``)."""
+    return Message(msgid, params or {})
+
+
 def _require(actor, perm: str, obj) -> None:
     if actor is None or not actor.has_perm(perm, obj):
         raise PermissionDenied
@@ -270,9 +275,9 @@ def _cancel(actor, occ: Occurrence, reason: str) -> Occurrence:
     if users:
         notification_send(
             users=_users(users), kind="activities.cancelled", important=True,
-            title=Message(gettext_noop("Cancelled: %(title)s on %(when)s"),
+            title=_msg(gettext_noop("Cancelled: %(title)s on %(when)s"),
                           {"title": locked.activity.title, "when": _when(locked.starts_at)}),
-            body=Message(gettext_noop("Reason: %(reason)s"), {"reason": reason}),
+            body=_msg(gettext_noop("Reason: %(reason)s"), {"reason": reason}),
             url=occurrence_url(locked), community=locked.community)
     return locked
 
@@ -348,8 +353,8 @@ def occurrence_move(*, actor, occurrence: Occurrence, starts_at: dt.datetime,
     if users:
         notification_send(
             users=_users(users), kind="activities.moved", important=True,
-            title=Message(gettext_noop("New time: %(title)s"), {"title": locked.activity.title}),
-            body=Message(gettext_noop("Moved from %(old)s to %(new)s."),
+            title=_msg(gettext_noop("New time: %(title)s"), {"title": locked.activity.title}),
+            body=_msg(gettext_noop("Moved from %(old)s to %(new)s."),
                          {"old": _when(old), "new": _when(starts_at)}),
             url=occurrence_url(locked), community=locked.community)
     return locked
@@ -459,9 +464,9 @@ def _promote_waitlist(occ: Occurrence) -> list[Registration]:
         notification_send(
             users=_users(r.user_id for r in promoted), kind="activities.promoted",
             important=True,
-            title=Message(gettext_noop("A place is free: %(title)s"),
+            title=_msg(gettext_noop("A place is free: %(title)s"),
                           {"title": occ.activity.title}),
-            body=Message(gettext_noop("You moved up from the waiting list for %(when)s and "
+            body=_msg(gettext_noop("You moved up from the waiting list for %(when)s and "
                                       "are now registered."), {"when": _when(occ.starts_at)}),
             url=occurrence_url(occ), community=occ.community)
     return promoted
@@ -672,8 +677,8 @@ def _remind(occ: Occurrence, field: str, kind: str, title: str) -> int:
     place = occ.activity.place_label
     notification_send(
         users=_users(users), kind=kind,
-        title=Message(title, {"title": occ.activity.title}),
-        body=Message(gettext_noop("%(when)s · %(place)s"),
+        title=_msg(title, {"title": occ.activity.title}),
+        body=_msg(gettext_noop("%(when)s · %(place)s"),
                      {"when": _when(occ.starts_at), "place": place}),
         url=occurrence_url(occ), community=occ.community)
     return len(users)

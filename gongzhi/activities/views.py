@@ -175,7 +175,7 @@ def photo_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     else:
         for errors in form.errors.values():
             for e in errors:
-                messages.error(request, e)
+                messages.error(request, str(e))
     return redirect(reverse("activities:detail", args=[slug, pk]) + "#h-photos")
 
 

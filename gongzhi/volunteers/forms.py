@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 DT_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+
+MCF = forms.ModelChoiceField
+
+
+def _queryset(form: forms.Form, name: str, qs: Any) -> None:
+    cast(forms.ModelChoiceField, form.fields[name]).queryset = qs
 
 
 def _no_nul(value: str) -> str:
@@ -25,7 +34,8 @@ class ShiftForm(forms.Form):
                                help_text=_("1: only this shift."))
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
             self.add_error("ends_at", _("A shift must end after it starts."))
         return data
@@ -33,7 +43,7 @@ class ShiftForm(forms.Form):
 
 class OpportunityForm(ShiftForm):
     title = forms.CharField(label=_("What"), max_length=160)
-    team = forms.ModelChoiceField(label=_("Team"), queryset=None, required=False)
+    team: MCF = MCF(label=_("Team"), queryset=None, required=False)
     description = forms.CharField(label=_("Details"), required=False, max_length=4000,
                                   widget=forms.Textarea(attrs={"rows": 3}))
     tasks = forms.CharField(label=_("Tasks (one per line)"), required=False, max_length=2000,
@@ -42,16 +52,16 @@ class OpportunityForm(ShiftForm):
     min_age = forms.IntegerField(label=_("Minimum age"), min_value=1, max_value=100,
                                  required=False,
                                  help_text=_("Volunteers confirm their age when they sign up."))
-    space = forms.ModelChoiceField(label=_("Space"), queryset=None, required=False)
+    space: MCF = MCF(label=_("Space"), queryset=None, required=False)
     location_text = forms.CharField(label=_("Where (meeting point)"), max_length=200,
                                     required=False)
     lat = forms.FloatField(label=_("Latitude (a point on the map)"), min_value=-90,
                            max_value=90, required=False)
     lon = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180,
                            required=False)
-    project = forms.ModelChoiceField(label=_("Project"), queryset=None, required=False)
-    duty = forms.ModelChoiceField(label=_("Maintenance duty"), queryset=None, required=False)
-    activity = forms.ModelChoiceField(label=_("Activity"), queryset=None, required=False)
+    project: MCF = MCF(label=_("Project"), queryset=None, required=False)
+    duty: MCF = MCF(label=_("Maintenance duty"), queryset=None, required=False)
+    activity: MCF = MCF(label=_("Activity"), queryset=None, required=False)
 
     field_order = ["title", "team", "description", "tasks", "skills", "min_age", "space",
                    "location_text", "lat", "lon", "project", "duty", "activity", "starts_at",
@@ -68,14 +78,13 @@ class OpportunityForm(ShiftForm):
         if not user.has_perm("volunteers.manage", community):
             teams = teams.filter(leader=user)
             self.fields["team"].required = True
-        self.fields["team"].queryset = teams
-        self.fields["space"].queryset = Space.objects.filter(community=community).order_by(
-            "name")
-        self.fields["project"].queryset = Project.objects.filter(community=community)
-        self.fields["duty"].queryset = MaintenanceDuty.objects.filter(
-            space__community=community).select_related("space")
-        self.fields["activity"].queryset = Activity.objects.filter(
-            community=community, cancelled_at__isnull=True)
+        _queryset(self, "team", teams)
+        _queryset(self, "space", Space.objects.filter(community=community).order_by("name"))
+        _queryset(self, "project", Project.objects.filter(community=community))
+        _queryset(self, "duty", MaintenanceDuty.objects.filter(
+            space__community=community).select_related("space"))
+        _queryset(self, "activity", Activity.objects.filter(community=community,
+                                                            cancelled_at__isnull=True))
 
     def clean_title(self):
         return _no_nul(self.cleaned_data["title"])
@@ -90,7 +99,8 @@ class OpportunityForm(ShiftForm):
         return _no_nul(self.cleaned_data["location_text"])
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if (data.get("lat") is None) != (data.get("lon") is None):
             self.add_error("lat", _("Give both latitude and longitude, or neither."))
         if not data.get("space") and not data.get("location_text") and data.get("lat") is None:

@@ -107,9 +107,9 @@ OPPORTUNITY_FIELDS = ("title", "description", "tasks", "skills", "min_age", "spa
 def opportunity_create(*, actor, community, title: str, **fields) -> Opportunity:
     """Workers create opportunities; a team leader creates them for their own team."""
     team = fields.get("team")
-    if not (actor is not None and actor.has_perm("volunteers.manage", community)):
-        if team is None or not actor.has_perm("volunteers.lead", team):
-            raise PermissionDenied
+    is_worker = actor is not None and actor.has_perm("volunteers.manage", community)
+    if not is_worker and (team is None or not actor.has_perm("volunteers.lead", team)):
+        raise PermissionDenied
     unknown = set(fields) - set(OPPORTUNITY_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields {sorted(unknown)}")

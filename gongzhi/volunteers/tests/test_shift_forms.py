@@ -89,8 +89,8 @@ def test_the_minimum_age_is_confirmed_at_sign_up(personas, opportunity):
 
 
 def test_a_shift_may_link_an_activity(personas, team):
-    from gongzhi.activities.tests.conftest import next_weekday_at
     from gongzhi.activities import services as acts
+    from gongzhi.activities.tests.conftest import next_weekday_at
 
     act = acts.activity_create(actor=personas.worker, community=personas.community,
                                title="中秋游园会", first_start=next_weekday_at(18),
