@@ -75,7 +75,7 @@ def _after_school(ctx: DemoContext) -> None:
         rrule="FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
         description="附近小学放学后，孩子们来社区做作业、做手工、在篮球场活动一小时，"
                     "志愿者和社工陪伴。家长凭自己的账号为孩子报名，到场扫码签到。",
-        space=court, location_text="雨天改在居委会会议室",
+        space=court, location_text="（雨天改在居委会会议室）",
         organiser_kind="org" if school else "worker", organiser_org=school,
         organiser_user=worker, capacity=20, allow_children=True, min_age=6, max_age=12)
     guardians = _residents(ctx, s, 10 if ctx.small else 16)
@@ -192,6 +192,8 @@ def _b_festivals(ctx: DemoContext) -> None:
         child = Child.objects.create(guardian=g, name=KIDS[(i + 5) % len(KIDS)],
                                      age_band=["3_5", "6_8", "9_11"][i % 3])
         services.registration_create(actor=g, occurrence=fair.occurrences.get(), child=child)
+        if i % 3 == 0:  # and some parents come along
+            services.registration_create(actor=g, occurrence=fair.occurrences.get())
     services.activity_create(
         actor=worker, community=b, title="义剪和量血压", category="elderly",
         first_start=_at(today + dt.timedelta(days=(5 - today.weekday()) % 7), 9),

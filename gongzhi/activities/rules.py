@@ -5,8 +5,8 @@
   team, a member of the organising organisation — and workers edit an activity, cancel or
   move an occurrence, mark attendance and upload photos;
 * the registrant list with names: organisers and workers; children's ages: organisers only;
-* any member of the community (pending residents too) registers themselves or their
-  children for an open, future occurrence; an activity of a project only while the
+* any member of the community (pending residents too) registers themselves (not for an
+  activity for children only) or their children for an open, future occurrence; an activity of a project only while the
   project's phase opens ``activities.register`` (the phase-action registry);
 * everyone sees activities; anonymous people see no names.
 """
@@ -64,6 +64,16 @@ def takes_children(user, obj=None) -> bool:
     return activity is not None and activity.allow_children
 
 
+@rules.predicate
+def open_to_adults(user, obj=None) -> bool:
+    """An activity for children (maximum age under 18, guardians register them) takes no
+    self-registration: the guardian registers the child."""
+    activity = activity_of(obj)
+    return activity is not None and not (activity.allow_children
+                                         and activity.max_age is not None
+                                         and activity.max_age < 18)
+
+
 def _in_project_phase(user, obj=None) -> bool:
     return phase_allows_if_in_project("activities.register")(user, activity_of(obj))
 
@@ -78,7 +88,7 @@ rules.add_perm("activities.organise", can_organise)          # on an activity or
 rules.add_perm("activities.view_registrants", can_organise)
 rules.add_perm("activities.view_child_ages", is_organiser)
 rules.add_perm("activities.register", rules.is_authenticated & is_member & occurrence_open
-               & in_project_phase)
+               & open_to_adults & in_project_phase)
 rules.add_perm("activities.register_child", rules.is_authenticated & is_member
                & occurrence_open & takes_children & in_project_phase)
 rules.add_perm("activities.upload_photo", can_organise)

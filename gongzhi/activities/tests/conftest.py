@@ -31,7 +31,7 @@ def after_school(personas):
         actor=personas.worker, community=personas.community, title="放学后1小时",
         first_start=next_weekday_at(16, 30), duration_minutes=60,
         rrule="FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", location_text="社区活动室",
-        category="children", capacity=3, allow_children=True, min_age=6, max_age=12)
+        category="children", capacity=3, allow_children=True, min_age=6)
 
 
 @pytest.fixture

@@ -209,3 +209,17 @@ def test_personal_data_export_and_deletion_take_the_children(personas, first_dat
     first_date.refresh_from_db()
     assert first_date.seats_taken == 0
     assert "activities" in delete_personal_data(UserFactory())
+
+
+def test_an_activity_for_children_takes_children_not_their_parents(personas, after_school,
+                                                                    first_date):
+    services.activity_update(actor=personas.worker, activity=after_school, max_age=12)
+    g = fresh(personas.verified)
+    with pytest.raises(PermissionDenied):
+        services.registration_create(actor=g, occurrence=first_date, age_confirmed=True)
+    twelve = services.child_add(actor=g, name="壮壮", birth_year=timezone.localdate().year - 12)
+    fifteen = services.child_add(actor=g, name="大宝", birth_year=timezone.localdate().year - 15)
+    assert services.registration_create(actor=fresh(g), occurrence=first_date,
+                                        child=twelve).status == "registered"
+    with pytest.raises(ValidationError):
+        services.registration_create(actor=g, occurrence=first_date, child=fifteen)
