@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.feed import FeedEvent, feed_source
@@ -26,5 +26,6 @@ def activities_this_week(community, user, since, limit) -> list[FeedEvent]:
                       title=o.activity.title,
                       url=reverse("activities:occurrence", args=[community.slug, o.pk]),
                       at=o.starts_at,
-                      summary=_g("Cancelled") if o.is_cancelled else _g("Activity"),
+                      summary=gettext("Cancelled") if o.is_cancelled
+                      else gettext("Community activity"),
                       obj_id=o.pk) for o in occs]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 
 from gongzhi.core.nav import NavLink, nav_section
 from gongzhi.core.now import NowBlock, NowItem, now_section
@@ -12,7 +12,7 @@ from gongzhi.core.now import NowBlock, NowItem, now_section
 
 @nav_section("activities")
 def _activity_links(request, community) -> list[NavLink]:
-    return [NavLink(_g("Activities"), reverse("activities:home", args=[community.slug]), 52)]
+    return [NavLink(gettext("Activities"), reverse("activities:home", args=[community.slug]), 52)]
 
 
 @now_section(25)
@@ -26,7 +26,7 @@ def _activities_today(request, community) -> NowBlock | None:
                                       occ.activity.place_label) if x)
         items.append(NowItem(occ.activity.title,
                              reverse("activities:occurrence", args=[community.slug, occ.pk]),
-                             meta=meta, status=_g("Cancelled") if occ.is_cancelled else ""))
-    return NowBlock("activities", _g("Today's activities"), items,
+                             meta=meta, status=gettext("Cancelled") if occ.is_cancelled else ""))
+    return NowBlock("activities", gettext("Today's activities"), items,
                     more_url=reverse("activities:home", args=[community.slug]),
-                    more_label=_g("This week's activities"))
+                    more_label=gettext("This week's activities"))

@@ -6,8 +6,9 @@
   move an occurrence, mark attendance and upload photos;
 * the registrant list with names: organisers and workers; children's ages: organisers only;
 * any member of the community (pending residents too) registers themselves (not for an
-  activity for children only) or their children for an open, future occurrence; an activity of a project only while the
-  project's phase opens ``activities.register`` (the phase-action registry);
+  activity for children only) or their children for an open, future occurrence; an
+  activity of a project only while the project's phase opens ``activities.register``
+  (the phase-action registry);
 * everyone sees activities; anonymous people see no names.
 """
 

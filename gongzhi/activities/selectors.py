@@ -66,6 +66,16 @@ def upcoming(community, *, limit: int = 50, activity: Activity | None = None) ->
     return list(qs[:limit])
 
 
+def past(activity: Activity, *, limit: int = 10) -> list[Occurrence]:
+    """The latest dates that are over, with how many registered and came (one query)."""
+    return list(Occurrence.objects.filter(activity=activity, ends_at__lt=timezone.now())
+                .annotate(n_registered=Count("registrations", filter=Q(
+                    registrations__status=Registration.Status.REGISTERED)),
+                    n_present=Count("registrations", filter=Q(
+                        registrations__attended_at__isnull=False)))
+                .order_by("-starts_at")[:limit])
+
+
 def today(community) -> list[Occurrence]:
     now = timezone.localtime()
     start = now.replace(hour=0, minute=0, second=0, microsecond=0)

@@ -76,6 +76,7 @@ def detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "community": community, "activity": activity, "occurrences": upcoming,
         "rule_words": rule_in_words(activity.rrule, activity.first_start, activity.duration),
         "photos": selectors.photos(activity, consented_only=not can_organise),
+        "past": selectors.past(activity),
         "can_organise": can_organise,
         "exdate_form": forms.ExdateForm() if can_organise and activity.rrule else None,
         "photo_form": forms.PhotoForm() if can_organise else None,
@@ -219,6 +220,7 @@ def occurrence(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "children": children, "can_organise": can_organise,
         "show_ages": user.has_perm("activities.view_child_ages", occ),
         "needs_age_confirm": activity.min_age is not None or activity.max_age is not None,
+        "can_mark": can_organise and timezone.now() >= occ.starts_at - services.CHECKIN_EARLY,
     }
     if user.has_perm("activities.view_registrants", occ):
         context["roster"] = selectors.registrants(occ)

@@ -25,8 +25,10 @@ def _no_nul(value: str) -> str:
 
 
 class ShiftForm(forms.Form):
-    starts_at = forms.DateTimeField(label=_("Starts"), widget=DT_WIDGET, input_formats=DT_FORMATS)
-    ends_at = forms.DateTimeField(label=_("Ends"), widget=DT_WIDGET, input_formats=DT_FORMATS)
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=DT_WIDGET,
+                                    input_formats=DT_FORMATS)
+    ends_at = forms.DateTimeField(label=_("Ends at"), widget=DT_WIDGET,
+                                  input_formats=DT_FORMATS)
     capacity = forms.IntegerField(label=_("People needed"), min_value=1, max_value=10000,
                                   initial=4)
     weeks = forms.IntegerField(label=_("Repeat every week for how many weeks"), min_value=1,
@@ -61,7 +63,7 @@ class OpportunityForm(ShiftForm):
                            required=False)
     project: MCF = MCF(label=_("Project"), queryset=None, required=False)
     duty: MCF = MCF(label=_("Maintenance duty"), queryset=None, required=False)
-    activity: MCF = MCF(label=_("Activity"), queryset=None, required=False)
+    activity: MCF = MCF(label=_("Community activity"), queryset=None, required=False)
 
     field_order = ["title", "team", "description", "tasks", "skills", "min_age", "space",
                    "location_text", "lat", "lon", "project", "duty", "activity", "starts_at",
