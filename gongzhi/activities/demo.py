@@ -6,7 +6,7 @@ the organisers marked (written directly: the services refuse registrations for d
 are over); coming dates are registered through the services. One date is cancelled (a
 public holiday when one falls in the window, else a closed room) and the registrants are
 told. B's 邻里文化节 took place ten days ago and has photos (two with the people's
-agreement, one without); the 元旦游园会 is coming, with volunteer shifts created through
+agreement, one without); the 迎新年游园会 is coming, with volunteer shifts created through
 the new shift service.
 """
 
@@ -181,7 +181,7 @@ def _b_festivals(ctx: DemoContext) -> None:
                            caption=caption, people_consented=ok)
     new_year = today + dt.timedelta(days=21)
     fair = services.activity_create(
-        actor=worker, community=b, title="元旦游园会", category="festival",
+        actor=worker, community=b, title="迎新年游园会", category="festival",
         first_start=_at(new_year, 9, 30), duration_minutes=150,
         description="猜灯谜、套圈、写福字，孩子和家长一起来。请提前报名，方便准备奖品。",
         space=_space(b, "儿童游乐场") or room, location_text="",
@@ -204,7 +204,7 @@ def _b_festivals(ctx: DemoContext) -> None:
     leader = culture.leader if culture else worker
     if culture is not None:
         volunteers.opportunity_with_shifts_create(
-            actor=leader, community=b, title="元旦游园会志愿者", team=culture, activity=fair,
+            actor=leader, community=b, title="迎新年游园会志愿者", team=culture, activity=fair,
             space=fair.space, tasks="布置游园摊位\n维持排队秩序\n发放奖品", capacity=8,
             starts_at=fair.first_start - dt.timedelta(hours=1),
             ends_at=fair.first_start + dt.timedelta(hours=3))

@@ -94,8 +94,12 @@ def home(request: HttpRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     user = request.user
     shifts = selectors.attach_mine(user, list(selectors.upcoming_shifts(community, limit=100)))
+    home_point = selectors.home_point(user, community)
+    near = request.GET.get("sort") == "near" and home_point is not None
+    selectors.attach_distance(shifts, home_point, nearest_first=near)
     return render(request, "volunteers/home.html", {
-        "community": community, "shifts": shifts,
+        "community": community, "shifts": shifts, "near": near,
+        "can_sort_near": home_point is not None,
         "corps": selectors.corps_with_teams(community),
         "my_hours": selectors.confirmed_hours(user, community=community)
         if user.is_authenticated else None,

@@ -103,3 +103,19 @@ def test_a_shift_may_link_an_activity(personas, team):
     page = personas.client("verified").get(
         reverse("volunteers:shift", args=[personas.community.slug, shifts[0].pk]))
     assert "中秋游园会" in page.content.decode()
+
+
+def test_a_resident_sees_how_far_shifts_are_from_home(personas, opportunity):
+    from gongzhi.places.models import Building
+    from gongzhi.volunteers.models import Opportunity as Opp
+
+    Building.objects.filter(pk=personas.household.building_id).update(lat=31.2850, lon=121.5040)
+    Opp.objects.filter(pk=opportunity.pk).update(lat=31.2859, lon=121.5040)  # ~100 m north
+    make_shift(personas, opportunity)
+    client = personas.client("owner")  # the owner's membership has the household
+    page = client.get(reverse("volunteers:home", args=[personas.community.slug])
+                      + "?sort=near").content.decode()
+    assert "约100米" in page or "100 m" in page
+    assert "?layer=volunteer_shifts" in page
+    assert "约100米" not in personas.client("verified").get(
+        reverse("volunteers:home", args=[personas.community.slug])).content.decode()
