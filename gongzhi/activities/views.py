@@ -71,7 +71,7 @@ def detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     community, activity = _activity(slug, pk)
     can_organise = request.user.has_perm("activities.organise", activity)
     upcoming = selectors.attach_mine(request.user,
-                                     selectors.upcoming(community, activity=activity, limit=30))
+                                     selectors.upcoming(community, activity=activity, limit=10))
     return render(request, "activities/detail.html", {
         "community": community, "activity": activity, "occurrences": upcoming,
         "rule_words": rule_in_words(activity.rrule, activity.first_start, activity.duration),
