@@ -134,7 +134,9 @@ def home_point(user, community) -> tuple[float, float] | None:
     row = (Membership.objects.filter(user=user, community=community,
                                      household__building__lat__isnull=False)
            .values_list("household__building__lat", "household__building__lon").first())
-    return (row[0], row[1]) if row else None
+    if row is None or row[0] is None or row[1] is None:
+        return None
+    return float(row[0]), float(row[1])
 
 
 def attach_distance(shifts: list[Shift], home: tuple[float, float] | None, *,

@@ -223,3 +223,11 @@ def test_an_activity_for_children_takes_children_not_their_parents(personas, aft
                                         child=twelve).status == "registered"
     with pytest.raises(ValidationError):
         services.registration_create(actor=g, occurrence=first_date, child=fifteen)
+
+
+def test_the_tick_runs_the_activity_jobs():
+    from gongzhi.core.periodic import periodic_jobs
+
+    jobs = periodic_jobs()
+    assert jobs["activities.extend_occurrences"].every.total_seconds() == 3600
+    assert jobs["activities.reminders"].every.total_seconds() == 300

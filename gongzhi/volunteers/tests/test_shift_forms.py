@@ -119,3 +119,12 @@ def test_a_resident_sees_how_far_shifts_are_from_home(personas, opportunity):
     assert "?layer=volunteer_shifts" in page
     assert "约100米" not in personas.client("verified").get(
         reverse("volunteers:home", args=[personas.community.slug])).content.decode()
+
+
+def test_the_forms_cost_few_queries(personas, opportunity, django_assert_max_num_queries):
+    client = personas.client("worker")
+    slug = personas.community.slug
+    for url in (reverse("volunteers:opportunity_new", args=[slug]),
+                reverse("volunteers:shift_new", args=[slug, opportunity.pk])):
+        with django_assert_max_num_queries(20):
+            assert client.get(url).status_code == 200
