@@ -7,7 +7,7 @@ import json
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -44,7 +44,7 @@ class OccurrenceOut(Schema):
 
 
 class RegisterIn(Schema):
-    child_id: int | None = None
+    child_id: int | None = Field(None, ge=1, le=2_147_483_647)
     age_confirmed: bool = False
 
 
@@ -82,7 +82,8 @@ def _occurrence(pk: int) -> Occurrence:
 @router.get("/dates", response=list[OccurrenceOut],
             summary="Dates of a community's activities (from a day, default today)")
 @paginate(LimitOffsetPagination)
-def list_dates(request: HttpRequest, community: str, since: str = "", days: int = 28):
+def list_dates(request: HttpRequest, community: str, since: str = "",
+               days: int = Query(28, ge=1, le=120)):
     """``since``: a date (YYYY-MM-DD), default today; ``days``: 1 to 120."""
     c = community_or_404(community)
     days = max(1, min(days, 120))
