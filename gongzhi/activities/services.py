@@ -158,8 +158,10 @@ def activity_update(*, actor, activity: Activity, **fields) -> Activity:
     locked.save()
     if reschedule:
         _drop_unmatched(actor, locked)
-        Activity.objects.filter(pk=locked.pk).update(materialised_until=None)
-        locked.materialised_until = None
+        # the new rule applies from now on: past dates are history, never made afresh
+        now = timezone.now()
+        Activity.objects.filter(pk=locked.pk).update(materialised_until=now)
+        locked.materialised_until = now
     Occurrence.objects.filter(activity=locked, starts_at__gte=timezone.now(),
                               seats_taken=0).update(capacity=locked.capacity)
     occurrences_materialise(locked)

@@ -81,6 +81,7 @@ def test_changing_the_rule_drops_empty_dates_and_cancels_taken_ones(personas, af
     assert friday.status == "cancelled"
     live = after_school.occurrences.filter(status="scheduled")
     assert {timezone.localtime(o.starts_at).weekday() for o in live} == {0, 2}
+    assert not after_school.occurrences.filter(starts_at__lt=timezone.now()).exists()
 
 
 def test_the_waiting_list_moves_up_in_order_and_people_are_told(personas, first_date):
@@ -231,3 +232,18 @@ def test_the_tick_runs_the_activity_jobs():
     jobs = periodic_jobs()
     assert jobs["activities.extend_occurrences"].every.total_seconds() == 3600
     assert jobs["activities.reminders"].every.total_seconds() == 300
+
+
+def test_a_new_rule_never_makes_past_dates(personas):
+    start = timezone.now() - dt.timedelta(weeks=3)
+    activity = services.activity_create(actor=personas.worker, community=personas.community,
+                                        title="太极拳", first_start=start,
+                                        rrule="FREQ=WEEKLY;BYDAY=MO", location_text="广场")
+    past = set(activity.occurrences.filter(starts_at__lt=timezone.now())
+               .values_list("pk", flat=True))
+    assert len(past) == 3
+    services.activity_update(actor=personas.worker, activity=activity,
+                             rrule="FREQ=WEEKLY;BYDAY=MO,TH")
+    assert set(activity.occurrences.filter(starts_at__lt=timezone.now())
+               .values_list("pk", flat=True)) == past
+    assert activity.occurrences.filter(starts_at__gte=timezone.now()).count() >= 15
