@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "gongzhi.meetings",
     "gongzhi.volunteers",
     "gongzhi.memory",
+    "gongzhi.activities",
     "gongzhi.decisions",
     "gongzhi.deliberation",
     "gongzhi.spatial",

@@ -40,7 +40,7 @@ urlpatterns = [
 urlpatterns += [
     path("", include(f"gongzhi.{app}.urls"))
     for app in ("spaces", "reports", "projects", "meetings", "decisions", "deliberation",
-                "spatial", "surveys", "analytics", "volunteers", "memory")
+                "spatial", "surveys", "analytics", "volunteers", "memory", "activities")
 ]
 
 if settings.SERVE_MEDIA:

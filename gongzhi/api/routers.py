@@ -17,6 +17,7 @@ MOUNTED = [
     ("/surveys", "gongzhi.surveys.api"),
     ("/volunteers", "gongzhi.volunteers.api"),
     ("/memory", "gongzhi.memory.api"),
+    ("/activities", "gongzhi.activities.api"),
 ]
 
 

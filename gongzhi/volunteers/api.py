@@ -95,9 +95,10 @@ def shifts_geojson(request: HttpRequest, community: str):
 
 @router.post("/shifts/{int:pk}/sign-up", response=SignupOut,
              summary="Sign up (or join the waiting list when full)")
-def sign_up(request: HttpRequest, pk: int):
+def sign_up(request: HttpRequest, pk: int, age_confirmed: bool = False):
+    """``age_confirmed=true``: the volunteer confirms the shift's minimum age."""
     user = require_user(request)
-    signup = services.shift_signup(actor=user, shift=_shift(pk))
+    signup = services.shift_signup(actor=user, shift=_shift(pk), age_confirmed=age_confirmed)
     return {"shift_id": pk, "status": signup.status}
 
 

@@ -135,6 +135,9 @@ class Opportunity(TimeStampedModel):
     duty = models.ForeignKey("spaces.MaintenanceDuty", verbose_name=_("maintenance duty"),
                              null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="+")
+    activity = models.ForeignKey("activities.Activity", verbose_name=_("activity"), null=True,
+                                 blank=True, on_delete=models.SET_NULL,
+                                 related_name="volunteer_opportunities")
     is_active = models.BooleanField(_("open for sign-up"), default=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"),
                                    null=True, blank=True, on_delete=models.SET_NULL,
@@ -243,6 +246,9 @@ class ShiftSignup(models.Model):
                                     blank=True)
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=2, null=True,
                                 blank=True)
+    # the volunteer confirmed they are at least the opportunity's minimum age (the platform
+    # stores no birth dates: see docs/volunteers.md)
+    age_confirmed_at = models.DateTimeField(_("age confirmed"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("hours confirmed"), null=True, blank=True)
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"),
                                      null=True, blank=True, on_delete=models.SET_NULL,

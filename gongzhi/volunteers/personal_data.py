@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gongzhi.core.export import register
+from gongzhi.core.export import on_delete, register
 from gongzhi.volunteers.models import ShiftSignup, TeamMembership
 
 
@@ -23,7 +23,23 @@ def volunteers(user) -> dict:
                     "checked_in_at": _iso(s.checked_in_at),
                     "checked_out_at": _iso(s.checked_out_at),
                     "hours": str(s.hours) if s.hours is not None else None,
-                    "confirmed_at": _iso(s.confirmed_at)}
+                    "confirmed_at": _iso(s.confirmed_at),
+                    "age_confirmed_at": _iso(s.age_confirmed_at)}
                    for s in ShiftSignup.objects.filter(user=user)
                    .select_related("shift__opportunity", "shift__community")],
     }
+
+
+@on_delete("volunteers")
+def delete_volunteers(user) -> None:
+    """Future sign-ups are cancelled (their places go to the waiting list); past service
+    stays in the teams' records, attached to the anonymised account; team memberships go."""
+    from django.utils import timezone
+
+    from gongzhi.volunteers import services
+
+    for signup in (ShiftSignup.objects.filter(user=user, shift__starts_at__gt=timezone.now(),
+                                              checked_in_at__isnull=True)
+                   .exclude(status=ShiftSignup.Status.CANCELLED).select_related("shift")):
+        services.shift_signup_cancel(actor=user, shift=signup.shift)
+    TeamMembership.objects.filter(user=user).delete()

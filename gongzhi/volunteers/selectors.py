@@ -44,7 +44,7 @@ def corps_with_teams(community) -> list[Corps]:
 def shift_page(community, pk: int) -> Shift:
     return (Shift.objects.select_related("community", "opportunity__team__leader",
                                          "opportunity__space", "opportunity__project",
-                                         "opportunity__duty")
+                                         "opportunity__duty__space", "opportunity__activity")
             .get(community=community, pk=pk))
 
 
@@ -123,3 +123,33 @@ def shifts_geojson(community) -> dict:
                 "url": reverse("volunteers:shift", args=[community.slug, s.pk])},
         }
     return {"type": "FeatureCollection", "features": list(by_opportunity.values())}
+
+
+def home_point(user, community) -> tuple[float, float] | None:
+    """Where ``user`` lives in ``community`` (their household's building), if known."""
+    if not user.is_authenticated:
+        return None
+    from gongzhi.accounts.models import Membership
+
+    row = (Membership.objects.filter(user=user, community=community,
+                                     household__building__lat__isnull=False)
+           .values_list("household__building__lat", "household__building__lon").first())
+    if row is None or row[0] is None or row[1] is None:
+        return None
+    return float(row[0]), float(row[1])
+
+
+def attach_distance(shifts: list[Shift], home: tuple[float, float] | None, *,
+                    nearest_first: bool = False) -> list[Shift]:
+    """Set ``shift.distance_m`` (metres from home, or None) and optionally sort by it."""
+    from gongzhi.core.geo.measure import haversine_m
+
+    for shift in shifts:
+        point = shift.opportunity.point
+        setattr(shift, "distance_m",  # noqa: B010 - an attribute for templates
+                round(haversine_m(home[1], home[0], point[1], point[0]))
+                if home is not None and point is not None else None)
+    if nearest_first and home is not None:
+        shifts.sort(key=lambda s: (getattr(s, "distance_m", None) is None,
+                                   getattr(s, "distance_m", None) or 0, s.starts_at))
+    return shifts

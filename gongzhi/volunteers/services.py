@@ -100,23 +100,28 @@ def team_member_add(*, actor, team: Team, user) -> TeamMembership:
 # --- opportunities and shifts ------------------------------------------------------------
 
 OPPORTUNITY_FIELDS = ("title", "description", "tasks", "skills", "min_age", "space", "lat",
-                      "lon", "location_text", "project", "duty", "team")
+                      "lon", "location_text", "project", "duty", "team", "activity")
 
 
 @transaction.atomic
 def opportunity_create(*, actor, community, title: str, **fields) -> Opportunity:
-    _require(actor, "volunteers.manage", community)
+    """Workers create opportunities; a team leader creates them for their own team."""
+    team = fields.get("team")
+    is_worker = actor is not None and actor.has_perm("volunteers.manage", community)
+    if not is_worker and (team is None or not actor.has_perm("volunteers.lead", team)):
+        raise PermissionDenied
     unknown = set(fields) - set(OPPORTUNITY_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields {sorted(unknown)}")
-    for name in ("space", "project", "duty", "team"):
+    for name in ("space", "project", "duty", "team", "activity"):
         obj = fields.get(name)
         if obj is not None and obj.community_id != community.pk:
             raise ValidationError({name: _("This belongs to another community.")})
     if (fields.get("lat") is None) != (fields.get("lon") is None):
         raise ValidationError({"lat": _("Give both latitude and longitude, or neither.")})
     opp = Opportunity(community=community, title=title.strip(), created_by=actor, **fields)
-    opp.full_clean(exclude=["community", "created_by", "space", "project", "duty", "team"])
+    opp.full_clean(exclude=["community", "created_by", "space", "project", "duty", "team",
+                            "activity"])
     opp.save()
     audit_record(actor=actor, action="volunteers.opportunity_create", community=community,
                  target=opp, after={"title": opp.title,
@@ -127,7 +132,8 @@ def opportunity_create(*, actor, community, title: str, **fields) -> Opportunity
 @transaction.atomic
 def shift_create(*, actor, opportunity: Opportunity, starts_at: dt.datetime,
                  ends_at: dt.datetime, capacity: int) -> Shift:
-    _require(actor, "volunteers.manage", opportunity.community)
+    """Workers, and the leader of the opportunity's team, add shifts."""
+    _require(actor, "volunteers.lead", opportunity)
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": _("A shift must end after it starts.")})
     if ends_at - starts_at > dt.timedelta(hours=24):
@@ -211,8 +217,11 @@ def _promote_waitlist(shift: Shift) -> list[ShiftSignup]:
     return promoted
 
 
-def shift_signup(*, actor, shift: Shift) -> ShiftSignup:
-    """Sign ``actor`` up; when the shift is full they join the waiting list."""
+def shift_signup(*, actor, shift: Shift, age_confirmed: bool = False) -> ShiftSignup:
+    """Sign ``actor`` up; when the shift is full they join the waiting list.
+
+    A shift with a minimum age needs the volunteer's confirmation that they are at least
+    that old (recorded with the time); the platform keeps no birth dates."""
     with transaction.atomic():
         # of=("self",): PostgreSQL cannot lock the nullable side of the outer joins
         locked = (Shift.objects.select_for_update(of=("self",))
@@ -223,16 +232,24 @@ def shift_signup(*, actor, shift: Shift) -> ShiftSignup:
                   .filter(shift=locked, user=actor).first())
         if signup is not None and signup.status != ShiftSignup.Status.CANCELLED:
             return signup
+        min_age = locked.opportunity.min_age
+        if min_age and not age_confirmed:
+            raise ValidationError({"age_confirmed": _(
+                "This shift is for volunteers aged %(age)s and over: confirm your age.")
+                % {"age": min_age}})
         status = (ShiftSignup.Status.REGISTERED if _take_seat(locked)
                   else ShiftSignup.Status.WAITLISTED)
         now = timezone.now()
+        age_at = now if min_age else None
         if signup is None:
             signup = ShiftSignup.objects.create(shift=locked, user=actor, status=status,
-                                                queued_at=now)
+                                                queued_at=now, age_confirmed_at=age_at)
         else:
             signup.status, signup.queued_at = status, now
             signup.cancelled_at = signup.promoted_at = None
-            signup.save(update_fields=["status", "queued_at", "cancelled_at", "promoted_at"])
+            signup.age_confirmed_at = age_at
+            signup.save(update_fields=["status", "queued_at", "cancelled_at", "promoted_at",
+                                       "age_confirmed_at"])
         audit_record(actor=actor, action="volunteers.sign_up", community=locked.community,
                      target=locked, after={"status": status})
     return signup
@@ -356,3 +373,31 @@ def hours_confirm(*, actor, signup: ShiftSignup, hours: Decimal | None = None) -
                  target=shift, before=before,
                  after={"user": locked.user_id, "hours": str(locked.hours)})
     return locked
+
+
+MAX_REPEAT_WEEKS = 26
+
+
+def shifts_create_weekly(*, actor, opportunity: Opportunity, starts_at: dt.datetime,
+                         ends_at: dt.datetime, capacity: int, weeks: int = 1) -> list[Shift]:
+    """One shift, or the same shift every week for ``weeks`` weeks (one transaction)."""
+    if not 1 <= weeks <= MAX_REPEAT_WEEKS:
+        raise ValidationError({"weeks": _("Repeat for 1 to %(n)s weeks.")
+                               % {"n": MAX_REPEAT_WEEKS}})
+    if starts_at < timezone.now():
+        raise ValidationError({"starts_at": _("Choose a time in the future.")})
+    with transaction.atomic():
+        return [shift_create(actor=actor, opportunity=opportunity,
+                             starts_at=starts_at + dt.timedelta(weeks=w),
+                             ends_at=ends_at + dt.timedelta(weeks=w), capacity=capacity)
+                for w in range(weeks)]
+
+
+@transaction.atomic
+def opportunity_with_shifts_create(*, actor, community, title: str, starts_at: dt.datetime,
+                                   ends_at: dt.datetime, capacity: int, weeks: int = 1,
+                                   **fields) -> list[Shift]:
+    """The shift creation form: an opportunity and its first shift(s) together."""
+    opp = opportunity_create(actor=actor, community=community, title=title, **fields)
+    return shifts_create_weekly(actor=actor, opportunity=opp, starts_at=starts_at,
+                                ends_at=ends_at, capacity=capacity, weeks=weeks)

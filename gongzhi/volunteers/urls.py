@@ -8,6 +8,8 @@ P = "c/<slug:slug>/volunteers/"
 
 urlpatterns = [
     path(P, views.home, name="home"),
+    path(P + "new/", views.opportunity_new, name="opportunity_new"),
+    path(P + "opportunities/<int:pk>/shifts/new/", views.shift_new, name="shift_new"),
     path(P + "shifts/<int:pk>/", views.shift_detail, name="shift"),
     path(P + "shifts/<int:pk>/sign-up/", views.sign_up, name="sign_up"),
     path(P + "shifts/<int:pk>/cancel/", views.cancel, name="cancel"),

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gongzhi.core.forms import add_service_errors
 from gongzhi.core.http import community_or_404, require_perm
 from gongzhi.core.qr import qr_svg
 from gongzhi.volunteers import selectors, services
@@ -36,16 +37,74 @@ def _errors(request, exc: ValidationError) -> None:
         messages.error(request, msg)
 
 
+def _can_create(user, community) -> bool:
+    return user.has_perm("volunteers.manage", community) or (
+        user.is_authenticated and Team.objects.filter(community=community,
+                                                      leader=user).exists())
+
+
+@login_required
+def opportunity_new(request: HttpRequest, slug: str) -> HttpResponse:
+    """Workers (any team) and team leaders (their own teams) create an opportunity with its
+    first shifts."""
+    from gongzhi.volunteers.forms import OpportunityForm
+
+    community = community_or_404(slug)
+    if not _can_create(request.user, community):
+        raise PermissionDenied
+    form = OpportunityForm(request.POST or None, community=community, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            shifts = services.opportunity_with_shifts_create(
+                actor=request.user, community=community, **form.service_fields())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The opportunity is open for sign-up."))
+            return redirect("volunteers:shift", slug=slug, pk=shifts[0].pk)
+    return render(request, "volunteers/opportunity_form.html",
+                  {"community": community, "form": form})
+
+
+@login_required
+def shift_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """More shifts for an existing opportunity (a worker or the team's leader)."""
+    from gongzhi.volunteers.forms import ShiftForm
+    from gongzhi.volunteers.models import Opportunity
+
+    community = community_or_404(slug)
+    opp = get_object_or_404(Opportunity.objects.select_related("team"), community=community,
+                            pk=pk)
+    require_perm(request, "volunteers.lead", opp)
+    form = ShiftForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            shifts = services.shifts_create_weekly(actor=request.user, opportunity=opp,
+                                                   **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Shifts added: %(n)s.") % {"n": len(shifts)})
+            return redirect("volunteers:shift", slug=slug, pk=shifts[0].pk)
+    return render(request, "volunteers/shift_form.html",
+                  {"community": community, "form": form, "opportunity": opp})
+
+
 def home(request: HttpRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     user = request.user
     shifts = selectors.attach_mine(user, list(selectors.upcoming_shifts(community, limit=100)))
+    home_point = selectors.home_point(user, community)
+    near = request.GET.get("sort") == "near" and home_point is not None
+    selectors.attach_distance(shifts, home_point, nearest_first=near)
     return render(request, "volunteers/home.html", {
-        "community": community, "shifts": shifts,
+        "community": community, "shifts": shifts, "near": near,
+        "can_sort_near": home_point is not None,
         "corps": selectors.corps_with_teams(community),
         "my_hours": selectors.confirmed_hours(user, community=community)
         if user.is_authenticated else None,
         "can_manage": user.has_perm("volunteers.manage", community),
+        "can_create": _can_create(user, community),
     })
 
 
@@ -59,6 +118,7 @@ def shift_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 .exclude(status=ShiftSignup.Status.CANCELLED).first())
     context = {"community": community, "shift": shift, "opportunity": shift.opportunity,
                "mine": mine, "can_sign_up": user.has_perm("volunteers.sign_up", shift),
+               "can_add_shifts": user.has_perm("volunteers.lead", shift.opportunity),
                "can_lead": can_lead}
     if can_lead:
         url = request.build_absolute_uri(reverse("volunteers:check_in", args=[slug, pk])
@@ -73,9 +133,12 @@ def shift_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def sign_up(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     _community, shift = _shift(slug, pk)
     try:
-        signup = services.shift_signup(actor=request.user, shift=shift)
+        signup = services.shift_signup(actor=request.user, shift=shift,
+                                       age_confirmed=request.POST.get("age_ok") == "1")
     except PermissionDenied:
         messages.error(request, _("This shift is not open to you."))
+    except ValidationError as exc:
+        _errors(request, exc)
     else:
         if signup.status == ShiftSignup.Status.REGISTERED:
             messages.success(request, _("You are signed up. Thank you!"))

@@ -172,10 +172,13 @@
     var labels = new G.Labels(map);
     var status = document.getElementById("map-status");
     var pending = 0, buildings = null;
+    // ?layer=key (repeatable) switches a layer on, e.g. links from the volunteer pages
+    var wanted = new URLSearchParams(window.location.search).getAll("layer");
     cfg.layers.forEach(function (layer) {
       var group = makeLayer(cfg, map, layer, labels);
       if (layer.key === "buildings") buildings = group;
       var box = document.getElementById("layer-" + layer.key);
+      if (box && wanted.indexOf(layer.key) >= 0) box.checked = true;
       var on = box ? box.checked : layer.visible;
       if (on) group.addTo(map);
       if (box) box.addEventListener("change", function () {
