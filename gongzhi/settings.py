@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "gongzhi.projects",
     "gongzhi.meetings",
     "gongzhi.volunteers",
+    "gongzhi.contests",
+    "gongzhi.news",
     "gongzhi.decisions",
     "gongzhi.deliberation",
     "gongzhi.spatial",

@@ -16,6 +16,8 @@ MOUNTED = [
     ("/spatial", "gongzhi.spatial.api"),
     ("/surveys", "gongzhi.surveys.api"),
     ("/volunteers", "gongzhi.volunteers.api"),
+    ("/contests", "gongzhi.contests.api"),
+    ("/news", "gongzhi.news.api"),
 ]
 
 

@@ -1,0 +1,72 @@
+"""The news menu entry and three blocks of the community home ("what is happening now"
+for the person looking): unread important notices first, pinned announcements for their
+building, and the latest events of their feed."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+
+from gongzhi.core.nav import NavLink, nav_section
+from gongzhi.core.now import NowBlock, NowItem, now_section
+
+
+@nav_section("news")
+def _news_links(request, community) -> list[NavLink]:
+    return [NavLink(_("Announcements"), reverse("news:list", args=[community.slug]), 12),
+            NavLink(_("What's happening"), reverse("news:feed", args=[community.slug]), 13)]
+
+
+def _when(at) -> str:
+    return timezone.localtime(at).strftime("%m-%d %H:%M") if at else ""
+
+
+@now_section(1, "news.unread")
+def _unread(request, community) -> NowBlock | None:
+    from gongzhi.news import selectors
+
+    notices = selectors.unread_important(community, request.user)
+    if not notices:
+        return None
+    return NowBlock(
+        key="news-unread", title=_t("Please read and confirm"),
+        summary=_t("Important notices for you that you have not confirmed yet."),
+        items=[NowItem(label=a.title, status=_t("Unread"),
+                       meta=f"{a.organisation.name} · {_when(a.published_at)}",
+                       url=reverse("news:detail", args=[community.slug, a.pk]))
+               for a in notices])
+
+
+@now_section(2, "news.pinned")
+def _pinned(request, community) -> NowBlock | None:
+    from gongzhi.news import selectors
+
+    unread = {a.pk for a in selectors.unread_important(community, request.user)}
+    notices = [a for a in selectors.pinned_for(community, request.user) if a.pk not in unread]
+    if not notices:
+        return None
+    return NowBlock(
+        key="news-pinned", title=_t("Pinned announcements"),
+        items=[NowItem(label=a.title, status=_t("Pinned"),
+                       meta=f"{a.organisation.name} · {_when(a.published_at)}",
+                       url=reverse("news:detail", args=[community.slug, a.pk]))
+               for a in notices],
+        more_url=reverse("news:list", args=[community.slug]),
+        more_label=_t("All announcements"))
+
+
+@now_section(95, "news.feed")
+def _latest(request, community) -> NowBlock | None:
+    from gongzhi.news import selectors
+
+    events = selectors.feed_for(community, request.user, limit=6)
+    if not events:
+        return None
+    return NowBlock(
+        key="news-feed", title=_t("Latest in the community"),
+        items=[NowItem(label=e.title, meta=_when(e.at), status=e.summary, url=e.url)
+               for e in events],
+        more_url=reverse("news:feed", args=[community.slug]),
+        more_label=_t("Everything that is happening"))
