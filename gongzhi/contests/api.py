@@ -136,7 +136,7 @@ def gallery(request: HttpRequest, pk: int):
 @router.post("/contests/{int:pk}/entries", response={201: EntryOut},
              summary="Send an entry (multipart: fields and an optional picture)")
 def submit(request: HttpRequest, pk: int, payload: Form[EntryIn],
-           image: File[UploadedFile] | None = None):
+           image: File[UploadedFile | None] = None):
     user = require_user(request)
     contest = _contest(request, pk)
     if image is not None:

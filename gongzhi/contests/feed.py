@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.feed import FeedEvent, feed_source
@@ -19,12 +19,12 @@ def contest_events(community, user, since, limit) -> list[FeedEvent]:
         events.append(FeedEvent(
             source="contests", kind="result", title=c.title, at=c.announced_at,
             url=reverse("contests:results", args=[community.slug, c.pk]), obj_id=c.pk,
-            summary=_t("Result: %(winner)s") % {"winner": winner} if winner
-            else _t("Result announced")))
+            summary=gettext("Result: %(winner)s") % {"winner": winner} if winner
+            else gettext("Result announced")))
     for c in selectors.published_since(community, user, since)[:limit]:
         events.append(FeedEvent(
             source="contests", kind="opened", title=c.title, at=c.published_at,
             url=reverse("contests:detail", args=[community.slug, c.pk]), obj_id=c.pk,
-            summary=_t("New contest: send your entry")))
+            summary=gettext("New contest: send your entry")))
     events.sort(key=lambda e: e.at, reverse=True)
     return events[:limit]

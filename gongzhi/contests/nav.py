@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils.translation import gettext as _t
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.nav import NavLink, nav_section
@@ -23,15 +24,17 @@ def _open_contests(request, community) -> NowBlock | None:
     for c in contests:
         stage = c.stage
         if stage == Stage.SUBMISSION:
-            meta = _t("entries until %(date)s") % {"date": c.submission_closes.strftime("%m-%d")}
+            meta = gettext("entries until %(date)s") % {
+                "date": timezone.localtime(c.submission_closes).strftime("%m-%d")}
         elif stage == Stage.VOTING:
-            meta = _t("voting until %(date)s") % {"date": c.voting_closes.strftime("%m-%d")}
+            meta = gettext("voting until %(date)s") % {
+                "date": timezone.localtime(c.voting_closes).strftime("%m-%d")}
         else:
             meta = ""
         items.append(NowItem(label=c.title, status=c.stage_label, meta=meta,
                              url=reverse("contests:detail", args=[community.slug, c.pk])))
     if not items:
         return None
-    return NowBlock(key="contests", title=_t("Contests"), items=items,
+    return NowBlock(key="contests", title=gettext("Contests"), items=items,
                     more_url=reverse("contests:list", args=[community.slug]),
-                    more_label=_t("All contests"))
+                    more_label=gettext("All contests"))

@@ -101,14 +101,16 @@ def _check_contest(contest: Contest) -> None:
         contest.max_choices = None
     try:
         contest.full_clean(exclude=["community", "created_by", "space", "project", "ballot",
-                                    "winner"])
+                                    "winner"], validate_constraints=False)
     except ValidationError as exc:
         for k, v in exc.message_dict.items():
             errors.setdefault(k, []).extend(v)
     if not errors:
         order = [contest.submission_opens, contest.submission_closes, contest.voting_opens,
                  contest.voting_closes]
-        if not (order[0] < order[1] <= order[2] < order[3]):
+        if not 0 <= contest.jury_weight <= 1:
+            errors["jury_weight"] = [_("Enter a number between 0 and 1.")]
+        elif not (order[0] < order[1] <= order[2] < order[3]):
             errors["voting_opens"] = [_("The dates must follow each other: entries open, "
                                         "entries close, voting opens, voting closes.")]
         elif contest.announce_on < timezone.localdate(contest.voting_closes):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.feed import FeedEvent, feed_source
@@ -24,13 +24,13 @@ def meeting_events(community, user, since, limit) -> list[FeedEvent]:
         held = held.filter(starts_at__gte=since)
     events = [FeedEvent(source="meetings", kind="announced", title=m.title, at=m.created_at,
                         url=reverse("meetings:detail", args=[community.slug, m.pk]),
-                        summary=_t("Meeting on %(date)s")
+                        summary=gettext("Meeting on %(date)s")
                         % {"date": timezone.localtime(m.starts_at).strftime("%m-%d %H:%M")},
                         obj_id=m.pk)
               for m in announced.order_by("-created_at")[:limit]]
     events += [FeedEvent(source="meetings", kind="held", title=m.title, at=m.starts_at,
                          url=reverse("meetings:detail", args=[community.slug, m.pk]),
-                         summary=_t("Meeting held"), obj_id=m.pk)
+                         summary=gettext("Meeting held"), obj_id=m.pk)
                for m in held.order_by("-starts_at")[:limit]]
     events.sort(key=lambda e: e.at, reverse=True)
     return events[:limit]

@@ -144,9 +144,9 @@ def receipts(request: HttpRequest, pk: int):
 
 @router.get("/feed", response=list[FeedEventOut],
             summary="What is happening in a community (my follow / mute choices applied)")
-def feed(request: HttpRequest, community: str, following: bool = False,
-         limit: int = Field(30, ge=1, le=100)):
+def feed(request: HttpRequest, community: str, following: bool = False, limit: int = 30):
     c = community_or_404(community)
+    limit = max(1, min(limit, 100))
     return [{"source": e.source, "kind": e.kind, "title": e.title, "url": e.url, "at": e.at,
              "summary": e.summary}
             for e in selectors.feed_for(c, request.user, following_only=following,

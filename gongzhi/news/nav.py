@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.nav import NavLink, nav_section
@@ -31,9 +31,9 @@ def _unread(request, community) -> NowBlock | None:
     if not notices:
         return None
     return NowBlock(
-        key="news-unread", title=_t("Please read and confirm"),
-        summary=_t("Important notices for you that you have not confirmed yet."),
-        items=[NowItem(label=a.title, status=_t("Unread"),
+        key="news-unread", title=gettext("Please read and confirm"),
+        summary=gettext("Important notices for you that you have not confirmed yet."),
+        items=[NowItem(label=a.title, status=gettext("Unread"),
                        meta=f"{a.organisation.name} · {_when(a.published_at)}",
                        url=reverse("news:detail", args=[community.slug, a.pk]))
                for a in notices])
@@ -48,13 +48,13 @@ def _pinned(request, community) -> NowBlock | None:
     if not notices:
         return None
     return NowBlock(
-        key="news-pinned", title=_t("Pinned announcements"),
-        items=[NowItem(label=a.title, status=_t("Pinned"),
+        key="news-pinned", title=gettext("Pinned announcements"),
+        items=[NowItem(label=a.title, status=gettext("Pinned"),
                        meta=f"{a.organisation.name} · {_when(a.published_at)}",
                        url=reverse("news:detail", args=[community.slug, a.pk]))
                for a in notices],
         more_url=reverse("news:list", args=[community.slug]),
-        more_label=_t("All announcements"))
+        more_label=gettext("All announcements"))
 
 
 @now_section(95, "news.feed")
@@ -65,8 +65,8 @@ def _latest(request, community) -> NowBlock | None:
     if not events:
         return None
     return NowBlock(
-        key="news-feed", title=_t("Latest in the community"),
+        key="news-feed", title=gettext("Latest in the community"),
         items=[NowItem(label=e.title, meta=_when(e.at), status=e.summary, url=e.url)
                for e in events],
         more_url=reverse("news:feed", args=[community.slug]),
-        more_label=_t("Everything that is happening"))
+        more_label=gettext("Everything that is happening"))

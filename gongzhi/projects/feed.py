@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.feed import FeedEvent, feed_source
@@ -25,12 +25,12 @@ def project_events(community, user, since, limit) -> list[FeedEvent]:
     events = [FeedEvent(source="projects", kind="decided", title=p.title, at=p.answered_at,
                         url=reverse("projects:proposal",
                                     args=[community.slug, p.project_id, p.pk]),
-                        summary=_t("Proposal answered: %(answer)s")
+                        summary=gettext("Proposal answered: %(answer)s")
                         % {"answer": p.get_answer_display()}, obj_id=p.pk)
               for p in answered.order_by("-answered_at")[:limit]]
     events += [FeedEvent(source="projects", kind="result", title=r.title, at=r.created_at,
                          url=reverse("projects:result", args=[community.slug, r.pk]),
-                         summary=_t("Result published: %(status)s, %(progress)s%%")
+                         summary=gettext("Result published: %(status)s, %(progress)s%%")
                          % {"status": r.get_status_display(), "progress": r.progress},
                          obj_id=r.pk)
                for r in results.order_by("-created_at")[:limit]]

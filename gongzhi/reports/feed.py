@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.feed import FeedEvent, feed_source
@@ -16,7 +16,8 @@ def resolved_reports(community, user, since, limit) -> list[FeedEvent]:
     qs = selectors.reports_for(user, community).filter(resolved_at__isnull=False)
     if since is not None:
         qs = qs.filter(resolved_at__gte=since)
-    return [FeedEvent(source="reports", kind="resolved", title=r.title, at=r.resolved_at,
+    return [FeedEvent(source="reports", kind="resolved", at=r.resolved_at,
+                      title=f"{r.get_category_display()} · {r.location_text or r.description[:40]}",
                       url=reverse("reports:detail", args=[community.slug, r.pk]),
-                      summary=_t("Problem resolved"), obj_id=r.pk)
+                      summary=gettext("Problem resolved"), obj_id=r.pk)
             for r in qs.order_by("-resolved_at")[:limit]]

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.feed import FeedEvent, feed_source
@@ -18,17 +18,17 @@ def shifts_this_week(community, user, since, limit) -> list[FeedEvent]:
 
     week = timezone.now() + dt.timedelta(days=7)
     shifts = selectors.upcoming_shifts(community, limit=None).filter(starts_at__lte=week)
-    # A shift is "news" from the moment it is this week's: dated by its creation (or a
-    # week before it starts, whichever is later), never in the future.
+    # A shift is "news" from the moment it is this week's: dated a week before it starts
+    # (shifts have no creation time), never in the future.
     now = timezone.now()
     events = []
     for s in shifts[:limit]:
-        at = min(now, max(s.created_at, s.starts_at - dt.timedelta(days=7)))
+        at = min(now, s.starts_at - dt.timedelta(days=7))
         if since is not None and at < since:
             continue
         events.append(FeedEvent(
             source="volunteers", kind="shift", title=s.opportunity.title, at=at,
             url=reverse("volunteers:shift", args=[community.slug, s.pk]), obj_id=s.pk,
-            summary=_t("Volunteers needed %(when)s")
+            summary=gettext("Volunteers needed %(when)s")
             % {"when": timezone.localtime(s.starts_at).strftime("%m-%d %H:%M")}))
     return events
