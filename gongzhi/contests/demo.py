@@ -82,7 +82,7 @@ def _enter_all(contest: Contest, people: list[User], specs, picture, *, mime="im
     return entries
 
 
-def _moderate(worker, entries: list[Entry], reject: set[int] = frozenset()) -> None:
+def _moderate(worker, entries: list[Entry], reject: frozenset[int] = frozenset()) -> None:
     for i, e in enumerate(entries):
         if i in reject:
             services.entry_moderate(actor=worker, entry=e, approve=False,
@@ -96,20 +96,36 @@ def _vote(ctx: DemoContext, contest: Contest, voters: list[User], weights: list[
     from gongzhi.decisions import services as decisions
 
     contest.refresh_from_db()
-    keys = [o.key for o in contest.ballot.options.order_by("position")]
+    ballot = contest.ballot
+    assert ballot is not None
+    keys = [o.key for o in ballot.options.order_by("position")]
     for user in voters:
         user.__dict__.pop("_gz_roles", None)
         picks = ctx.rng.choices(keys, weights=weights[:len(keys)], k=approvals)
-        content = ({"choice": picks[0]} if contest.method == "plurality"
-                   else {"approve": sorted(set(picks))})
-        decisions.vote_cast(user=user, ballot=contest.ballot, content=content)
+        content: dict[str, object] = ({"choice": picks[0]} if contest.method == "plurality"
+                                      else {"approve": sorted(set(picks))})
+        decisions.vote_cast(user=user, ballot=ballot, content=content)
 
 
 def _backdate(contest: Contest, now, **days: int) -> None:
+    from gongzhi.decisions.models import Ballot
+
     fields = {k: now + dt.timedelta(days=v) for k, v in days.items()}
     if "voting_closes" in fields:
         fields["announce_on"] = timezone.localdate(fields["voting_closes"])
     Contest.objects.filter(pk=contest.pk).update(**fields)
+    if contest.ballot_id:  # the feed dates the ballot by when it opened
+        Ballot.objects.filter(pk=contest.ballot_id).update(opened_at=fields["voting_opens"])
+
+
+def _announce_on(worker, contest: Contest, at) -> Contest:
+    """Announce as if at ``at`` (the ballot's close and the audit entry carry that time:
+    a closed ballot's times are frozen by the database)."""
+    from unittest import mock
+
+    contest.refresh_from_db()
+    with mock.patch("django.utils.timezone.now", return_value=at):
+        return services.contest_announce(actor=worker, contest=contest)
 
 
 def _logo_contest(ctx, b, worker, people, now) -> Contest:
@@ -123,17 +139,16 @@ def _logo_contest(ctx, b, worker, people, now) -> Contest:
         max_choices=2, **_dates(now, opens=-20, closes=1, vote_from=1, vote_to=2))
     contest = services.contest_publish(actor=worker, contest=contest)
     entries = _enter_all(contest, people, LOGOS, demo_images.logo)
-    _moderate(worker, entries, reject={5})
+    _moderate(worker, entries, reject=frozenset({5}))
     Contest.objects.filter(pk=contest.pk).update(submission_closes=now - dt.timedelta(days=10),
                                                  voting_opens=now - dt.timedelta(days=3))
     contest.refresh_from_db()
     services.contest_voting_open(actor=worker, contest=contest)
     _vote(ctx, contest, _verified(b, 90)[10:90], [9, 5, 4, 6, 2])
-    services.contest_announce(actor=worker, contest=contest)
     _backdate(contest, now, submission_opens=-45, submission_closes=-25, voting_opens=-18,
               voting_closes=-4)
-    Contest.objects.filter(pk=contest.pk).update(announced_at=now - dt.timedelta(days=3),
-                                                 published_at=now - dt.timedelta(days=46))
+    _announce_on(worker, contest, now - dt.timedelta(days=3, hours=12))
+    Contest.objects.filter(pk=contest.pk).update(published_at=now - dt.timedelta(days=46))
     return contest
 
 
@@ -165,6 +180,10 @@ def _mascot_contest(ctx, b, worker, admin, people, now) -> Contest:
                 "美观": min(10, base + 1 + i % 2)})
     services.contest_voting_open(actor=worker, contest=contest)
     _vote(ctx, contest, _verified(b, 60)[20:60], [5, 7, 3, 4])
+    from gongzhi.decisions.models import Ballot
+
+    contest.refresh_from_db()
+    Ballot.objects.filter(contest=contest).update(opened_at=contest.voting_opens)
     return contest
 
 
@@ -213,11 +232,10 @@ def _photo_contest(ctx, b, worker, people, now) -> Contest:
     contest.refresh_from_db()
     services.contest_voting_open(actor=worker, contest=contest)
     _vote(ctx, contest, _verified(b, 70)[5:70], [4, 6, 8, 3, 5, 7], approvals=3)
-    services.contest_announce(actor=worker, contest=contest)
     _backdate(contest, now, submission_opens=-70, submission_closes=-40, voting_opens=-35,
               voting_closes=-28)
-    Contest.objects.filter(pk=contest.pk).update(announced_at=now - dt.timedelta(days=27),
-                                                 published_at=now - dt.timedelta(days=71))
+    _announce_on(worker, contest, now - dt.timedelta(days=27, hours=12))
+    Contest.objects.filter(pk=contest.pk).update(published_at=now - dt.timedelta(days=71))
     return contest
 
 

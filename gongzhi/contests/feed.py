@@ -17,13 +17,13 @@ def contest_events(community, user, since, limit) -> list[FeedEvent]:
     for c in selectors.announced_since(community, user, since)[:limit]:
         winner = c.winner.proposed_name or c.winner.title if c.winner else ""
         events.append(FeedEvent(
-            source="contests", kind="result", title=c.title, at=c.announced_at,
+            source="contests", kind="result", title=c.title, at=c.announced_at or c.updated_at,
             url=reverse("contests:results", args=[community.slug, c.pk]), obj_id=c.pk,
             summary=gettext("Result: %(winner)s") % {"winner": winner} if winner
             else gettext("Result announced")))
     for c in selectors.published_since(community, user, since)[:limit]:
         events.append(FeedEvent(
-            source="contests", kind="opened", title=c.title, at=c.published_at,
+            source="contests", kind="opened", title=c.title, at=c.published_at or c.created_at,
             url=reverse("contests:detail", args=[community.slug, c.pk]), obj_id=c.pk,
             summary=gettext("New contest: send your entry")))
     events.sort(key=lambda e: e.at, reverse=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -10,10 +12,9 @@ from gongzhi.contests.models import Contest, Entry, Kind, Licence
 from gongzhi.core.uploads import ImageUploadField
 
 
-def _no_nul(value: str) -> str:
+def _no_nul(value: str) -> None:
     if "\x00" in (value or ""):
         raise ValidationError(_("This text contains a character that cannot be stored."))
-    return value
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -50,10 +51,12 @@ class ContestForm(forms.ModelForm):
         from gongzhi.projects.models import Project
         from gongzhi.spaces.models import Space
 
-        self.fields["space"].queryset = Space.objects.filter(community=community)
-        self.fields["space"].help_text = _("For a naming contest about one space.")
-        self.fields["project"].queryset = Project.objects.filter(community=community)
-        self.fields["project"].help_text = _("Optional: the project whose phases open "
+        space = cast(forms.ModelChoiceField, self.fields["space"])
+        space.queryset = Space.objects.filter(community=community)
+        space.help_text = _("For a naming contest about one space.")
+        project = cast(forms.ModelChoiceField, self.fields["project"])
+        project.queryset = Project.objects.filter(community=community)
+        project.help_text = _("Optional: the project whose phases open "
                                              "entering and voting.")
         if self.instance.pk:
             self.fields["jury_criteria_text"].initial = "\n".join(
@@ -62,7 +65,8 @@ class ContestForm(forms.ModelForm):
             self.fields[name].validators.append(_no_nul)
 
     def clean_jury_criteria_text(self) -> list[str]:
-        raw = _no_nul(self.cleaned_data.get("jury_criteria_text", ""))
+        raw = self.cleaned_data.get("jury_criteria_text", "")
+        _no_nul(raw)
         return [line.strip() for line in raw.splitlines() if line.strip()]
 
     def service_fields(self) -> dict:
@@ -83,7 +87,8 @@ class EntryForm(forms.Form):
                                            "picture."))
     proposed_name = forms.CharField(label=_("The name you propose"), max_length=30,
                                     required=False)
-    space = forms.ModelChoiceField(label=_("For which space"), queryset=None, required=False)
+    space: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("For which space"), queryset=None, required=False)
     statement = forms.CharField(label=_("The idea behind it"), max_length=2000,
                                 widget=forms.Textarea(attrs={"rows": 5}),
                                 help_text=_("What it means, where the picture was taken, "
@@ -108,22 +113,23 @@ class EntryForm(forms.Form):
             if contest.space_id:
                 del self.fields["space"]
             else:
-                self.fields["space"].queryset = Space.objects.filter(
-                    community=contest.community)
+                cast(forms.ModelChoiceField, self.fields["space"]).queryset = \
+                    Space.objects.filter(community=contest.community)
                 self.fields["space"].required = True
             self.fields["proposed_name"].required = True
         else:
             del self.fields["proposed_name"], self.fields["space"]
             self.fields["image"].required = True
         if contest.kind in (Kind.LOGO, Kind.MASCOT):
-            self.fields["licence"].choices = [c for c in Licence.choices
+            cast(forms.ChoiceField, self.fields["licence"]).choices = [
+                c for c in Licence.choices
                                               if c[0] != Licence.RESERVED]
         for name in ("title", "statement", "alt_text", "proposed_name"):
             if name in self.fields:
                 self.fields[name].validators.append(_no_nul)
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if "image" in self.fields and data.get("image") and not (data.get("alt_text") or
                                                                  "").strip():
             self.add_error("alt_text", _("Describe the picture in one sentence for people "

@@ -225,7 +225,7 @@ class Entry(TimeStampedModel):
     def by_line(self) -> str:
         if self.anonymised or self.entrant_id is None:
             return str(_("a former resident"))
-        if not self.show_name:
+        if not self.show_name or self.entrant is None:
             return str(_("a resident"))
         return self.entrant.public_name
 

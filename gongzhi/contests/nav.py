@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.nav import NavLink, nav_section
 from gongzhi.core.now import NowBlock, NowItem, now_section
@@ -11,7 +10,7 @@ from gongzhi.core.now import NowBlock, NowItem, now_section
 
 @nav_section("contests")
 def _contest_links(request, community) -> list[NavLink]:
-    return [NavLink(_("Contests"), reverse("contests:list", args=[community.slug]), 58)]
+    return [NavLink(gettext("Contests"), reverse("contests:list", args=[community.slug]), 58)]
 
 
 @now_section(35, "contests.open")

@@ -46,6 +46,11 @@ CONTEST_FIELDS = ("kind", "title", "brief", "rules", "prizes", "space", "entrant
 MAX_CRITERIA = 6
 
 
+def _msg(msgid: str, params: dict[str, Any] | None = None) -> Any:
+    """A notification text translated for each recipient (``notifications.i18n``)."""
+    return Message(msgid, params or {})
+
+
 def _require(actor, perm: str, obj) -> None:
     if actor is None or not actor.has_perm(perm, obj):
         raise PermissionDenied
@@ -183,8 +188,8 @@ def contest_publish(*, actor, contest: Contest) -> Contest:
                           verified_only=contest.entrants == Entrants.VERIFIED))
     transaction.on_commit(lambda: notification_send(
         users=users, kind="contests.open", community=contest.community, url=url,
-        title=Message(gettext_noop("New contest: %(title)s"), {"title": contest.title}),
-        body=Message(gettext_noop("Entries are open until %(date)s."),
+        title=_msg(gettext_noop("New contest: %(title)s"), {"title": contest.title}),
+        body=_msg(gettext_noop("Entries are open until %(date)s."),
                      {"date": timezone.localtime(contest.submission_closes)
                       .strftime("%Y-%m-%d %H:%M")})))
     return contest
@@ -278,7 +283,8 @@ def entry_withdraw(*, actor, entry: Entry) -> Entry:
 def entry_moderate(*, actor, entry: Entry, approve: bool, reason: str = "") -> Entry:
     """Approve an entry into the gallery or reject it with a reason the entrant reads."""
     _require(actor, "contests.moderate", entry.contest)
-    entry = Entry.objects.select_for_update().select_related("contest").get(pk=entry.pk)
+    entry = Entry.objects.select_for_update(of=("self",)).select_related("contest") \
+        .get(pk=entry.pk)
     if entry.status == Entry.Status.WITHDRAWN:
         raise ValidationError(_("The entrant has withdrawn this entry."))
     if entry.contest.ballot_id is not None:
@@ -302,11 +308,11 @@ def entry_moderate(*, actor, entry: Entry, approve: bool, reason: str = "") -> E
                  target=entry, before={"status": before},
                  after={"status": entry.status, "reason": entry.reject_reason})
     if entry.entrant is not None:
-        title = (Message(gettext_noop("Your entry “%(title)s” is in the gallery"),
+        title = (_msg(gettext_noop("Your entry “%(title)s” is in the gallery"),
                          {"title": entry.title}) if approve else
-                 Message(gettext_noop("Your entry “%(title)s” was not accepted"),
+                 _msg(gettext_noop("Your entry “%(title)s” was not accepted"),
                          {"title": entry.title}))
-        body = "" if approve else Message(gettext_noop("Reason: %(reason)s"), {"reason": reason})
+        body = "" if approve else _msg(gettext_noop("Reason: %(reason)s"), {"reason": reason})
         users, url = [entry.entrant], contest_url(entry.contest)
         transaction.on_commit(lambda: notification_send(
             users=users, kind="contests.moderated", title=title, body=body, url=url,
@@ -405,8 +411,8 @@ def contest_voting_open(*, actor, contest: Contest, now: dt.datetime | None = No
         url = contest_url(contest) + "vote/"
         transaction.on_commit(lambda: notification_send(
             users=users, kind="contests.voting", community=contest.community, url=url,
-            title=Message(gettext_noop("Voting is open: %(title)s"), {"title": contest.title}),
-            body=Message(gettext_noop("Look at the entries and vote before %(date)s."),
+            title=_msg(gettext_noop("Voting is open: %(title)s"), {"title": contest.title}),
+            body=_msg(gettext_noop("Look at the entries and vote before %(date)s."),
                          {"date": timezone.localtime(contest.voting_closes)
                           .strftime("%Y-%m-%d %H:%M")})))
     return contest
@@ -424,10 +430,11 @@ def compute_result(contest: Contest) -> list[dict]:
     keys = [e.option_key for e in entries]
     votes: dict[str, int] = {}
     ballots = 0
-    if contest.ballot_id is not None and contest.ballot.result:
-        ballots = int(contest.ballot.result.get("ballots", 0))
+    ballot = contest.ballot
+    if ballot is not None and ballot.result:
+        ballots = int(ballot.result.get("ballots", 0))
         votes = {row["key"]: int(Decimal(str(row["value"])))
-                 for row in contest.ballot.result.get("rows", [])}
+                 for row in ballot.result.get("rows", [])}
     means = jury_means(contest)
     rows = scoring.combine(keys, votes, ballots,
                            {e.option_key: means.get(e.pk) for e in entries},
@@ -450,11 +457,11 @@ def contest_announce(*, actor, contest: Contest) -> Contest:
         raise ValidationError(_("The result is announced after voting."), code="early")
     if contest.ballot_id is None and not contest.has_jury:
         raise ValidationError(_("Voting never opened on this contest."), code="no_ballot")
-    if contest.ballot_id is not None and contest.ballot.state == BallotState.OPEN:
+    if contest.ballot is not None and contest.ballot.state == BallotState.OPEN:
         decisions.ballot_close(actor=None, ballot=contest.ballot)
     with transaction.atomic():
-        contest = Contest.objects.select_for_update().select_related("ballot", "community") \
-            .get(pk=contest.pk)
+        contest = Contest.objects.select_for_update(of=("self",)).select_related(
+            "ballot", "community").get(pk=contest.pk)
         result = compute_result(contest)
         winner = None
         if result and (result[0]["votes"] or result[0]["jury_mean"] is not None):
@@ -473,7 +480,7 @@ def contest_announce(*, actor, contest: Contest) -> Contest:
                                             "rows": len(result)})
         users = list(_members(contest.community))
         url = contest_url(contest) + "results/"
-        title = Message(gettext_noop("Result of %(title)s: %(winner)s"),
+        title = _msg(gettext_noop("Result of %(title)s: %(winner)s"),
                         {"title": contest.title,
                          "winner": (winner.proposed_name or winner.title) if winner else "—"})
         transaction.on_commit(lambda: notification_send(

@@ -268,7 +268,7 @@ def vote(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The gallery as a ballot paper; the form posts to the decisions app's ballot page,
     which records the vote and shows the receipt."""
     contest = _contest(request, slug, pk)
-    if contest.ballot_id is None:
+    if contest.ballot is None:
         messages.info(request, _("Voting has not opened yet."))
         return redirect("contests:detail", slug=slug, pk=pk)
     from gongzhi.decisions import selectors as decisions
@@ -288,7 +288,7 @@ def results(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     rows = selectors.result_rows(contest) if contest.result else []
     preview = None
     if not rows and request.user.has_perm("contests.manage", contest):
-        preview = services.compute_result(contest) if contest.ballot_id and \
+        preview = services.compute_result(contest) if contest.ballot is not None and \
             contest.ballot.result else None
     return render(request, "contests/results.html", {
         "community": contest.community, "contest": contest, "rows": rows,

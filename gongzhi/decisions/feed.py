@@ -19,11 +19,13 @@ def ballot_events(community, user, since, limit) -> list[FeedEvent]:
     if since is not None:
         opened = opened.filter(opened_at__gte=since)
         closed = closed.filter(closed_at__gte=since)
-    events = [FeedEvent(source="decisions", kind="opened", title=b.title, at=b.opened_at,
+    events = [FeedEvent(source="decisions", kind="opened", title=b.title,
+                        at=b.opened_at or b.created_at,
                         url=reverse("decisions:detail", args=[community.slug, b.pk]),
                         summary=gettext("Voting opened"), obj_id=b.pk)
               for b in opened.order_by("-opened_at")[:limit]]
-    events += [FeedEvent(source="decisions", kind="closed", title=b.title, at=b.closed_at,
+    events += [FeedEvent(source="decisions", kind="closed", title=b.title,
+                         at=b.closed_at or b.updated_at,
                          url=reverse("decisions:results", args=[community.slug, b.pk]),
                          summary=gettext("Voting closed: see the result"), obj_id=b.pk)
                for b in closed.order_by("-closed_at")[:limit]]

@@ -83,9 +83,10 @@ def _confirm_some(ctx, a: Announcement, share: float) -> int:
     members = list(selectors.audience_memberships(a).filter(
         status=Membership.Status.VERIFIED))
     chosen = [m for m in members if ctx.rng.random() < share]
+    published = a.published_at or timezone.now()
     ReadReceipt.objects.bulk_create(
         [ReadReceipt(announcement=a, user=m.user,
-                     read_at=a.published_at + dt.timedelta(minutes=ctx.rng.randint(5, 1200)))
+                     read_at=published + dt.timedelta(minutes=ctx.rng.randint(5, 1200)))
          for m in chosen], ignore_conflicts=True)
     return len(chosen)
 

@@ -14,7 +14,7 @@ def announcement_events(community, user, since, limit) -> list[FeedEvent]:
     from gongzhi.news import selectors
 
     return [FeedEvent(source="news", kind="important" if a.important else "announcement",
-                      title=a.title, at=a.published_at, obj_id=a.pk,
+                      title=a.title, at=a.published_at or a.created_at, obj_id=a.pk,
                       url=reverse("news:detail", args=[community.slug, a.pk]),
                       summary=(gettext("Important notice from %(org)s") if a.important
                                else gettext("Announcement from %(org)s"))

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -7,23 +9,32 @@ from django.utils.translation import gettext_lazy as _
 from gongzhi.news.models import Audience
 
 
-def _no_nul(value: str) -> str:
+def _no_nul(value: str) -> None:
     if "\x00" in (value or ""):
         raise ValidationError(_("This text contains a character that cannot be stored."))
-    return value
+
+
+class BuildingChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return _("Building %(n)s") % {"n": obj.number}
+
+
+class UnitChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return _("Building %(b)s, unit %(u)s") % {"b": obj.building.number, "u": obj.number}
 
 
 class AnnouncementForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("From"), queryset=None)
+    organisation: forms.ModelChoiceField = forms.ModelChoiceField(label=_("From"), queryset=None)
     title = forms.CharField(label=_("Title"), max_length=120, validators=[_no_nul])
     body = forms.CharField(label=_("Text"), max_length=5000, validators=[_no_nul],
                            widget=forms.Textarea(attrs={"rows": 8}))
     audience = forms.ChoiceField(label=_("For whom"), choices=Audience.choices,
                                  widget=forms.RadioSelect, initial=Audience.COMMUNITY)
-    buildings = forms.ModelMultipleChoiceField(label=_("Buildings"), queryset=None,
+    buildings: BuildingChoices = BuildingChoices(label=_("Buildings"), queryset=None,
                                                required=False,
                                                widget=forms.CheckboxSelectMultiple)
-    units = forms.ModelMultipleChoiceField(label=_("Units (entrances)"), queryset=None,
+    units: UnitChoices = UnitChoices(label=_("Units (entrances)"), queryset=None,
                                            required=False,
                                            widget=forms.CheckboxSelectMultiple)
     important = forms.BooleanField(
@@ -50,17 +61,14 @@ class AnnouncementForm(forms.Form):
         else:
             orgs = orgs.filter(pk__in=my_org_ids(user, community))
             del self.fields["pinned"]
-        self.fields["organisation"].queryset = orgs.order_by("kind", "name")
-        self.fields["buildings"].queryset = Building.objects.filter(
-            community=community).order_by("number")
-        self.fields["units"].queryset = Unit.objects.filter(
-            building__community=community).select_related("building").order_by(
-            "building__number", "number")
-        self.fields["units"].label_from_instance = (
-            lambda u: _("Building %(b)s, unit %(u)s") % {"b": u.building.number,
-                                                          "u": u.number})
-        self.fields["buildings"].label_from_instance = (
-            lambda b: _("Building %(n)s") % {"n": b.number})
+        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = orgs.order_by(
+            "kind", "name")
+        buildings = cast(forms.ModelMultipleChoiceField, self.fields["buildings"])
+        buildings.queryset = Building.objects.filter(community=community).order_by("number")
+        units = cast(forms.ModelMultipleChoiceField, self.fields["units"])
+        units.queryset = Unit.objects.filter(building__community=community).select_related(
+            "building").order_by("building__number", "number")
+
 
 
 class WithdrawForm(forms.Form):

@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.nav import NavLink, nav_section
 from gongzhi.core.now import NowBlock, NowItem, now_section
@@ -15,8 +14,8 @@ from gongzhi.core.now import NowBlock, NowItem, now_section
 
 @nav_section("news")
 def _news_links(request, community) -> list[NavLink]:
-    return [NavLink(_("Announcements"), reverse("news:list", args=[community.slug]), 12),
-            NavLink(_("What's happening"), reverse("news:feed", args=[community.slug]), 13)]
+    return [NavLink(gettext("Announcements"), reverse("news:list", args=[community.slug]), 12),
+            NavLink(gettext("What's happening"), reverse("news:feed", args=[community.slug]), 13)]
 
 
 def _when(at) -> str:

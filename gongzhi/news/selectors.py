@@ -30,8 +30,9 @@ def user_place(user, community) -> tuple[int | None, int | None]:
                                        status__in=MEMBER_STATUSES)
              .select_related("household").first())
         place: tuple[int | None, int | None] = (None, None)
-        if m is not None and m.household_id:
-            place = (m.household.building_id, m.household.unit_id)
+        home = m.household if m is not None else None
+        if home is not None:
+            place = (home.building_id, home.unit_id)
         elif m is not None and m.claimed_building:
             b = Building.objects.filter(community=community,
                                         number=m.claimed_building).values_list("pk",

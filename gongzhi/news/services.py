@@ -113,13 +113,14 @@ def _notify_published(a: Announcement) -> None:
     ids = selectors.audience_user_ids(a)
     url = announcement_url(a)
 
+    title: Any = Message(gettext_noop("Important notice from %(org)s: %(title)s"),
+                         {"org": a.organisation.name, "title": a.title})
+    body: Any = Message(gettext_noop("Please read it and tap “I have read it”."))
+
     def send() -> None:
-        notification_send(
-            users=User.objects.filter(pk__in=ids), kind="news.important",
-            community=a.community, url=url, important=True,
-            title=Message(gettext_noop("Important notice from %(org)s: %(title)s"),
-                          {"org": a.organisation.name, "title": a.title}),
-            body=Message(gettext_noop("Please read it and tap “I have read it”.")))
+        notification_send(users=User.objects.filter(pk__in=ids), kind="news.important",
+                          community=a.community, url=url, important=True, title=title,
+                          body=body)
 
     transaction.on_commit(send)
 
@@ -188,7 +189,7 @@ def remind_unread(*, actor, announcement: Announcement,
     from gongzhi.accounts.models import User
 
     with transaction.atomic():
-        a = Announcement.objects.select_for_update().select_related(
+        a = Announcement.objects.select_for_update(of=("self",)).select_related(
             "organisation", "community").get(pk=announcement.pk)
         if a.last_reminded_at and now - a.last_reminded_at < REMIND_EVERY:
             raise ValidationError(
@@ -201,13 +202,13 @@ def remind_unread(*, actor, announcement: Announcement,
         audit_record(actor=actor, action="news.remind", community=a.community, target=a,
                      after={"reminded": len(ids)})
         url = announcement_url(a)
+        title: Any = Message(gettext_noop("Reminder: please read “%(title)s”"),
+                             {"title": a.title})
+        body: Any = Message(gettext_noop("From %(org)s. Tap “I have read it” once you have."),
+                            {"org": a.organisation.name})
         transaction.on_commit(lambda: notification_send(
             users=User.objects.filter(pk__in=ids), kind="news.reminder",
-            community=a.community, url=url, important=True,
-            title=Message(gettext_noop("Reminder: please read “%(title)s”"),
-                          {"title": a.title}),
-            body=Message(gettext_noop("From %(org)s. Tap “I have read it” once you have."),
-                         {"org": a.organisation.name})))
+            community=a.community, url=url, important=True, title=title, body=body))
     return len(ids)
 
 

@@ -22,13 +22,15 @@ def project_events(community, user, since, limit) -> list[FeedEvent]:
     if since is not None:
         answered = answered.filter(answered_at__gte=since)
         results = results.filter(created_at__gte=since)
-    events = [FeedEvent(source="projects", kind="decided", title=p.title, at=p.answered_at,
+    events = [FeedEvent(source="projects", kind="decided", title=p.title,
+                        at=p.answered_at or p.created_at,
                         url=reverse("projects:proposal",
                                     args=[community.slug, p.project_id, p.pk]),
                         summary=gettext("Proposal answered: %(answer)s")
                         % {"answer": p.get_answer_display()}, obj_id=p.pk)
               for p in answered.order_by("-answered_at")[:limit]]
-    events += [FeedEvent(source="projects", kind="result", title=r.title, at=r.created_at,
+    events += [FeedEvent(source="projects", kind="result", title=r.title,
+                        at=r.created_at,
                          url=reverse("projects:result", args=[community.slug, r.pk]),
                          summary=gettext("Result published: %(status)s, %(progress)s%%")
                          % {"status": r.get_status_display(), "progress": r.progress},

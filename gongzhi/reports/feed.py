@@ -16,7 +16,7 @@ def resolved_reports(community, user, since, limit) -> list[FeedEvent]:
     qs = selectors.reports_for(user, community).filter(resolved_at__isnull=False)
     if since is not None:
         qs = qs.filter(resolved_at__gte=since)
-    return [FeedEvent(source="reports", kind="resolved", at=r.resolved_at,
+    return [FeedEvent(source="reports", kind="resolved", at=r.resolved_at or r.created_at,
                       title=f"{r.get_category_display()} · {r.location_text or r.description[:40]}",
                       url=reverse("reports:detail", args=[community.slug, r.pk]),
                       summary=gettext("Problem resolved"), obj_id=r.pk)
