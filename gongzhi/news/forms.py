@@ -27,7 +27,7 @@ class UnitChoices(forms.ModelMultipleChoiceField):
 class AnnouncementForm(forms.Form):
     organisation: forms.ModelChoiceField = forms.ModelChoiceField(label=_("From"), queryset=None)
     title = forms.CharField(label=_("Title"), max_length=120, validators=[_no_nul])
-    body = forms.CharField(label=_("Text"), max_length=5000, validators=[_no_nul],
+    body = forms.CharField(label=_("Text of the notice"), max_length=5000, validators=[_no_nul],
                            widget=forms.Textarea(attrs={"rows": 8}))
     audience = forms.ChoiceField(label=_("For whom"), choices=Audience.choices,
                                  widget=forms.RadioSelect, initial=Audience.COMMUNITY)
