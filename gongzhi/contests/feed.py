@@ -1,4 +1,5 @@
-"""Contests in the community feed: a contest opens for entries, a result is announced."""
+"""Contests in the community feed: a contest opens for entries, a result is announced
+(one query)."""
 
 from __future__ import annotations
 
@@ -14,17 +15,18 @@ def contest_events(community, user, since, limit) -> list[FeedEvent]:
     from gongzhi.contests import selectors
 
     events = []
-    for c in selectors.announced_since(community, user, since)[:limit]:
-        winner = c.winner.proposed_name or c.winner.title if c.winner else ""
-        events.append(FeedEvent(
-            source="contests", kind="result", title=c.title, at=c.announced_at or c.updated_at,
-            url=reverse("contests:results", args=[community.slug, c.pk]), obj_id=c.pk,
-            summary=gettext("Result: %(winner)s") % {"winner": winner} if winner
-            else gettext("Result announced")))
-    for c in selectors.published_since(community, user, since)[:limit]:
-        events.append(FeedEvent(
-            source="contests", kind="opened", title=c.title, at=c.published_at or c.created_at,
-            url=reverse("contests:detail", args=[community.slug, c.pk]), obj_id=c.pk,
-            summary=gettext("New contest: send your entry")))
+    for c in selectors.latest_activity(community, user, since)[:limit]:
+        if c.announced_at and (since is None or c.announced_at >= since):
+            winner = (c.winner.proposed_name or c.winner.title) if c.winner else ""
+            events.append(FeedEvent(
+                source="contests", kind="result", title=c.title, at=c.announced_at,
+                url=reverse("contests:results", args=[community.slug, c.pk]), obj_id=c.pk,
+                summary=gettext("Result: %(winner)s") % {"winner": winner} if winner
+                else gettext("Result announced")))
+        if c.published_at and (since is None or c.published_at >= since):
+            events.append(FeedEvent(
+                source="contests", kind="opened", title=c.title, at=c.published_at,
+                url=reverse("contests:detail", args=[community.slug, c.pk]), obj_id=c.pk,
+                summary=gettext("New contest: send your entry")))
     events.sort(key=lambda e: e.at, reverse=True)
     return events[:limit]

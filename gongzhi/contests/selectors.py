@@ -80,6 +80,17 @@ def my_jury_scores(contest: Contest, user) -> dict[int, dict[str, int]]:
     return out
 
 
+def latest_activity(community, user, since: dt.datetime | None) -> QuerySet[Contest]:
+    """Published contests by their latest event (announcement, else publication)."""
+    from django.db.models.functions import Coalesce
+
+    qs = (contests_visible(community, user).filter(published_at__isnull=False)
+          .annotate(last=Coalesce("announced_at", "published_at")).order_by("-last", "-pk"))
+    if since is not None:
+        qs = qs.filter(last__gte=since)
+    return qs
+
+
 def announced_since(community, user, since: dt.datetime | None) -> QuerySet[Contest]:
     qs = contests_visible(community, user).filter(announced_at__isnull=False)
     if since is not None:

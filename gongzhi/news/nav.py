@@ -42,8 +42,7 @@ def _unread(request, community) -> NowBlock | None:
 def _pinned(request, community) -> NowBlock | None:
     from gongzhi.news import selectors
 
-    unread = {a.pk for a in selectors.unread_important(community, request.user)}
-    notices = [a for a in selectors.pinned_for(community, request.user) if a.pk not in unread]
+    notices = selectors.pinned_for(community, request.user, skip_unread=True)
     if not notices:
         return None
     return NowBlock(

@@ -52,6 +52,12 @@ def _audience_q(user, community) -> Q:
     return q
 
 
+def _is_resident(user, community) -> bool:
+    from gongzhi.accounts.access import community_roles
+
+    return bool({"resident", "verified_resident"} & community_roles(user, community))
+
+
 def user_in_audience(user, announcement: Announcement) -> bool:
     from gongzhi.accounts.access import community_roles
 
@@ -122,10 +128,18 @@ def unread_important(community, user, limit: int = 5) -> list[Announcement]:
     return list(qs[:limit])
 
 
-def pinned_for(community, user, limit: int = 5) -> list[Announcement]:
+def pinned_for(community, user, limit: int = 5, *, skip_unread: bool = False
+               ) -> list[Announcement]:
+    """Pinned live notices for the person; with ``skip_unread`` without the important
+    ones they have not confirmed (the home shows those in their own block)."""
+    from django.db.models import Exists, OuterRef
+
     qs = (Announcement.objects.live().filter(community=community, pinned=True)
           .filter(_audience_q(user, community)).select_related("organisation").distinct()
           .order_by("-published_at"))
+    if skip_unread and user.is_authenticated and _is_resident(user, community):
+        mine = ReadReceipt.objects.filter(announcement=OuterRef("pk"), user=user)
+        qs = qs.filter(Q(important=False) | Exists(mine))
     return list(qs[:limit])
 
 
