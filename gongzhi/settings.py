@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "gongzhi.volunteers",
     "gongzhi.memory",
     "gongzhi.activities",
+    "gongzhi.contests",
+    "gongzhi.news",
     "gongzhi.decisions",
     "gongzhi.deliberation",
     "gongzhi.spatial",

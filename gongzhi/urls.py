@@ -40,7 +40,8 @@ urlpatterns = [
 urlpatterns += [
     path("", include(f"gongzhi.{app}.urls"))
     for app in ("spaces", "reports", "projects", "meetings", "decisions", "deliberation",
-                "spatial", "surveys", "analytics", "volunteers", "memory", "activities")
+                "spatial", "surveys", "analytics", "volunteers", "memory", "activities",
+                "contests", "news")
 ]
 
 if settings.SERVE_MEDIA:

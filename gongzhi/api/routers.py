@@ -18,6 +18,8 @@ MOUNTED = [
     ("/volunteers", "gongzhi.volunteers.api"),
     ("/memory", "gongzhi.memory.api"),
     ("/activities", "gongzhi.activities.api"),
+    ("/contests", "gongzhi.contests.api"),
+    ("/news", "gongzhi.news.api"),
 ]
 
 

@@ -68,6 +68,9 @@ class Community(TimeStampedModel):
         _("show voters' names on open ballots"), default=False,
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # The community's own logo in the page header (set by a logo contest's result,
+    # gongzhi.contests, or by an admin); empty = the plain 共治 brand.
+    logo = models.ImageField(_("logo"), upload_to="community-logos/", blank=True)
 
     class Meta:
         verbose_name = _("community")

@@ -11,6 +11,7 @@ from __future__ import annotations
 PROPOSE, COMMENT, SUPPORT = "projects.propose", "projects.comment", "projects.support"
 SIGNUP, DONATE, EVALUATE = "projects.signup", "projects.donate", "projects.evaluate"
 VOTE, ATTEND = "decisions.vote", "meetings.attend"
+ENTER, CONTEST_VOTE = "contests.enter", "contests.vote"
 
 V = ["verified"]
 M = ["member"]
@@ -96,11 +97,11 @@ DEFAULT_TEMPLATES: list[dict] = [
         "description": "征集作品、展示、投票、公布结果（如“北焦记忆”摄影大赛）。",
         "phases": [
             {"key": "submissions", "name": "作品征集 Submissions", "stage": "plan", "days": 30,
-             "actions": {PROPOSE: M, COMMENT: M}},
-            {"key": "exhibition", "name": "展示点赞 Exhibition", "stage": "plan", "days": 14,
-             "actions": {COMMENT: M, SUPPORT: M}},
+             "actions": {ENTER: M, COMMENT: M}},
+            {"key": "exhibition", "name": "作品展示 Exhibition", "stage": "plan", "days": 14,
+             "actions": {COMMENT: M}},
             {"key": "vote", "name": "投票 Vote", "stage": "plan", "days": 7,
-             "actions": {VOTE: V}},
+             "actions": {CONTEST_VOTE: V}},
             {"key": "announcement", "name": "结果公布 Announcement", "stage": "share",
              "days": 14, "actions": {COMMENT: M, ATTEND: ALL}},
         ],

@@ -294,7 +294,8 @@ def test_a_contest_page_has_no_garden_sections(personas):
     with freeze_phase(contest.phases.get(key="submissions")):
         html = _page(personas, contest)
         worker_html = _page(personas, contest, "worker")
-    assert 'id="h-proposals"' in html
+    # entries go to the contest (contests.enter), not the proposal form
+    assert 'id="h-proposals"' not in html and 'id="h-contest"' in worker_html
     for section in ('id="h-tasks"', 'id="h-donations"', 'id="h-photos"', 'id="h-eval"'):
         assert section not in html and section not in worker_html
 

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from gongzhi.core.nav import NavLink, nav_section
+from gongzhi.core.now import NowBlock, NowItem, now_section
+
+
+@nav_section("contests")
+def _contest_links(request, community) -> list[NavLink]:
+    return [NavLink(gettext("Contests"), reverse("contests:list", args=[community.slug]), 58)]
+
+
+@now_section(35, "contests.open")
+def _open_contests(request, community) -> NowBlock | None:
+    from gongzhi.contests import selectors
+    from gongzhi.contests.models import Stage
+
+    contests = selectors.open_now(community, request.user)
+    items = []
+    for c in contests:
+        stage = c.stage
+        if stage == Stage.SUBMISSION:
+            meta = gettext("entries until %(date)s") % {
+                "date": timezone.localtime(c.submission_closes).strftime("%m-%d")}
+        elif stage == Stage.VOTING:
+            meta = gettext("voting until %(date)s") % {
+                "date": timezone.localtime(c.voting_closes).strftime("%m-%d")}
+        else:
+            meta = ""
+        items.append(NowItem(label=c.title, status=c.stage_label, meta=meta,
+                             url=reverse("contests:detail", args=[community.slug, c.pk])))
+    if not items:
+        return None
+    return NowBlock(key="contests", title=gettext("Contests"), items=items,
+                    more_url=reverse("contests:list", args=[community.slug]),
+                    more_label=gettext("All contests"))
