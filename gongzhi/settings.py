@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "gongzhi.projects",
     "gongzhi.meetings",
     "gongzhi.volunteers",
+    "gongzhi.points",
+    "gongzhi.talent",
     "gongzhi.decisions",
     "gongzhi.deliberation",
     "gongzhi.spatial",

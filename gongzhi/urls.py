@@ -40,7 +40,7 @@ urlpatterns = [
 urlpatterns += [
     path("", include(f"gongzhi.{app}.urls"))
     for app in ("spaces", "reports", "projects", "meetings", "decisions", "deliberation",
-                "spatial", "surveys", "analytics", "volunteers")
+                "spatial", "surveys", "analytics", "volunteers", "points", "talent")
 ]
 
 if settings.SERVE_MEDIA:

@@ -16,6 +16,8 @@ MOUNTED = [
     ("/spatial", "gongzhi.spatial.api"),
     ("/surveys", "gongzhi.surveys.api"),
     ("/volunteers", "gongzhi.volunteers.api"),
+    ("/points", "gongzhi.points.api"),
+    ("/talent", "gongzhi.talent.api"),
 ]
 
 
