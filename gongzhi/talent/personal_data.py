@@ -32,4 +32,6 @@ def forget(user) -> None:
     """The profile, its skills, consents and invitations are deleted outright: nothing
     else depends on them (a task sign-up made by accepting stays with the task, as
     projects keeps it)."""
-    TalentProfile.objects.filter(user=user).delete()
+    profiles = TalentProfile.objects.filter(user=user)
+    profiles.update(searchable=False, consent=None)  # out of the pool first (CHECK)
+    profiles.delete()
