@@ -69,8 +69,8 @@ def points(ctx: DemoContext) -> None:
     prop = Organisation.objects.filter(community=b, kind=OrgKind.PROPERTY).first()
     rewards = []
     for title, desc, price, stock, provider, pickup, limit in REWARDS:
-        org = prop if provider == "property" else (shops[provider]
-                                                  if provider is not None else None)
+        org = (prop if provider == "property"
+               else shops[provider] if isinstance(provider, int) else None)
         rewards.append(services.reward_create(
             actor=worker, community=b, title=title, description=desc, price=price,
             stock=stock, provider=org, pickup=pickup, per_person_limit=limit))

@@ -18,7 +18,6 @@ class RulesForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in self.Meta.fields[1:6]:
-            self.fields[name].max_value = 1000
             self.fields[name].validators.append(_max(1000))
         for name in ("daily_cap", "monthly_cap"):
             self.fields[name].validators.append(_max(100000))
@@ -60,19 +59,17 @@ class RewardForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         from gongzhi.orgs.models import Organisation
 
-        self.fields["provider"].queryset = (Organisation.objects.filter(
+        provider = self.fields["provider"]
+        assert isinstance(provider, forms.ModelChoiceField)
+        provider.queryset = (Organisation.objects.filter(
             community=community, deleted_at__isnull=True).order_by("kind", "name"))
-        self.fields["price"].min_value = 1
-        self.fields["price"].max_value = 1_000_000
-        self.fields["stock"].min_value = 0
-        self.fields["stock"].max_value = 1_000_000
         from django.core.validators import MaxValueValidator, MinValueValidator
 
         self.fields["price"].validators += [MinValueValidator(1), MaxValueValidator(1_000_000)]
         self.fields["stock"].validators += [MinValueValidator(0), MaxValueValidator(1_000_000)]
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("available_from"), data.get("available_until")
         if start and end and end < start:
             self.add_error("available_until", _("The end is before the start."))

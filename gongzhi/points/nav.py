@@ -1,8 +1,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils.translation import gettext as _gettext
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from gongzhi.core.nav import WORK, NavLink, nav_section
@@ -40,7 +39,7 @@ def _rewards_to_collect(request, community) -> NowBlock | None:
     if not waiting:
         return None
     url = reverse("points:my_redemptions", args=[community.slug])
-    return NowBlock(key="points", title=_gettext("Rewards to collect"),
+    return NowBlock(key="points", title=_("Rewards to collect"),
                     items=[NowItem(label=r.reward.title, url=url, meta=r.reward.pickup,
                                    status=r.code) for r in waiting],
                     summary=ngettext("%(n)s reward is waiting for you",

@@ -195,7 +195,7 @@ def leaderboard_by_building(community, *, since: dt.datetime | None = None,
                                         status__in=[Membership.Status.VERIFIED,
                                                     Membership.Status.PENDING])
               .select_related("household__building")):
-        number = (m.household.building.number if m.household_id
+        number = (m.household.building.number if m.household is not None
                   else m.claimed_building.strip())
         if not number:
             continue

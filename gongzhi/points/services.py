@@ -19,6 +19,7 @@ import datetime as dt
 import logging
 import math
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,7 +32,7 @@ from django.utils.translation import gettext_noop
 
 from gongzhi.core.audit import audit_record
 from gongzhi.core.uploads import image_prepare
-from gongzhi.notifications.i18n import Message
+from gongzhi.notifications.i18n import Message as _Message
 from gongzhi.notifications.services import notification_send
 from gongzhi.points import sources
 from gongzhi.points.models import (
@@ -50,6 +51,11 @@ RULE_FIELDS = ("enabled", "per_volunteer_hour", "per_meeting", "per_care_log", "
                "per_activity", "daily_cap", "monthly_cap")
 REWARD_FIELDS = ("title", "description", "price", "stock", "provider", "pickup",
                  "available_from", "available_until", "per_person_limit", "is_active")
+
+
+def _msg(msgid: str, params: dict | None = None) -> Any:
+    """A message translated when shown, in each reader's language (notifications.i18n)."""
+    return _Message(msgid, params or {})
 
 
 def _require(actor, perm: str, obj) -> None:
@@ -435,8 +441,8 @@ def redemption_hand_over(*, actor, redemption: Redemption, code: str = "") -> Re
 
 def _notify(r: Redemption, title: str, body: str) -> None:
     notification_send(users=[r.user], kind="points.redemption", community=r.community,
-                      title=Message(title, {"item": r.reward.title}),
-                      body=Message(body, {"reason": r.reason}), url=_redemption_url(r))
+                      title=_msg(title, {"item": r.reward.title}),
+                      body=_msg(body, {"reason": r.reason}), url=_redemption_url(r))
 
 
 # --- account deletion ------------------------------------------------------------------------
@@ -468,9 +474,9 @@ def weekly_summaries(now: dt.datetime | None = None) -> int:
         c = communities[r["community_id"]]
         notification_send(
             users=User.objects.filter(pk=r["user_id"]), kind="points.weekly",
-            community=c, title=Message(gettext_noop("This week you earned %(n)s points"),
+            community=c, title=_msg(gettext_noop("This week you earned %(n)s points"),
                                        {"n": r["total"]}),
-            body=Message(gettext_noop("Thank you for taking part in %(community)s."),
+            body=_msg(gettext_noop("Thank you for taking part in %(community)s."),
                          {"community": c.name}),
             url=reverse("points:me", args=[c.slug]))
         sent += 1

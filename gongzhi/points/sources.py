@@ -89,9 +89,8 @@ def _attendance_earning(a) -> Earning:
 
 
 def _care_logs(community) -> QuerySet:
-    from gongzhi.spaces.models import CareLog
-
     from gongzhi.accounts.models import STAFF_ROLES, RoleAssignment
+    from gongzhi.spaces.models import CareLog
 
     # care a worker records of their own work is their job, not volunteering
     staff = RoleAssignment.objects.filter(community=community,

@@ -3,6 +3,8 @@ of them matched to the garden's co-construction task (做种植箱) and signed u
 
 from __future__ import annotations
 
+import contextlib
+
 from django.core.exceptions import ValidationError
 
 from gongzhi.accounts.models import User
@@ -12,11 +14,14 @@ from gongzhi.talent.models import TalentProfile
 
 # skills, other skills, description, weekdays, evenings, weekends
 TALENTS = [
-    (["carpentry"], "做木凳、修家具", "在厂里做了三十年木工，退休了，手艺还在。", True, False, True),
+    (["carpentry"], "做木凳、修家具", "在厂里做了三十年木工，退休了，手艺还在。",
+     True, False, True),
     (["electrical"], "", "持电工证，能查线路、换灯具。", False, True, True),
     (["plumbing", "appliances"], "", "水管漏水、热水器小毛病都能看看。", True, False, False),
-    (["painting", "calligraphy"], "墙绘", "美术老师退休，愿意带孩子画文化墙。", True, False, True),
-    (["design", "planning"], "景观设计", "在设计院工作，周末可以帮忙出花园方案。", False, False, True),
+    (["painting", "calligraphy"], "墙绘", "美术老师退休，愿意带孩子画文化墙。",
+     True, False, True),
+    (["design", "planning"], "景观设计", "在设计院工作，周末可以帮忙出花园方案。",
+     False, False, True),
     (["law"], "物业纠纷", "执业律师，可以解答租房、物业方面的法律问题。", False, True, False),
     (["health"], "量血压、急救培训", "社区医院护士，能教老人用血压计。", False, True, True),
     (["photography"], "", "喜欢拍老房子和邻居，愿意给社区活动拍照。", False, False, True),
@@ -27,9 +32,11 @@ TALENTS = [
     (["tutoring"], "初中数学", "中学数学老师，可以参加“放学后1小时”。", False, True, False),
     (["cooking"], "面点", "会做各种面点，社区活动可以帮忙。", True, False, True),
     (["music"], "二胡、广场舞", "社区文艺队的二胡手。", True, True, False),
-    (["sewing"], "改衣服、织毛衣", "", True, False, False),
+    (["sewing"], "改衣服、织毛衣", "",
+     True, False, False),
     (["social_work"], "心理咨询", "有心理咨询师证书，能陪独居老人聊天。", False, True, True),
-    (["translation", "tutoring"], "英语", "大学英语老师，可以给孩子讲英语绘本。", False, False, True),
+    (["translation", "tutoring"], "英语", "大学英语老师，可以给孩子讲英语绘本。",
+     False, False, True),
     (["accounting"], "记账", "会计，可以帮花园共建的账目做公示。", False, True, False),
     (["carpentry", "painting"], "", "做过装修，木工油漆都行。", True, False, True),
     (["gardening", "design"], "花境设计", "园林专业研究生，懂植物搭配。", False, False, True),
@@ -38,10 +45,12 @@ TALENTS = [
     (["health"], "中医推拿", "退休中医。", True, False, False),
     (["tutoring", "music"], "钢琴", "", False, True, True),
     (["plumbing"], "", "干过多年管道工。", True, False, True),
-    (["gardening"], "多肉、月季", "养月季二十年。", True, False, True),
+    (["gardening"], "多肉、月季", "养月季二十年。",
+     True, False, True),
     (["law", "social_work"], "调解", "人民调解员，会调解邻里纠纷。", True, True, False),
     (["cooking", "sewing"], "", "", True, False, True),
-    (["programming", "photography"], "无人机航拍", "可以给花园拍航拍图做前后对比。", False, False, True),
+    (["programming", "photography"], "无人机航拍", "可以给花园拍航拍图做前后对比。",
+     False, False, True),
 ]
 
 
@@ -99,10 +108,8 @@ def talent_pool(ctx: DemoContext) -> None:
     invitation = services.invitation_create(
         actor=worker, profile=carpenter, task=task,
         message="花园要做一批种植箱，想请您来指导大家用回收木料做。")
-    try:
+    with contextlib.suppress(ValidationError):
         services.invitation_respond(actor=carpenter.user, invitation=invitation, accept=True)
-    except ValidationError:
-        pass
     if chen is not None:
         services.invitation_create(actor=worker, profile=profiles[-1], task=task,
                                    message="陈阿姨，种植箱做好后想请您带大家第一批种植。")

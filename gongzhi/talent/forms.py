@@ -23,7 +23,7 @@ class ProfileForm(forms.Form):
         required=False)
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("skills") and not (data.get("other_skills") or "").strip():
             self.add_error("skills", _("Choose at least one skill or describe yours."))
         return data
@@ -40,15 +40,20 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, buildings: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["building"].choices = [("", _("Any building"))] + [(b, b) for b in buildings]
+        field = self.fields["building"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("Any building"))] + [(b, b) for b in buildings]
 
 
 class InviteForm(forms.Form):
-    task = forms.ModelChoiceField(queryset=None, label=_("Co-construction task"))
+    task: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None,
+                                                          label=_("Co-construction task"))
     message = forms.CharField(label=_("Message"), max_length=500, required=False,
                               widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, tasks, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["task"].queryset = tasks
-        self.fields["task"].label_from_instance = lambda t: f"{t.project.title} · {t.title}"
+        field = self.fields["task"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = tasks
+        field.label_from_instance = lambda t: f"{t.project.title} · {t.title}"  # type: ignore[method-assign,assignment]

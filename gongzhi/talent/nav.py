@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from gongzhi.core.nav import WORK, NavLink, nav_section
 

@@ -8,6 +8,8 @@ that runs after it cannot find the person, and workers no longer see their numbe
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -16,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from gongzhi.core.audit import audit_record
-from gongzhi.notifications.i18n import Message
+from gongzhi.notifications.i18n import Message as _Message
 from gongzhi.notifications.services import notification_send
 from gongzhi.talent.models import (
     CONSENT_VERSION,
@@ -28,6 +30,11 @@ from gongzhi.talent.models import (
 )
 
 MAX_SKILLS = 12
+
+
+def _msg(msgid: str, params: dict | None = None) -> Any:
+    """A message translated when shown, in each reader's language (notifications.i18n)."""
+    return _Message(msgid, params or {})
 
 
 def _require(actor, perm: str, obj) -> None:
@@ -113,8 +120,8 @@ def invitation_create(*, actor, profile: TalentProfile, task, message: str = "")
     notification_send(
         users=[profile.user], kind="talent.invitation", community=profile.community,
         important=True,
-        title=Message(gettext_noop("You are invited to help: %(task)s"), {"task": task.title}),
-        body=Message(gettext_noop("The community would like your skills for “%(task)s” "
+        title=_msg(gettext_noop("You are invited to help: %(task)s"), {"task": task.title}),
+        body=_msg(gettext_noop("The community would like your skills for “%(task)s” "
                                   "(%(project)s). Accept or decline on your talent page."),
                      {"task": task.title, "project": task.project.title}),
         url=reverse("talent:me", args=[profile.community.slug]))
@@ -150,7 +157,7 @@ def invitation_respond(*, actor, invitation: TalentInvitation, accept: bool) \
     if locked.invited_by_id:
         notification_send(
             users=[locked.invited_by], kind="talent.answer", community=locked.community,
-            title=Message(gettext_noop("%(name)s accepted: %(task)s") if accept
+            title=_msg(gettext_noop("%(name)s accepted: %(task)s") if accept
                           else gettext_noop("%(name)s declined: %(task)s"),
                           {"name": actor.public_name, "task": locked.task.title}),
             url=reverse("talent:search", args=[locked.community.slug]))

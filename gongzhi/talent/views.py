@@ -90,7 +90,7 @@ def search(request: HttpRequest, slug: str) -> HttpResponse:
         number = 1
     page = Paginator(qs, 30).get_page(number)
     for p in page:
-        p.building = selectors.building_of(p)
+        p.building = selectors.building_of(p)  # type: ignore[attr-defined]
     return render(request, "talent/search.html", {
         "community": community, "form": form, "page": page,
         "total": selectors.pool_count(community),
@@ -103,7 +103,7 @@ def talent_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     community = community_or_404(slug)
     require_perm(request, "talent.search", community)
     profile = get_object_or_404(selectors.pool(community), pk=pk)
-    profile.building = selectors.building_of(profile)
+    profile.building = selectors.building_of(profile)  # type: ignore[attr-defined]
     tasks = selectors.open_tasks(community)
     form = forms.InviteForm(request.POST or None, tasks=tasks)
     if request.method == "POST" and form.is_valid():
