@@ -26,6 +26,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongzhi.core.uploads import safe_upload_name
 
@@ -132,7 +133,8 @@ class PointsEntry(models.Model):
                                     null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")
     source_id = models.PositiveBigIntegerField(_("source id"), null=True, blank=True)
-    source_label = models.CharField(_("for"), max_length=200, blank=True)
+    source_label = models.CharField(pgettext_lazy("points entry", "for"), max_length=200,
+                                    blank=True)
     occurred_on = models.DateField(_("date of the activity"), null=True, blank=True)
     capped = models.BooleanField(_("reduced by a cap"), default=False)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True,
@@ -179,7 +181,7 @@ class Reward(models.Model):
 
     community = models.ForeignKey("places.Community", verbose_name=_("community"),
                                   on_delete=models.CASCADE, related_name="+")
-    title = models.CharField(_("item"), max_length=120)
+    title = models.CharField(pgettext_lazy("reward", "item"), max_length=120)
     description = models.TextField(_("description"), blank=True)
     picture = models.ImageField(_("picture"), upload_to=_reward_picture, blank=True)
     price = models.PositiveIntegerField(_("points"))
