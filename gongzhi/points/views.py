@@ -127,6 +127,9 @@ def redemption_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect("points:my_redemptions", slug=slug)
 
 
+TOP_BUILDINGS = 10
+
+
 def leaderboard(request: HttpRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     period = request.GET.get("period", "month")
@@ -137,10 +140,14 @@ def leaderboard(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         period = "all"
     account = selectors.account(request.user, community)
+    buildings = [b for b in selectors.leaderboard_by_building(community, since=since)
+                 if b.total]
     return render(request, "points/leaderboard.html", {
         "community": community, "period": period,
         "teams": selectors.leaderboard_by_team(community, since=since),
-        "buildings": selectors.leaderboard_by_building(community, since=since),
+        "buildings": buildings[:TOP_BUILDINGS],
+        "more_buildings": len(buildings) - TOP_BUILDINGS if len(buildings) > TOP_BUILDINGS
+        else 0,
         "account": account,
         "can_choose": request.user.has_perm("points.view_own", community),
     })

@@ -42,7 +42,7 @@ def pool(community, *, skill: str = "", building: str = "", text: str = "",
 
 
 def building_of(profile: TalentProfile) -> str:
-    for m in getattr(profile, "here", []):
+    for m in getattr(profile.user, "here", []):
         if m.household_id:
             return m.household.building.number
         if m.claimed_building:

@@ -69,6 +69,11 @@ def profile_save(*, actor, community, skills: list[str], other_skills: str = "",
         profile.searchable = True
         audit_record(actor=actor, action="talent.consent_give", community=community,
                      target=profile, after={"notice_version": CONSENT_VERSION})
+    withdrawn = not consent and profile.consent_holds
+    if withdrawn:   # unticking the box withdraws consent, as the button does
+        _withdraw(profile)
+        audit_record(actor=actor, action="talent.consent_revoke", community=community,
+                     target=profile)
     profile.save()
     TalentSkill.objects.filter(profile=profile).exclude(skill__in=skills).delete()
     TalentSkill.objects.bulk_create([TalentSkill(profile=profile, skill=s) for s in skills],
@@ -79,18 +84,24 @@ def profile_save(*, actor, community, skills: list[str], other_skills: str = "",
     return profile
 
 
+def _withdraw(profile: TalentProfile) -> None:
+    """Stamp the consent withdrawn and take the profile out of the pool (caller saves)."""
+    now = timezone.now()
+    TalentConsent.objects.filter(profile=profile, revoked_at__isnull=True).update(
+        revoked_at=now)
+    profile.searchable = False
+    TalentInvitation.objects.filter(profile=profile, status=TalentInvitation.Status.PENDING) \
+        .update(status=TalentInvitation.Status.WITHDRAWN, responded_at=now)
+
+
 @transaction.atomic
 def consent_revoke(*, actor, profile: TalentProfile) -> TalentProfile:
     """Withdraw consent: out of the pool at once; pending invitations are withdrawn."""
     if not actor.is_authenticated or profile.user_id != actor.pk:
         raise PermissionDenied
     locked = TalentProfile.objects.select_for_update().get(pk=profile.pk)
-    now = timezone.now()
-    TalentConsent.objects.filter(profile=locked, revoked_at__isnull=True).update(revoked_at=now)
-    locked.searchable = False
+    _withdraw(locked)
     locked.save(update_fields=["searchable", "updated_at"])
-    TalentInvitation.objects.filter(profile=locked, status=TalentInvitation.Status.PENDING) \
-        .update(status=TalentInvitation.Status.WITHDRAWN, responded_at=now)
     audit_record(actor=actor, action="talent.consent_revoke", community=locked.community,
                  target=locked)
     return locked

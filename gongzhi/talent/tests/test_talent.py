@@ -70,6 +70,14 @@ def test_consent_is_recorded_and_revoking_hides_at_once(personas, talent):
     assert talent.consents.count() == 2 and talent.consents.filter(revoked_at__isnull=False)
 
 
+def test_unticking_consent_on_the_form_withdraws_it(personas, talent):
+    services.profile_save(actor=personas.owner, community=personas.community,
+                          skills=["carpentry"], consent=False)
+    talent.refresh_from_db()
+    assert not talent.searchable and talent.consent.revoked_at is not None
+    assert not selectors.pool(personas.community).exists()
+
+
 def test_a_profile_without_consent_is_not_in_the_pool(personas):
     services.profile_save(actor=personas.verified, community=personas.community,
                           skills=["law"], consent=False)
@@ -157,6 +165,8 @@ def test_search_page_form_and_query_count(personas, talent, django_assert_max_nu
     with django_assert_max_num_queries(30):
         r = c.get(reverse("talent:search", args=[personas.community.slug]) + "?skill=design")
     assert r.status_code == 200 and "能人5" in r.content.decode()
+    r = c.get(reverse("talent:search", args=[personas.community.slug]) + "?skill=carpentry")
+    assert "3号楼" in r.content.decode()            # the owner's household building
     with django_assert_max_num_queries(30):
         assert c.get(reverse("talent:detail",
                              args=[personas.community.slug, talent.pk])).status_code == 200
