@@ -188,3 +188,21 @@ def test_rules_update_is_audited_and_validated(personas):
 
     e = AuditEntry.objects.get(action="points.rules_update")
     assert e.before["per_meeting"] == 5 and e.after["per_meeting"] == 8
+
+
+def test_weekly_summary_tells_each_earner_their_total(personas):
+    from gongzhi.notifications.models import Notification
+
+    confirmed_signup(personas, personas.verified, hours=2)
+    confirmed_signup(personas, personas.verified, hours=1, days_ago=2)
+    services.sync_community(personas.community)
+    assert services.weekly_summaries() == 1
+    n = Notification.objects.get(user=personas.verified, kind="points.weekly")
+    assert "30" in str(n.title)
+
+
+def test_periodic_jobs_are_registered():
+    from gongzhi.core.periodic import periodic_jobs
+
+    jobs = periodic_jobs()
+    assert "points.sync" in jobs and "points.weekly_summary" in jobs
