@@ -104,7 +104,8 @@ def _redemptions(ctx: DemoContext, b, rewards: list[Reward], shops) -> None:
                 .select_related("user").order_by("-balance", "user_id")[:12])
     done = []
     for i, acc in enumerate(rich):
-        reward = rewards[i % len(rewards)]
+        affordable = [r for r in rewards if r.price <= acc.balance]
+        reward = affordable[(i * 5) % len(affordable)]   # spread over the shops
         try:
             done.append(services.redemption_request(actor=acc.user, reward=reward))
         except ValidationError:
@@ -119,4 +120,4 @@ def _redemptions(ctx: DemoContext, b, rewards: list[Reward], shops) -> None:
             services.redemption_cancel(actor=r.user, redemption=r)
         elif i == 7:
             services.redemption_reject(actor=ctx.accounts["b_worker"], redemption=r,
-                                       reason="本月理发券已约满，积分已退回，下月再兑")
+                                       reason="这一批已经发完，积分已退回，下批到货后再兑")
