@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "gongzhi.activities",
     "gongzhi.contests",
     "gongzhi.news",
+    "gongzhi.points",
+    "gongzhi.talent",
     "gongzhi.decisions",
     "gongzhi.deliberation",
     "gongzhi.spatial",

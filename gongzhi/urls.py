@@ -41,7 +41,7 @@ urlpatterns += [
     path("", include(f"gongzhi.{app}.urls"))
     for app in ("spaces", "reports", "projects", "meetings", "decisions", "deliberation",
                 "spatial", "surveys", "analytics", "volunteers", "memory", "activities",
-                "contests", "news")
+                "contests", "news", "points", "talent")
 ]
 
 if settings.SERVE_MEDIA:

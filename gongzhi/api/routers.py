@@ -20,6 +20,8 @@ MOUNTED = [
     ("/activities", "gongzhi.activities.api"),
     ("/contests", "gongzhi.contests.api"),
     ("/news", "gongzhi.news.api"),
+    ("/points", "gongzhi.points.api"),
+    ("/talent", "gongzhi.talent.api"),
 ]
 
 

@@ -91,7 +91,7 @@ def _confirm_some(ctx, a: Announcement, share: float) -> int:
     return len(chosen)
 
 
-@demo_step(96)
+@demo_step(98)
 def news(ctx: DemoContext) -> None:
     now = timezone.now()
     for key, specs in (("b", B_NOTICES), ("s", S_NOTICES)):
