@@ -331,3 +331,15 @@ def _collections(s, worker, items, oral, garden) -> None:
                   "征集小区历史故事的那个下午", "共建日：用回收砖砌花园的墙",
                   "花园里的第一茬番茄", "书屋角的孩子们"):
         services.collection_add(actor=worker, collection=boiler, item=items[title])
+
+
+@demo_step(99)
+def archive_takes_in_offered_photos(ctx: DemoContext) -> None:
+    """B community's worker takes the photo contest's entries (北焦记忆) and the festival's
+    agreed photos into the archive; one offer is left for the worker to see."""
+    from gongzhi.memory import sources
+
+    b = ctx.communities["b"]
+    offered = sources.candidates(b)
+    for c in offered[:-1] if len(offered) > 1 else offered:
+        sources.take_in(actor=ctx.accounts["b_worker"], community=b, key=c.key)

@@ -101,6 +101,9 @@ class MemoryItem(TimeStampedModel):
     project = models.ForeignKey("projects.Project", verbose_name=_("project"), null=True,
                                 blank=True, on_delete=models.SET_NULL,
                                 related_name="memory_items")
+    # where an imported item came from ("contests.entry:12", "activities.photo:7"), so the
+    # same photo is never taken into the archive twice (memory/sources.py)
+    source_key = models.CharField(_("taken from"), max_length=60, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("memory")
@@ -113,6 +116,8 @@ class MemoryItem(TimeStampedModel):
                          name="memory_comm_years"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["community", "source_key"],
+                                    condition=~Q(source_key=""), name="memory_source_once"),
             models.CheckConstraint(
                 condition=(Q(year_from__isnull=True) & Q(year_to__isnull=True))
                 | Q(year_from__gte=1800, year_to__lte=2200, year_to__gte=F("year_from")),

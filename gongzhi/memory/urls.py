@@ -22,6 +22,7 @@ urlpatterns = [
     path(P + "collections/<int:pk>/", views.collection_detail, name="collection"),
     path(P + "collections/<int:pk>/poster.pdf", views.collection_poster, name="poster"),
     path(P + "moderation/", views.moderation, name="moderation"),
+    path(P + "offered/", views.offered, name="offered"),
     path(P + "takedowns/<int:pk>/decide/", views.takedown_decide, name="takedown_decide"),
     path(P + "tags/<int:pk>/", views.tag_respond, name="tag_respond"),
     path(P + "me/", views.me, name="me"),

@@ -397,3 +397,24 @@ def me(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "memory/me.html", {
         "community": community, "tags": selectors.my_tags(request.user, community),
         "items": selectors.my_items(request.user, community)})
+
+
+@login_required
+def offered(request: HttpRequest, slug: str) -> HttpResponse:
+    """Photos from contests and activities offered to the archive; a worker takes them in."""
+    from gongzhi.memory import sources
+
+    community = community_or_404(slug)
+    require_perm(request, "memory.moderate", community)
+    if request.method == "POST":
+        try:
+            item = sources.take_in(actor=request.user, community=community,
+                                   key=request.POST.get("key", "")[:60])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Taken into the archive: %(title)s")
+                             % {"title": item.title})
+        return redirect("memory:offered", community.slug)
+    return render(request, "memory/offered.html", {
+        "community": community, "candidates": sources.candidates(community)[:100]})
