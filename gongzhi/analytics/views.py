@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from gongzhi.analytics import selectors
-from gongzhi.core.http import community_or_404, require_perm
+from gongzhi.core.http import AuthedRequest, community_or_404, require_perm
 
 
 def _chart(eq) -> dict:
@@ -32,7 +32,7 @@ def _waves(community) -> list[dict]:
 
 
 @login_required
-def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+def report_pdf(request: AuthedRequest, slug: str) -> HttpResponse:
     from gongzhi.analytics.report_pdf import community_report_pdf
 
     community = community_or_404(slug)
@@ -45,7 +45,7 @@ def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+def dashboard(request: AuthedRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     require_perm(request, "analytics.view_dashboard", community)
     eq = selectors.equity(community)
@@ -68,7 +68,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def area(request: HttpRequest, pk: int) -> HttpResponse:
+def area(request: AuthedRequest, pk: int) -> HttpResponse:
     from gongzhi.accounts.models import AreaRole
     from gongzhi.places.models import Community, Region
 

@@ -6,7 +6,18 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
+from gongzhi.accounts.models import User
 from gongzhi.places.models import Community
+
+
+class AuthedRequest(HttpRequest):
+    """The request of a view behind ``@login_required``: ``user`` is a signed-in ``User``.
+
+    Annotating such a view's ``request`` with this type tells the type checker what the
+    decorator guarantees (the pattern django-stubs documents); it changes nothing at run time.
+    """
+
+    user: User
 
 
 def require_perm(request: HttpRequest, perm: str, obj=None) -> None:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongzhi.core.forms import add_service_errors
-from gongzhi.core.http import community_or_404, require_perm
+from gongzhi.core.http import AuthedRequest, community_or_404, require_perm
 from gongzhi.decisions import chain, selectors, services
 from gongzhi.decisions.forms import (
     KINDS,
@@ -105,7 +105,7 @@ def _preview_ballot(community, basics, method_form, options: list[dict]):
 
 
 @login_required
-def ballot_create(request: HttpRequest, slug: str) -> HttpResponse:
+def ballot_create(request: AuthedRequest, slug: str) -> HttpResponse:
     """The ballot wizard: 1. the kind of decision in plain words; 2. only what that kind
     needs, options as rows; 3. a preview exactly as voters will see it; then a draft."""
     community = community_or_404(slug)
@@ -238,7 +238,7 @@ def ballot_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def vote_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def vote_withdraw(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     ballot = _ballot(request, slug, pk)
     require_perm(request, "decisions.vote", ballot)
     code = request.POST.get("receipt_code", "").strip() or None
@@ -251,7 +251,7 @@ def vote_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def receipt(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def receipt(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     """Whether the user voted (and on open ballots what); a secret ballot's receipt code
     was shown once, on the response to the vote."""
     return _receipt_page(request, _ballot(request, slug, pk))
@@ -314,7 +314,7 @@ def export_pb(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def ballot_state(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def ballot_state(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     ballot = _ballot(request, slug, pk)
     require_perm(request, "decisions.manage_ballot", ballot.community)
     action = request.POST.get("action")
@@ -331,7 +331,7 @@ def ballot_state(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def paper(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def paper(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     ballot = _ballot(request, slug, pk)
     require_perm(request, "decisions.enter_paper", ballot)
     form = PaperEntryForm(request.POST if request.POST.get("action") == "entry" else None)
@@ -363,7 +363,7 @@ def paper(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def pabulib_import(request: HttpRequest, slug: str) -> HttpResponse:
+def pabulib_import(request: AuthedRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     require_perm(request, "decisions.manage_ballot", community)
     form = PabulibImportForm(request.POST or None, request.FILES or None)

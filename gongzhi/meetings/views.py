@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.accounts.models import User
 from gongzhi.core.forms import add_service_errors
-from gongzhi.core.http import community_or_404, require_perm
+from gongzhi.core.http import AuthedRequest, community_or_404, require_perm
 from gongzhi.core.phone import normalize_phone
 from gongzhi.core.qr import qr_svg
 from gongzhi.meetings import selectors, services
@@ -67,7 +67,7 @@ def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
+def meeting_create(request: AuthedRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     require_perm(request, "meetings.manage_meetings", community)
     form = MeetingForm(request.POST or None, community=community)
@@ -85,7 +85,7 @@ def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def meeting_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def meeting_edit(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     community = community_or_404(slug)
     meeting = _meeting_or_404(request, community, pk, "meetings.manage_meeting")
     form = MeetingForm(request.POST or None, instance=Meeting.objects.get(pk=meeting.pk),
@@ -133,7 +133,7 @@ def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def register(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def register(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     community = community_or_404(slug)
     meeting = _meeting_or_404(request, community, pk)
     form = RegisterForm(request.POST)
@@ -154,7 +154,7 @@ def register(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def cancel_registration(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def cancel_registration(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     community = community_or_404(slug)
     meeting = _meeting_or_404(request, community, pk)
     services.registration_cancel(actor=request.user, meeting=meeting)
@@ -163,7 +163,7 @@ def cancel_registration(request: HttpRequest, slug: str, pk: int) -> HttpRespons
 
 
 @login_required
-def check_in(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def check_in(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     """Self check-in: the QR at the venue opens this page with ``?code=``."""
     community = community_or_404(slug)
     meeting = _meeting_or_404(request, community, pk)
@@ -193,7 +193,7 @@ MANAGE_ACTIONS = ("publish", "held", "cancel", "renew_code", "agenda", "invite",
 
 
 @login_required
-def manage(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def manage(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     """The worker's desk for one meeting: agenda, invitations, attendance, minutes,
     decisions and action items."""
     community = community_or_404(slug)
@@ -289,7 +289,7 @@ def _manage_action(request: HttpRequest, meeting: Meeting, action: str, forms: d
 
 @login_required
 @require_POST
-def action_status(request: HttpRequest, slug: str, item_pk: int) -> HttpResponse:
+def action_status(request: AuthedRequest, slug: str, item_pk: int) -> HttpResponse:
     community = community_or_404(slug)
     item = get_object_or_404(ActionItem.objects.select_related("meeting"), pk=item_pk,
                              community=community)
@@ -314,7 +314,7 @@ def notice(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def meeting_set_create(request: HttpRequest, slug: str) -> HttpResponse:
+def meeting_set_create(request: AuthedRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     require_perm(request, "meetings.manage_meetings", community)
     initial = {"proposal": request.GET.get("proposal")}

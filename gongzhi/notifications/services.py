@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from gongzhi.notifications.i18n import render_for
+from gongzhi.notifications.i18n import Text, render_for
 from gongzhi.notifications.models import Notification, NotificationPreference, SmsLog
 
 PREFERENCE_FIELDS = ["email_delivery", "sms_enabled", "sms_more_than_daily"]
@@ -31,8 +31,8 @@ def notification_send(
     *,
     users: Iterable,
     kind: str,
-    title: str,
-    body: str = "",
+    title: Text,
+    body: Text = "",
     url: str = "",
     community=None,
     important: bool = False,

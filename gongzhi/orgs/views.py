@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.accounts.models import User
 from gongzhi.core.forms import add_service_errors
-from gongzhi.core.http import community_or_404, require_perm
+from gongzhi.core.http import AuthedRequest, community_or_404, require_perm
 from gongzhi.core.phone import normalize_phone
 from gongzhi.orgs import selectors, services
 from gongzhi.orgs.forms import MemberForm, OrganisationForm
@@ -33,7 +33,7 @@ def org_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def org_create(request: HttpRequest, slug: str) -> HttpResponse:
+def org_create(request: AuthedRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     require_perm(request, "orgs.manage_organisations", community)
     form = OrganisationForm(request.POST or None)
@@ -93,7 +93,7 @@ def org_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def member_remove(request: HttpRequest, slug: str, pk: int, member_pk: int) -> HttpResponse:
+def member_remove(request: AuthedRequest, slug: str, pk: int, member_pk: int) -> HttpResponse:
     community = community_or_404(slug)
     require_perm(request, "orgs.manage_organisations", community)
     member = get_object_or_404(OrgMember, pk=member_pk, organisation_id=pk,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongzhi.core.forms import add_service_errors
-from gongzhi.core.http import community_or_404, require_perm
+from gongzhi.core.http import AuthedRequest, community_or_404, require_perm
 from gongzhi.projects import forms, phase_actions, phases, selectors, services
 from gongzhi.projects.models import (
     Amendment,
@@ -75,7 +75,7 @@ def project_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def project_create(request: HttpRequest, slug: str) -> HttpResponse:
+def project_create(request: AuthedRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     require_perm(request, "projects.create_project", community)
     form = forms.ProjectCreateForm(request.POST or None, community=community,
@@ -122,7 +122,7 @@ def project_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def project_manage(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def project_manage(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     """Edit the project, its stakeholders and team (workers and the coordinator)."""
     community, project = _project(request, slug, pk)
     require_perm(request, "projects.manage_project", project)
@@ -192,7 +192,7 @@ def project_manage(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def phase_advance(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def phase_advance(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     _community, project = _project(request, slug, pk)
     nxt = services.phase_advance(actor=request.user, project=project,
                                  reason=request.POST.get("reason", ""))
@@ -203,7 +203,7 @@ def phase_advance(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def evaluate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def evaluate(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     _c, project = _project(request, slug, pk)
     form = forms.EvaluationForm(request.POST)
     if form.is_valid():
@@ -234,7 +234,7 @@ def proposal_list(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def proposal_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def proposal_create(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     community, project = _project(request, slug, pk)
     require_perm(request, "projects.propose", project)
     form = forms.ProposalForm(request.POST or None, request.FILES or None, project=project)
@@ -283,7 +283,7 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int, proposal_pk: int) 
 
 @login_required
 @require_POST
-def proposal_support(request: HttpRequest, slug: str, pk: int, proposal_pk: int) -> HttpResponse:
+def proposal_support(request: AuthedRequest, slug: str, pk: int, proposal_pk: int) -> HttpResponse:
     _c, _p, proposal = _proposal(request, slug, pk, proposal_pk)
     if request.POST.get("retract"):
         services.support_remove(actor=request.user, proposal=proposal)
@@ -296,7 +296,7 @@ def proposal_support(request: HttpRequest, slug: str, pk: int, proposal_pk: int)
 
 @login_required
 @require_POST
-def proposal_comment(request: HttpRequest, slug: str, pk: int, proposal_pk: int) -> HttpResponse:
+def proposal_comment(request: AuthedRequest, slug: str, pk: int, proposal_pk: int) -> HttpResponse:
     _c, project, proposal = _proposal(request, slug, pk, proposal_pk)
     form = forms.CommentForm(request.POST)
     if form.is_valid():
@@ -317,7 +317,7 @@ def proposal_comment(request: HttpRequest, slug: str, pk: int, proposal_pk: int)
 
 @login_required
 @require_POST
-def report(request: HttpRequest, slug: str, pk: int, kind: str, target_pk: int) -> HttpResponse:
+def report(request: AuthedRequest, slug: str, pk: int, kind: str, target_pk: int) -> HttpResponse:
     _c, project = _project(request, slug, pk)
     model = Proposal if kind == "proposal" else Comment
     target = get_object_or_404(model.objects.select_related("project"), project=project,
@@ -341,7 +341,7 @@ def report(request: HttpRequest, slug: str, pk: int, kind: str, target_pk: int) 
 
 @login_required
 @require_POST
-def moderate(request: HttpRequest, slug: str, pk: int, kind: str, target_pk: int) -> HttpResponse:
+def moderate(request: AuthedRequest, slug: str, pk: int, kind: str, target_pk: int) -> HttpResponse:
     _c, project = _project(request, slug, pk)
     model = Proposal if kind == "proposal" else Comment
     target = get_object_or_404(model, project=project, pk=target_pk)
@@ -363,7 +363,7 @@ def moderate(request: HttpRequest, slug: str, pk: int, kind: str, target_pk: int
 
 
 @login_required
-def moderation_queue(request: HttpRequest, slug: str) -> HttpResponse:
+def moderation_queue(request: AuthedRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     require_perm(request, "projects.moderate", community)
     return render(request, "projects/moderation.html", {
@@ -372,7 +372,7 @@ def moderation_queue(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def amendment_create(request: HttpRequest, slug: str, pk: int, proposal_pk: int) -> HttpResponse:
+def amendment_create(request: AuthedRequest, slug: str, pk: int, proposal_pk: int) -> HttpResponse:
     community, project, proposal = _proposal(request, slug, pk, proposal_pk)
     require_perm(request, "projects.amend_proposal", proposal)
     form = forms.AmendmentForm(request.POST or None, initial={
@@ -393,7 +393,7 @@ def amendment_create(request: HttpRequest, slug: str, pk: int, proposal_pk: int)
 
 
 @login_required
-def proposal_edit(request: HttpRequest, slug: str, pk: int, proposal_pk: int) -> HttpResponse:
+def proposal_edit(request: AuthedRequest, slug: str, pk: int, proposal_pk: int) -> HttpResponse:
     """The author edits their proposal while proposing is open (history is kept)."""
     community, project, proposal = _proposal(request, slug, pk, proposal_pk)
     require_perm(request, "projects.edit_proposal", proposal)
@@ -415,7 +415,7 @@ def proposal_edit(request: HttpRequest, slug: str, pk: int, proposal_pk: int) ->
 
 @login_required
 @require_POST
-def amendment_decide(request: HttpRequest, slug: str, pk: int, proposal_pk: int,
+def amendment_decide(request: AuthedRequest, slug: str, pk: int, proposal_pk: int,
                      amendment_pk: int) -> HttpResponse:
     _c, _p, proposal = _proposal(request, slug, pk, proposal_pk)
     amendment = get_object_or_404(Amendment, proposal=proposal, pk=amendment_pk)
@@ -430,7 +430,7 @@ def amendment_decide(request: HttpRequest, slug: str, pk: int, proposal_pk: int,
 
 @login_required
 @require_POST
-def proposal_answer(request: HttpRequest, slug: str, pk: int, proposal_pk: int) -> HttpResponse:
+def proposal_answer(request: AuthedRequest, slug: str, pk: int, proposal_pk: int) -> HttpResponse:
     _c, _p, proposal = _proposal(request, slug, pk, proposal_pk)
     require_perm(request, "projects.answer_proposal", proposal)
     form = forms.AnswerForm(request.POST)
@@ -449,7 +449,7 @@ def proposal_answer(request: HttpRequest, slug: str, pk: int, proposal_pk: int) 
 
 @login_required
 @require_POST
-def proposal_merge(request: HttpRequest, slug: str, pk: int, proposal_pk: int) -> HttpResponse:
+def proposal_merge(request: AuthedRequest, slug: str, pk: int, proposal_pk: int) -> HttpResponse:
     _c, project, proposal = _proposal(request, slug, pk, proposal_pk)
     require_perm(request, "projects.merge_proposals", proposal)
     form = forms.MergeForm(request.POST)
@@ -468,7 +468,7 @@ def proposal_merge(request: HttpRequest, slug: str, pk: int, proposal_pk: int) -
 
 @login_required
 @require_POST
-def task_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def task_create(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     _c, project = _project(request, slug, pk)
     require_perm(request, "projects.manage_project", project)
     form = forms.TaskForm(request.POST)
@@ -488,7 +488,7 @@ def task_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def task_signup(request: HttpRequest, slug: str, pk: int, task_pk: int) -> HttpResponse:
+def task_signup(request: AuthedRequest, slug: str, pk: int, task_pk: int) -> HttpResponse:
     _c, project = _project(request, slug, pk)
     task = get_object_or_404(Task, project=project, pk=task_pk)
     if request.POST.get("cancel"):
@@ -506,7 +506,7 @@ def task_signup(request: HttpRequest, slug: str, pk: int, task_pk: int) -> HttpR
 
 @login_required
 @require_POST
-def donation_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def donation_create(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     _c, project = _project(request, slug, pk)
     form = forms.DonationForm(request.POST)
     if form.is_valid():
@@ -523,7 +523,7 @@ def donation_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def donation_advance(request: HttpRequest, slug: str, pk: int, donation_pk: int) -> HttpResponse:
+def donation_advance(request: AuthedRequest, slug: str, pk: int, donation_pk: int) -> HttpResponse:
     _c, project = _project(request, slug, pk)
     donation = get_object_or_404(Donation, project=project, pk=donation_pk)
     form = forms.DonationAdvanceForm(request.POST)
@@ -538,7 +538,7 @@ def donation_advance(request: HttpRequest, slug: str, pk: int, donation_pk: int)
 
 @login_required
 @require_POST
-def photo_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def photo_add(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     _c, project = _project(request, slug, pk)
     require_perm(request, "projects.manage_project", project)
     form = forms.PhotoForm(request.POST, request.FILES)
@@ -611,6 +611,6 @@ def result_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def my_input(request: HttpRequest) -> HttpResponse:
+def my_input(request: AuthedRequest) -> HttpResponse:
     return render(request, "projects/my_input.html", selectors.my_input(request.user))
 

@@ -15,11 +15,14 @@ import argparse
 import json
 import math
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING
 
 from .items import MISSING_RULES, reverse
 from .reliability import reliability
 from .table import TableError, read_items
+
+if TYPE_CHECKING:  # Django's OutputWrapper or a file: anything with write(str)
+    from _typeshed import SupportsWrite
 
 EXIT_OK = 0
 EXIT_INPUT = 2
@@ -43,8 +46,8 @@ def psychometrics(
     high: float | None = None,
     missing: str = "listwise",
     as_json: bool = False,
-    out: TextIO | None = None,
-    err: TextIO | None = None,
+    out: SupportsWrite[str] | None = None,
+    err: SupportsWrite[str] | None = None,
 ) -> int:
     """Print the reliability of the scale ``items`` in ``path``; returns the exit code."""
     out = out or sys.stdout
