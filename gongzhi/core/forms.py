@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -11,3 +13,19 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+_F = TypeVar("_F", bound=forms.Field)
+
+
+def form_field(form: forms.BaseForm, name: str, kind: type[_F]) -> _F:
+    """``form.fields[name]`` as the field class it is, to set its queryset, choices, etc.
+
+    ``form.fields`` holds plain ``Field`` objects as far as the type checker knows; this
+    checks the class once (a wrong name or class fails loudly) and returns it typed.
+    """
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"{type(form).__name__}.{name} is a {type(field).__name__}, "
+                        f"not a {kind.__name__}")
+    return field

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.forms import form_field
 from gongzhi.core.uploads import MultipleImageUploadField
 from gongzhi.reports.models import Category, ResponseTargets
 from gongzhi.reports.services import MAX_PHOTOS
@@ -36,7 +37,8 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, spaces=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["space"].choices = [("", _("— none —"))] + [(s.pk, s.name) for s in spaces]
+        form_field(self, "space", forms.ChoiceField).choices = (
+            [("", _("— none —"))] + [(s.pk, s.name) for s in spaces])
         if not spaces:
             del self.fields["space"]
 
@@ -51,8 +53,8 @@ class TransitionForm(forms.Form):
 
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [("", "—")] + [(o.pk, o.name)
-                                                              for o in organisations]
+        form_field(self, "organisation", forms.ChoiceField).choices = (
+            [("", "—")] + [(o.pk, o.name) for o in organisations])
 
 
 class HideForm(forms.Form):
