@@ -194,11 +194,11 @@ def count(config: Mapping[str, Any], ballots: Iterable[Mapping[str, Any]]) -> di
         out.update(winners=r.winners if contents else [], rows=_rows(config, wins),
                    value_label="pairwise wins", engine=r.to_json())
     elif method == "irv":
-        r = ranked.instant_runoff(keys, [c["ranking"] for c in contents])
-        first = r.rounds[0].counts if r.rounds else {}
-        out.update(winners=[r.winner] if r.winner and contents else [],
+        irv = ranked.instant_runoff(keys, [c["ranking"] for c in contents])
+        first = irv.rounds[0].counts if irv.rounds else {}
+        out.update(winners=[irv.winner] if irv.winner and contents else [],
                    rows=_rows(config, first), value_label="first preferences",
-                   engine=r.to_json())
+                   engine=irv.to_json())
     elif method == "majority":
         counts = {k: sum(1 for c in contents if c["choice"] == k) for k in YES_NO}
         eligible = max(int(config["eligible_count"]), counts["yes"] + counts["no"]

@@ -259,7 +259,7 @@ def build_basemap(path: str | os.PathLike[str], bbox: BBox | None = None) -> Bas
         if not tags:
             continue
         try:
-            if obj.is_area():
+            if isinstance(obj, osmium.osm.Area):
                 found = classify(tags, is_area=True)
                 ref = ("w" if obj.from_way() else "r", obj.orig_id())
                 if found:
@@ -275,12 +275,12 @@ def build_basemap(path: str | os.PathLike[str], bbox: BBox | None = None) -> Bas
                     geometry = json.loads(factory.create_multipolygon(obj))
                     point = {"type": "Point", "coordinates": _anchor(geometry)}
                     keep("poi", _poi_group(tags, kind), tags, point, ref, {"kind": kind})
-            elif obj.is_way():
+            elif isinstance(obj, osmium.osm.Way):
                 found = classify(tags, is_area=False)
                 if found:
                     geometry = json.loads(factory.create_linestring(obj))
                     keep(found[0], found[1], tags, geometry, ("w", obj.id))
-            elif obj.is_node():
+            elif isinstance(obj, osmium.osm.Node):
                 kind = _poi_kind(tags)
                 if kind:
                     loc = obj.location

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .outcome import json_number
-from .pabulib import PabulibError, format_number, read_pabulib
+from .pabulib import Number, PabulibError, format_number, read_pabulib
 from .profile import PBProfile
 from .rules import UnknownRuleError, compute
 from .tiebreak import TieBreak
@@ -77,7 +77,7 @@ def _table(meta, profile: PBProfile, outcome) -> str:
     ]
     lines += [f"note: {n}" for n in outcome.notes]
     rows = [("#", "project", "votes", "score", "cost", "cumulative", "name")]
-    total = 0
+    total: Number = 0
     for i, pid in enumerate(outcome.selected, start=1):
         p = profile.index[pid]
         total += profile.costs[p]

@@ -267,7 +267,7 @@ def read_osm_network(
     entities = osmium.osm.NODE | osmium.osm.WAY
     processor = osmium.FileProcessor(str(file_path), entities).with_locations()
     for way in processor:
-        if not way.is_way():
+        if not isinstance(way, osmium.osm.Way):
             continue
         if not (_walkable(way.tags) or (all_highways and "highway" in way.tags)):
             continue
