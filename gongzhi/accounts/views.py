@@ -154,7 +154,7 @@ def consent(request: AuthedRequest) -> HttpResponse:
                   {"form": form, "version": settings.PRIVACY_NOTICE_VERSION})
 
 
-def _consent_or_redirect(request: HttpRequest) -> HttpResponse | None:
+def _consent_or_redirect(request: AuthedRequest) -> HttpResponse | None:
     if not services.has_current_consent(request.user):
         request.session[NEXT_KEY] = request.get_full_path()
         return redirect("accounts:consent")
