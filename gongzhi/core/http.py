@@ -25,6 +25,17 @@ def require_perm(request: HttpRequest, perm: str, obj=None) -> None:
         raise PermissionDenied
 
 
+def acting_user(request: HttpRequest) -> User:
+    """The signed-in person behind a request that a permission check has already let through.
+
+    For views open to everyone that act only for some (e.g. a POST after ``require_perm``):
+    an anonymous visitor is refused here rather than reaching a service.
+    """
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user
+
+
 def community_or_404(slug: str) -> Community:
     return get_object_or_404(Community.objects.select_related("subdistrict"), slug=slug,
                              is_active=True)

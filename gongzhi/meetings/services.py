@@ -34,7 +34,7 @@ from gongzhi.meetings.models import (
     MeetingSet,
     Registration,
 )
-from gongzhi.notifications.i18n import Message
+from gongzhi.notifications.i18n import Message, Text
 from gongzhi.notifications.services import notification_send
 
 MEETING_FIELDS = ["kind", "title", "description", "starts_at", "ends_at", "space", "place",
@@ -130,7 +130,7 @@ def meeting_update(*, actor: User, meeting: Meeting, **fields) -> Meeting:
     return meeting
 
 
-def _notify_registered(meeting: Meeting, *, kind: str, title: str, body: str = "",
+def _notify_registered(meeting: Meeting, *, kind: str, title: Text, body: Text = "",
                        important: bool = False) -> None:
     users = User.objects.filter(meeting_registrations__meeting=meeting,
                                 meeting_registrations__status__in=[

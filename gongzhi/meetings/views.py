@@ -229,7 +229,7 @@ def manage(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     })
 
 
-def _manage_action(request: HttpRequest, meeting: Meeting, action: str, forms: dict) -> bool:
+def _manage_action(request: AuthedRequest, meeting: Meeting, action: str, forms: dict) -> bool:
     actor = request.user
     try:
         if action == "publish":

@@ -44,6 +44,7 @@ class ReportForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
+    failed_action = ""  # the view sets the action whose submission failed, to reopen it
     action = forms.CharField(widget=forms.HiddenInput)
     organisation = forms.TypedChoiceField(label=_("Assign to"), required=False, coerce=int,
                                           empty_value=None, choices=())

@@ -64,12 +64,15 @@ def _check(actor, perm: str, obj) -> None:
         raise PermissionDenied
 
 
+_CONFIG_CACHE = "_access_config"  # kept on the community instance for the request
+
+
 def config_for(community: Community) -> AccessConfig:
-    config = getattr(community, "_access_config", None)
+    config: AccessConfig | None = getattr(community, _CONFIG_CACHE, None)
     if config is None:
         config = AccessConfig.objects.filter(community=community).first() or AccessConfig(
             community=community, categories=default_categories())
-        community._access_config = config
+        setattr(community, _CONFIG_CACHE, config)
     return config
 
 

@@ -182,6 +182,9 @@ class Shift(models.Model):
                                     default=new_checkin_code)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
 
+    # Set by selectors.attach_mine: the viewer's live sign-up, if any.
+    mine: ShiftSignup | None
+
     class Meta:
         verbose_name = _("shift")
         verbose_name_plural = _("shifts")

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_noop
 
 from gongzhi.core.audit import audit_record, snapshot
 from gongzhi.core.uploads import image_prepare
-from gongzhi.notifications.i18n import Message
+from gongzhi.notifications.i18n import Message, Text
 from gongzhi.projects import phases
 from gongzhi.projects.models import (
     Milestone,
@@ -141,7 +141,7 @@ def result_followers(result: Result) -> list:
     return users
 
 
-def _notify_result(result: Result, title: str, body: str = "") -> None:
+def _notify_result(result: Result, title: Text, body: Text = "") -> None:
     _notify_after_commit(
         result_followers(result),
         kind="result.update",
