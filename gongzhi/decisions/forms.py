@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.forms.formsets import DELETION_FIELD_NAME
@@ -354,6 +354,7 @@ class BaseOptionFormSet(forms.BaseFormSet):
         return rows
 
 
-OptionFormSet = forms.formset_factory(OptionRowForm, formset=BaseOptionFormSet, extra=0,
-                                      can_delete=True, max_num=MAX_OPTIONS,
-                                      validate_max=True, absolute_max=MAX_OPTIONS)
+# formset_factory returns a subclass of the formset class it is given (typed as the base).
+OptionFormSet = cast(type[BaseOptionFormSet], forms.formset_factory(
+    OptionRowForm, formset=BaseOptionFormSet, extra=0, can_delete=True, max_num=MAX_OPTIONS,
+    validate_max=True, absolute_max=MAX_OPTIONS))

@@ -25,11 +25,11 @@ import secrets
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -182,7 +182,7 @@ def ballot_create(*, actor, community, title: str, method: str, options: list[di
         errors["art278_item"] = [_("Give the item of Art. 278 (1-9).")]
     if eligibility == EligibilityKind.BUILDING_OWNERS and ballot.building_id is None:
         errors["building"] = [_("Choose the building.")]
-    if ballot.building_id and ballot.building.community_id != community.pk:
+    if ballot.building is not None and ballot.building.community_id != community.pk:
         errors["building"] = [_("This building is in another community.")]
     for name in ("project", "meeting"):
         linked = getattr(ballot, name, None)
@@ -231,7 +231,9 @@ def _option_rows(keys: list[str], options: list[dict[str, Any]],
             row.clean_fields(exclude=["ballot"])
         except ValidationError as exc:
             for field, msgs in exc.message_dict.items():
-                name = str(Option._meta.get_field(field).verbose_name)
+                model_field = Option._meta.get_field(field)
+                name = (str(model_field.verbose_name) if isinstance(model_field, models.Field)
+                        else field)
                 messages.extend(_("Option %(n)s, %(field)s: %(message)s")
                                 % {"n": i + 1, "field": name, "message": m} for m in msgs)
             continue
@@ -493,7 +495,7 @@ def _owned_receipt(ballot: Ballot, record: VoterRecord, receipt_code: str | None
         raise ValidationError(_("A paper ballot cannot be changed online."), code="paper")
     receipt = _receipt_for(ballot, record, receipt_code)
     existing = selectors.current_content(ballot, receipt, Channel.ONLINE) if receipt else None
-    if existing is None:
+    if not receipt or existing is None:
         raise ValidationError(
             {"receipt_code": [_("On a secret ballot, give the receipt code you got when you "
                                 "voted; only it can find your ballot.")]},
@@ -652,11 +654,18 @@ def _reshuffle(ballot: Ballot) -> None:
     """At close: rewrite the ballot's voter records and contents in random order in this
     one transaction, so that physical order, transaction ids and dump order of the closed
     ballot say nothing about who voted when, not even which batch."""
-    for model in (VoterRecord, BallotContent):
-        rows = list(model.objects.filter(ballot=ballot))
-        _RNG.shuffle(rows)
-        model.objects.filter(ballot=ballot).delete()
-        model.objects.bulk_create(rows, batch_size=1000)
+    _rewrite_shuffled(VoterRecord, ballot)
+    _rewrite_shuffled(BallotContent, ballot)
+
+
+_Secret = TypeVar("_Secret", VoterRecord, BallotContent)
+
+
+def _rewrite_shuffled(model: type[_Secret], ballot: Ballot) -> None:
+    rows = list(model.objects.filter(ballot=ballot))
+    _RNG.shuffle(rows)
+    model.objects.filter(ballot=ballot).delete()
+    model.objects.bulk_create(rows, batch_size=1000)
 
 
 def ballot_open_close_due(now=None) -> dict[str, int]:

@@ -232,6 +232,7 @@ def ballot_import_pabulib(*, actor, community, text: str, title: str = "",
                                  "imported": True})
         items = []
         for row, voter in zip(rows, election.voters, strict=True):
+            raw: dict[str, Any] | None
             if vote_type == "approval":
                 raw = {"approve": voter.vote}
             elif vote_type == "choose-1":

@@ -183,12 +183,12 @@ def verify_ballot(ballot) -> dict[str, Any]:
     if not ballot.is_secret:
         by_receipt = {r["receipt_hash"]: r for r in records if r["receipt_hash"]}
         for receipt, item in sorted(final.items()):
-            r = by_receipt.get(receipt)
-            if r is None:
+            rec = by_receipt.get(receipt)
+            if rec is None:
                 errors.append(f"log: the ballot with receipt {receipt[:16]}… (voter "
                               f"{item.get('voter')}) has no voter record")
-            elif item.get("voter") != r["eligibility__token"]:
-                errors.append(f"voter record {r['pk']} (voter {r['eligibility__token']}) "
+            elif item.get("voter") != rec["eligibility__token"]:
+                errors.append(f"voter record {rec['pk']} (voter {rec['eligibility__token']}) "
                               f"holds receipt {receipt[:16]}…, which the log gives to voter "
                               f"{item.get('voter')}")
         for receipt, r in sorted(by_receipt.items()):

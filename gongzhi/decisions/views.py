@@ -4,6 +4,7 @@ paper entry, exports and Pabulib import. Thin: parse, call a service, render."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -76,7 +77,8 @@ def _suppress_errors(*forms_) -> None:
 
     for f in forms_:
         if isinstance(f, BaseFormSet):
-            f._errors, f._non_form_errors = [], ErrorList()
+            # Private attributes of Django's formset, which django-stubs leaves out.
+            f._errors, f._non_form_errors = [], ErrorList()  # type: ignore[attr-defined]
             _suppress_errors(*f.forms)
         else:
             f._errors, f.cleaned_data = ErrorDict(), {}
@@ -124,7 +126,7 @@ def ballot_create(request: AuthedRequest, slug: str) -> HttpResponse:
     method_form = BallotMethodForm(data, kind=kind)
     formset = None
     if spec["options"]:
-        initial = None if data is not None else [{}, {}, {}]
+        initial: list[dict[str, Any]] | None = None if data is not None else [{}, {}, {}]
         formset = OptionFormSet(data, prefix="options", initial=initial,
                                 with_cost=bool(spec.get("cost")))
     preview = None
@@ -259,7 +261,7 @@ def receipt(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
 
 def results(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     ballot = _ballot(request, slug, pk)
-    if request.user.has_perm("decisions.view_results", ballot):
+    if request.user.has_perm("decisions.view_results", ballot) and ballot.result is not None:
         result, final = ballot.result, True
     elif request.user.has_perm("decisions.view_progress", ballot):
         result, final = selectors.live_result(ballot), False

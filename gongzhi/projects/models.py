@@ -536,8 +536,7 @@ class Task(TimeStampedModel):
     state = models.CharField(_("state"), max_length=10, choices=State.choices,
                              default=State.OPEN)
 
-    # Set by selectors.tasks_for: signed annotated, the others computed for the viewer.
-    signed: int
+    # Set by selectors.tasks_for for the viewer.
     is_mine: bool
     free: int
 
