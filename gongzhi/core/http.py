@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django_htmx.middleware import HtmxDetails
 
 from gongzhi.accounts.models import User
 from gongzhi.places.models import Community
@@ -18,6 +19,7 @@ class AuthedRequest(HttpRequest):
     """
 
     user: User
+    htmx: HtmxDetails  # django_htmx's middleware sets it on every request
 
 
 def require_perm(request: HttpRequest, perm: str, obj=None) -> None:

@@ -37,17 +37,6 @@ class UserLanguageMiddleware:
             reset_current_ip(token)
 
 
-class CurrentCommunityMiddleware:
-    """Makes ``request.community`` lazily available: the one chosen in the switcher."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.community_id = request.session.get(COMMUNITY_SESSION_KEY)
-        return self.get_response(request)
-
-
 # --- input refused before any view --------------------------------------------------------
 
 # NUL and the other C0 controls except tab, line feed and carriage return; lone UTF-16

@@ -66,9 +66,9 @@ def _workers_of(community) -> list[User]:
 
 def _clean_meeting(meeting: Meeting) -> None:
     errors: dict[str, list[str]] = {}
-    if meeting.space_id and meeting.space.community_id != meeting.community_id:
+    if meeting.space is not None and meeting.space.community_id != meeting.community_id:
         errors["space"] = [_("This space belongs to another community.")]
-    if meeting.project_id and meeting.project.community_id != meeting.community_id:
+    if meeting.project is not None and meeting.project.community_id != meeting.community_id:
         errors["project"] = [_("This project belongs to another community.")]
     if not (meeting.space_id or meeting.place.strip() or meeting.online_url):
         errors["place"] = [_("Give a place, choose a space or add an online link.")]
@@ -360,7 +360,7 @@ def _group_facts(user: User, community) -> dict:
                   .select_related("household").first())
     if membership is None:
         return {"tenure": "", "moved_in_year": None}
-    tenure = membership.household.tenure if membership.household_id else ""
+    tenure = membership.household.tenure if membership.household is not None else ""
     return {"tenure": tenure or membership.claimed_tenure or "",
             "moved_in_year": membership.moved_in_year}
 
@@ -622,7 +622,7 @@ def action_items_flag_overdue(*, today: dt.date | None = None) -> int:
                 title=Message(gettext_noop("Overdue: %(title)s"), {"title": item.title}),
                 body=Message(gettext_noop(
                     "Due %(due)s, responsible: %(org)s. Decided at: %(meeting)s"), {
-                        "due": item.due_on.isoformat(),
+                        "due": item.due_on.isoformat() if item.due_on else "—",
                         "org": item.responsible_org.name if item.responsible_org else "—",
                         "meeting": item.meeting.title}),
                 url=meeting_url(item.meeting))

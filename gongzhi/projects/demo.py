@@ -323,9 +323,9 @@ def b_micro_renewal(ctx: DemoContext) -> None:
         result.save(update_fields=["title", "starts_on"])
         spent = Decimal("0")
         for k, (m_title, progress, note) in enumerate(steps):
+            due = timezone.localdate() - dt.timedelta(days=70 - 20 * k)
             m = services.milestone_add(
-                actor=worker, result=result, title=m_title, progress=progress,
-                due_on=timezone.localdate() - dt.timedelta(days=70 - 20 * k))
+                actor=worker, result=result, title=m_title, progress=progress, due_on=due)
             spent = Decimal(cost) * Decimal(progress) / Decimal(100) * Decimal("0.96")
             photo = _png("#5f7f9f", f"b{i}{k}.png") if progress == 100 and not ctx.small \
                 else None
@@ -333,7 +333,7 @@ def b_micro_renewal(ctx: DemoContext) -> None:
                 actor=worker, result=result, milestone=m, text=note,
                 spent_cost=spent.quantize(Decimal("0.01")), photo=photo)
             # Backdate: the work happened over the summer, not today.
-            done = m.due_on - dt.timedelta(days=2)
+            done = due - dt.timedelta(days=2)
             Milestone.objects.filter(pk=m.pk).update(done_on=done)
             ResultUpdate.objects.filter(pk=update.pk).update(created_at=timezone.make_aware(
                 dt.datetime.combine(done, dt.time(18, 0))))

@@ -315,13 +315,18 @@ def proposal_comment(request: AuthedRequest, slug: str, pk: int, proposal_pk: in
     return redirect("projects:proposal", slug=slug, pk=pk, proposal_pk=proposal_pk)
 
 
+def _proposal_or_comment(project: Project, kind: str, pk: int) -> Proposal | Comment:
+    if kind == "proposal":
+        return get_object_or_404(Proposal.objects.select_related("project"), project=project,
+                                 pk=pk)
+    return get_object_or_404(Comment.objects.select_related("project"), project=project, pk=pk)
+
+
 @login_required
 @require_POST
 def report(request: AuthedRequest, slug: str, pk: int, kind: str, target_pk: int) -> HttpResponse:
     _c, project = _project(request, slug, pk)
-    model = Proposal if kind == "proposal" else Comment
-    target = get_object_or_404(model.objects.select_related("project"), project=project,
-                               pk=target_pk)
+    target = _proposal_or_comment(project, kind, target_pk)
     form = forms.ReportForm(request.POST)
     if form.is_valid():
         try:
@@ -333,7 +338,7 @@ def report(request: AuthedRequest, slug: str, pk: int, kind: str, target_pk: int
             messages.success(request, _("Thank you. A moderator will look at it."))
     else:
         messages.error(request, _("Say briefly what is wrong."))
-    proposal_pk = target.pk if kind == "proposal" else target.proposal_id
+    proposal_pk = target.pk if isinstance(target, Proposal) else target.proposal_id
     if proposal_pk:
         return redirect("projects:proposal", slug=slug, pk=pk, proposal_pk=proposal_pk)
     return redirect("projects:detail", slug=slug, pk=pk)
@@ -343,8 +348,7 @@ def report(request: AuthedRequest, slug: str, pk: int, kind: str, target_pk: int
 @require_POST
 def moderate(request: AuthedRequest, slug: str, pk: int, kind: str, target_pk: int) -> HttpResponse:
     _c, project = _project(request, slug, pk)
-    model = Proposal if kind == "proposal" else Comment
-    target = get_object_or_404(model, project=project, pk=target_pk)
+    target = _proposal_or_comment(project, kind, target_pk)
     require_perm(request, "projects.moderate", target)
     form = forms.ModerateForm(request.POST)
     if form.is_valid():
@@ -356,7 +360,7 @@ def moderate(request: AuthedRequest, slug: str, pk: int, kind: str, target_pk: i
         messages.error(request, _("Give a reason for this moderation decision."))
     if request.POST.get("back") == "queue":
         return redirect("projects:moderation", slug=slug)
-    proposal_pk = target.pk if kind == "proposal" else target.proposal_id
+    proposal_pk = target.pk if isinstance(target, Proposal) else target.proposal_id
     if proposal_pk:
         return redirect("projects:proposal", slug=slug, pk=pk, proposal_pk=proposal_pk)
     return redirect("projects:detail", slug=slug, pk=pk)
@@ -482,7 +486,7 @@ def task_create(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     else:
         for errs in form.errors.values():
             for e in errs:
-                messages.error(request, e)
+                messages.error(request, str(e))
     return redirect("projects:detail", slug=slug, pk=pk)
 
 

@@ -256,7 +256,8 @@ def _parse_body(request: HttpRequest, schema: type[Schema],
     try:
         payload = schema.model_validate(data)
     except PydanticValidationError as exc:
-        raise NinjaValidationError(exc.errors(include_url=False, include_context=False))
+        raise NinjaValidationError([dict(e) for e in exc.errors(include_url=False,
+                                                                include_context=False)])
     return payload, files
 
 

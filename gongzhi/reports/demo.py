@@ -57,10 +57,11 @@ def _spots(community) -> dict[str, list[tuple[float, float, str]]]:
     from gongzhi.spaces.models import Space, SpaceKind
 
     spots: dict[str, list[tuple[float, float, str]]] = {}
-    kinds = {SpaceKind.STREET_LAMP: "lamp", SpaceKind.FOOTPATH: "path",
-             SpaceKind.BIKE_SHED: "bike_shed", SpaceKind.EV_CHARGER: "charger",
-             SpaceKind.COMMUNITY_GARDEN: "green", SpaceKind.PLAYGROUND: "green",
-             SpaceKind.POCKET_PARK: "green"}
+    kinds: dict[str, str] = {
+        SpaceKind.STREET_LAMP: "lamp", SpaceKind.FOOTPATH: "path",
+        SpaceKind.BIKE_SHED: "bike_shed", SpaceKind.EV_CHARGER: "charger",
+        SpaceKind.COMMUNITY_GARDEN: "green", SpaceKind.PLAYGROUND: "green",
+        SpaceKind.POCKET_PARK: "green"}
     for sp in Space.objects.filter(community=community, kind__in=list(kinds)).order_by("id"):
         geom = sp.geometry
         if geom["type"] == "LineString":
@@ -123,8 +124,10 @@ def reports(ctx: DemoContext) -> None:
                 location_text=where,
                 lat=round(lat, 7), lon=round(lon, 7), created_at=created,
                 status_changed_at=created, due_at=created + dt.timedelta(hours=24))
-            timeline = [(EventKind.SUBMITTED, "", Status.SUBMITTED, created, None, "",
-                         reporter_id)]
+            # (kind, from, to, when, organisation, note, actor id) of each event
+            timeline: list[tuple[str, str, str, dt.datetime, Organisation | None, str,
+                                 int | None]] = [
+                (EventKind.SUBMITTED, "", Status.SUBMITTED, created, None, "", reporter_id)]
             # Decide how far the report got; older reports got further.
             stage = rng.random()
             accept_h = rng.lognormvariate(2.3, 0.8)  # median ≈ 10 h
@@ -189,9 +192,9 @@ def reports(ctx: DemoContext) -> None:
                                              Status.CLOSED, t_auto, None,
                                              "7天内未收到报事人回复，自动关闭。", None))
             report.save()
-            for kind, frm, to, when, org, note, actor_id in timeline:
+            for kind, frm, to, when, event_org, note, actor_id in timeline:
                 events.append(ReportEvent(report=report, kind=kind, from_status=frm,
-                                          to_status=to, created_at=when, organisation=org,
+                                          to_status=to, created_at=when, organisation=event_org,
                                           note=note, actor_id=actor_id))
             if report.status not in (Status.REFUSED,):
                 for uid in rng.sample(residents, k=min(len(residents), rng.choice(

@@ -181,10 +181,12 @@ def _notify_staff_of_new(report: Report, actor) -> None:
     """The community's workers hear of every new report (their clock starts now)."""
     from gongzhi.accounts.models import Role, User
 
-    staff = (User.objects.filter(role_assignments__community=report.community,
-                                 role_assignments__role__in=[Role.WORKER, Role.ADMIN],
-                                 is_active=True)
-             .exclude(pk=getattr(actor, "pk", None)).distinct())
+    staff = User.objects.filter(role_assignments__community=report.community,
+                                role_assignments__role__in=[Role.WORKER, Role.ADMIN],
+                                is_active=True).distinct()
+    actor_pk = getattr(actor, "pk", None)  # the worker who filed it for a resident
+    if actor_pk is not None:
+        staff = staff.exclude(pk=actor_pk)
     notification_send(users=staff, kind="reports.new", community=report.community,
                       title=Message(gettext_noop("New report #%(id)s: %(category)s"),
                                     {"id": report.pk,

@@ -117,14 +117,16 @@ def similar(request: HttpRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     require_perm(request, "reports.view", community)
     category = request.GET.get("category", "")
+    lat: float | None
+    lon: float | None
     try:
         lat = float(request.GET.get("lat", ""))
         lon = float(request.GET.get("lon", ""))
     except ValueError:
         lat = lon = None
     found = []
-    if category in Category.values and lat is not None and -90 <= lat <= 90 \
-            and -180 <= lon <= 180:
+    if category in Category.values and lat is not None and lon is not None \
+            and -90 <= lat <= 90 and -180 <= lon <= 180:
         found = selectors.nearby_open(community, category=category, lat=lat, lon=lon)
     return render(request, "reports/_similar.html", {
         "community": community, "similar": found,
@@ -248,8 +250,8 @@ def queue(request: AuthedRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     require_perm(request, "reports.view_queue", community)
     is_worker = request.user.has_perm("reports.view_hidden", community)
-    org_id = request.GET.get("organisation", "")
-    org_id = int(org_id) if org_id.isdigit() else None
+    raw_org = request.GET.get("organisation", "")
+    org_id = int(raw_org) if raw_org.isdigit() and len(raw_org) <= 12 else None
     qs = selectors.work_queue(request.user, community, organisation_id=org_id)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "reports/queue.html", {

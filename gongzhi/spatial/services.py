@@ -126,11 +126,12 @@ def _community_bbox(community: Community, margin_m: float) -> tuple[float, float
         b = geom_bbox(community.boundary)
         lons += [b[0], b[2]]
         lats += [b[1], b[3]]
-    for lon, lat in Building.objects.filter(community=community, lon__isnull=False).values_list(
-            "lon", "lat"):
-        lons.append(lon)
-        lats.append(lat)
-    if not lons and community.center_lon is not None:
+    for lon, lat in Building.objects.filter(community=community, lon__isnull=False,
+                                            lat__isnull=False).values_list("lon", "lat"):
+        if lon is not None and lat is not None:
+            lons.append(lon)
+            lats.append(lat)
+    if not lons and community.center_lon is not None and community.center_lat is not None:
         lons.append(community.center_lon)
         lats.append(community.center_lat)
     if not lons:

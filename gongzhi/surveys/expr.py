@@ -255,13 +255,17 @@ def _compare(op: str, a: Any, b: Any) -> bool:
         if math.isnan(na) or math.isnan(nb):
             if not ta or not tb:
                 return False
-            x, y = ta, tb  # text (ISO dates) ordering
-        else:
-            x, y = na, nb
+            return _ordered(op, ta, tb)  # text (ISO dates) ordering
+        x, y = na, nb
     else:
         x, y = _num(a), _num(b)
     if isinstance(x, float) and (math.isnan(x) or math.isnan(y)):
         return False
+    return _ordered(op, x, y)
+
+
+def _ordered(op: str, x: Any, y: Any) -> bool:
+    """``x op y`` for an ordering operator, on two numbers or two texts."""
     return {"<": x < y, "<=": x <= y, ">": x > y, ">=": x >= y}[op]
 
 

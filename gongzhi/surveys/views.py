@@ -375,7 +375,7 @@ def results(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     counts = selectors.choice_counts(form_def, answers)
     scores = survey_scores(form_def, answers)
     comparison = []
-    if survey.pairs_with_id:
+    if survey.pairs_with is not None:
         before = [(r["respondent_key"], r["answers"])
                   for r in selectors.response_dicts(survey.pairs_with)]
         after = [(r["respondent_key"], r["answers"]) for r in rows]

@@ -164,7 +164,7 @@ class Opportunity(TimeStampedModel):
     def point(self) -> tuple[float, float] | None:
         if self.lat is not None and self.lon is not None:
             return self.lat, self.lon
-        if self.space_id and self.space.lat is not None:
+        if self.space is not None and self.space.lat is not None and self.space.lon is not None:
             return self.space.lat, self.space.lon
         return None
 

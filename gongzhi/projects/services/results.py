@@ -130,9 +130,9 @@ def result_followers(result: Result) -> list:
     """Who hears about a result: the proposal's author and supporters, and the people who
     attended the meeting that decided it (a meeting decision has no supporters)."""
     users: list = []
-    if result.proposal_id is not None:
+    if result.proposal is not None:
         author = result.proposal.author
-        users = list(User.objects.filter(proposal_supports__proposal_id=result.proposal_id))
+        users = list(User.objects.filter(proposal_supports__proposal=result.proposal))
         if author:
             users = [author, *users]
     attendees = User.objects.filter(meeting_attendances__meeting__decisions__result=result)
@@ -308,7 +308,8 @@ def results_flag_overdue(*, today: dt.date | None = None) -> int:
                 users=recipients(result),
                 kind="result.overdue",
                 title=Message(gettext_noop("Overdue: “%(t)s” was due on %(d)s"),
-                              {"t": result.title, "d": result.due_on.isoformat()}),
+                              {"t": result.title,
+                               "d": result.due_on.isoformat() if result.due_on else "—"}),
                 url=result_url(result),
                 community=result.community,
             )
