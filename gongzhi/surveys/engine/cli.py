@@ -83,8 +83,8 @@ def psychometrics(
     if len(table.defects) > MAX_DEFECTS_SHOWN:
         err.write(f"defect: … {len(table.defects) - MAX_DEFECTS_SHOWN} more\n")
     x = table.matrix
-    if rev:
-        x = reverse(x, [cols.index(c) for c in rev], low=low, high=high)  # type: ignore[arg-type]
+    if rev and low is not None and high is not None:  # checked above: --reverse needs both
+        x = reverse(x, [cols.index(c) for c in rev], low=low, high=high)
     try:
         rel = reliability(x, cols, missing=missing)
     except ValueError as exc:
