@@ -148,48 +148,22 @@ def ballot_create(*, actor, community, title: str, method: str, options: list[di
     (yes/no and agree/disagree ballots get theirs automatically)."""
     if actor is not None and not actor.has_perm("decisions.manage_ballot", community):
         raise PermissionDenied
-    if method == Method.MAJORITY:
-        options = [{"key": "yes", "label": _("Yes")}, {"key": "no", "label": _("No")},
-                   {"key": "abstain", "label": _("Abstain")}]
-    elif method == Method.ART278:
-        options = [{"key": "agree", "label": _("Agree")},
-                   {"key": "disagree", "label": _("Disagree")},
-                   {"key": "abstain", "label": _("Abstain")}]
-        secrecy = Secrecy.OPEN
+    fixed = _fixed_options(method)
+    if fixed is not None:
+        options = fixed
+    if method == Method.ART278:
+        secrecy = Secrecy.OPEN  # Art. 278 votes are signed by law
     ballot = Ballot(community=community, title=title, question=question, method=method,
                     eligibility=eligibility, secrecy=secrecy, created_by=actor, **params)
     errors: dict[str, list[str]] = {}
     if method not in Method.values:
         errors["method"] = [_("Choose a voting method.")]
-    if len(options) < (1 if method == Method.PB else 2):
-        errors["options"] = [_("Give at least two options.")]
-    keys = [str(o.get("key", "")).strip() for o in options]
-    if any(not k for k in keys) or len(set(keys)) != len(keys):
-        errors["options"] = [_("Every option needs a distinct key.")]
-    option_rows = _option_rows(keys, options, errors)
+    option_rows = _checked_options(method, options, errors)
     if method == Method.PB:
-        try:
-            resolve_rule(ballot.pb_rule)
-        except UnknownRuleError:
-            errors["pb_rule"] = [_("Unknown counting rule.")]
-        try:
-            TieBreak.parse(ballot.tie_break)
-        except ValueError:
-            errors["tie_break"] = [_("Unknown tie-break key.")]
-        if ballot.budget <= 0:
-            errors["budget"] = [_("A participatory budget needs a budget above zero.")]
+        errors.update(_pb_errors(ballot))
     if method == Method.ART278 and not (ballot.art278_item and 1 <= ballot.art278_item <= 9):
         errors["art278_item"] = [_("Give the item of Art. 278 (1-9).")]
-    if eligibility == EligibilityKind.BUILDING_OWNERS and ballot.building_id is None:
-        errors["building"] = [_("Choose the building.")]
-    if ballot.building is not None and ballot.building.community_id != community.pk:
-        errors["building"] = [_("This building is in another community.")]
-    for name in ("project", "meeting"):
-        linked = getattr(ballot, name, None)
-        if linked is not None and linked.community_id != community.pk:
-            errors[name] = [_("This belongs to another community.")]
-    if eligibility == EligibilityKind.MEETING_ATTENDEES and ballot.meeting_id is None:
-        errors["meeting"] = [_("Choose the meeting whose attendees vote.")]
+    errors.update(_link_errors(ballot, community, eligibility))
     for name in ("quorum", "approval_threshold"):
         try:
             _check_fraction(name, getattr(ballot, name))
@@ -207,6 +181,62 @@ def ballot_create(*, actor, community, title: str, method: str, options: list[di
         audit_record(actor=actor, action="decisions.ballot_create", community=community,
                      target=ballot, after={"title": title, "method": method})
     return ballot
+
+
+def _checked_options(method: str, options: list[dict[str, Any]],
+                     errors: dict[str, list[str]]) -> list[Option]:
+    """Enough options, each with its own key, within the model's limits."""
+    if len(options) < (1 if method == Method.PB else 2):
+        errors["options"] = [_("Give at least two options.")]
+    keys = [str(o.get("key", "")).strip() for o in options]
+    if any(not k for k in keys) or len(set(keys)) != len(keys):
+        errors["options"] = [_("Every option needs a distinct key.")]
+    return _option_rows(keys, options, errors)
+
+
+def _fixed_options(method: str) -> list[dict[str, Any]] | None:
+    """The options of yes/no and Art. 278 ballots (None: the worker gives them)."""
+    if method == Method.MAJORITY:
+        return [{"key": "yes", "label": _("Yes")}, {"key": "no", "label": _("No")},
+                {"key": "abstain", "label": _("Abstain")}]
+    if method == Method.ART278:
+        return [{"key": "agree", "label": _("Agree")},
+                {"key": "disagree", "label": _("Disagree")},
+                {"key": "abstain", "label": _("Abstain")}]
+    return None
+
+
+def _pb_errors(ballot: Ballot) -> dict[str, list[str]]:
+    """A participatory budget: a known rule and tie-break, a budget above zero."""
+    errors: dict[str, list[str]] = {}
+    try:
+        resolve_rule(ballot.pb_rule)
+    except UnknownRuleError:
+        errors["pb_rule"] = [_("Unknown counting rule.")]
+    try:
+        TieBreak.parse(ballot.tie_break)
+    except ValueError:
+        errors["tie_break"] = [_("Unknown tie-break key.")]
+    if ballot.budget <= 0:
+        errors["budget"] = [_("A participatory budget needs a budget above zero.")]
+    return errors
+
+
+def _link_errors(ballot: Ballot, community, eligibility: str) -> dict[str, list[str]]:
+    """The building, project and meeting a ballot names are of its community, and the
+    electorate that needs one has it."""
+    errors: dict[str, list[str]] = {}
+    if eligibility == EligibilityKind.BUILDING_OWNERS and ballot.building_id is None:
+        errors["building"] = [_("Choose the building.")]
+    if ballot.building is not None and ballot.building.community_id != community.pk:
+        errors["building"] = [_("This building is in another community.")]
+    for name in ("project", "meeting"):
+        linked = getattr(ballot, name, None)
+        if linked is not None and linked.community_id != community.pk:
+            errors[name] = [_("This belongs to another community.")]
+    if eligibility == EligibilityKind.MEETING_ATTENDEES and ballot.meeting_id is None:
+        errors["meeting"] = [_("Choose the meeting whose attendees vote.")]
+    return errors
 
 
 def _option_rows(keys: list[str], options: list[dict[str, Any]],
@@ -578,22 +608,7 @@ def _seal_locked(ballot: Ballot, head: LogHead, min_batch: int) -> int:
                 .values_list("pk", "sealed"))
     if not rows or len(rows) < min_batch:
         return 0
-    folded: dict[str, dict[str, Any]] = {}
-    for _pk, blob in rows:
-        entry = seal.unseal(blob)
-        receipt = entry["receipt"]
-        before = folded.get(receipt)
-        if entry["action"] == "vote":
-            folded[receipt] = {"new": True, **entry}
-        elif entry["action"] == "change":
-            if before is None:
-                folded[receipt] = {"new": False, **entry}
-            elif before["action"] != "withdraw":
-                before.update(content=entry["content"], total=entry["total"])
-        elif before is not None and before["new"]:
-            folded[receipt] = {"new": True, "action": "dropped", "receipt": receipt}
-        else:
-            folded[receipt] = {"new": False, "action": "withdraw", "receipt": receipt}
+    folded = _fold([seal.unseal(blob) for _pk, blob in rows])
     sealed = dict(BallotContent.objects.filter(ballot=ballot, receipt_hash__in=list(folded))
                   .values_list("receipt_hash", "pk"))
     ops = [op for op in folded.values() if op["action"] != "dropped"
@@ -627,6 +642,28 @@ def _seal_locked(ballot: Ballot, head: LogHead, min_batch: int) -> int:
     _append_many(ballot, head, payloads)
     PendingEntry.objects.filter(pk__in=[pk for pk, _blob in rows]).delete()
     return len(rows)
+
+
+def _fold(entries: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The batch's entries folded to one operation per receipt, in order: a vote then
+    changes is one new vote with the last content; a vote then a withdrawal is nothing
+    ("dropped"); changes or a withdrawal of an earlier sealed vote stay as such."""
+    folded: dict[str, dict[str, Any]] = {}
+    for entry in entries:
+        receipt = entry["receipt"]
+        before = folded.get(receipt)
+        if entry["action"] == "vote":
+            folded[receipt] = {"new": True, **entry}
+        elif entry["action"] == "change":
+            if before is None:
+                folded[receipt] = {"new": False, **entry}
+            elif before["action"] != "withdraw":
+                before.update(content=entry["content"], total=entry["total"])
+        elif before is not None and before["new"]:
+            folded[receipt] = {"new": True, "action": "dropped", "receipt": receipt}
+        else:
+            folded[receipt] = {"new": False, "action": "withdraw", "receipt": receipt}
+    return folded
 
 
 def _append_many(ballot: Ballot, head: LogHead, items: list[tuple[str, dict[str, Any]]]

@@ -13,6 +13,7 @@ chain head and published result against the log, naming each difference.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from gongzhi.decisions import chain, tally
@@ -215,7 +216,7 @@ def _check_voter_records(ballot, final: dict[str, dict[str, Any]], settled: bool
     return errors
 
 
-def _check_open_receipts(records: list[dict[str, Any]], final: dict[str, dict[str, Any]],
+def _check_open_receipts(records: Sequence[Mapping[str, Any]], final: dict[str, dict[str, Any]],
                          settled: bool) -> list[str]:
     """On an open (signed) ballot: the log's voter of each receipt is the record's."""
     errors: list[str] = []
