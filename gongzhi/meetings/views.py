@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -230,54 +233,17 @@ def manage(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def _manage_action(request: AuthedRequest, meeting: Meeting, action: str, forms: dict) -> bool:
+    """Run one button or form of the manage page; False: show the page again (errors)."""
     actor = request.user
     try:
-        if action == "publish":
-            services.meeting_publish(actor=actor, meeting=meeting)
-            messages.success(request, _("The meeting is announced."))
-        elif action == "held":
-            services.meeting_mark_held(actor=actor, meeting=meeting)
-            messages.success(request, _("Marked as held."))
-        elif action == "cancel":
-            services.meeting_cancel(actor=actor, meeting=meeting,
-                                    reason=request.POST.get("reason", "")[:500])
-            messages.success(request, _("The meeting is cancelled; registered people are "
-                                        "told."))
-        elif action == "renew_code":
-            services.checkin_code_renew(actor=actor, meeting=meeting)
-            messages.success(request, _("A new check-in code is set."))
-        elif action == "cancel_registration":
-            user = get_object_or_404(User, pk=request.POST.get("user", "0") or 0)
-            services.registration_cancel(actor=actor, meeting=meeting, user=user)
-            messages.success(request, _("Registration cancelled."))
-        else:
-            form = forms[action]
-            if not form.is_valid():
-                return False
-            data = form.cleaned_data
-            if action == "agenda":
-                services.agenda_item_add(actor=actor, meeting=meeting, **data)
-            elif action == "invite":
-                services.invitation_add(actor=actor, meeting=meeting, **data)
-            elif action == "attend":
-                person = None
-                if data["phone"]:
-                    person = User.objects.filter(phone=normalize_phone(data["phone"]),
-                                                 deleted_at__isnull=True).first()
-                    if person is None:
-                        form.add_error("phone", _("Nobody has signed up with this number."))
-                        return False
-                services.attendance_record(
-                    actor=actor, meeting=meeting, user=person, name=data["name"],
-                    organisation=data["organisation"], age_band=data["age_band"],
-                    tenure=data["tenure"], moved_in_year=data["moved_in_year"])
-            elif action == "minutes":
-                services.minutes_save(actor=actor, meeting=meeting, **data)
-            elif action == "decision":
-                services.decision_record(actor=actor, meeting=meeting, **data)
-            elif action == "action":
-                services.action_item_create(actor=actor, meeting=meeting, **data)
-            messages.success(request, _("Saved."))
+        button = _BUTTONS.get(action)
+        if button is not None:
+            messages.success(request, button(request, actor, meeting))
+            return True
+        form = forms[action]
+        if not form.is_valid() or not _FORM_ACTIONS[action](actor, meeting, form):
+            return False
+        messages.success(request, _("Saved."))
     except ValidationError as exc:
         if action in forms:
             add_service_errors(forms[action], exc)
@@ -285,6 +251,75 @@ def _manage_action(request: AuthedRequest, meeting: Meeting, action: str, forms:
             messages.error(request, " ".join(exc.messages))
         return False
     return True
+
+
+def _cancel(request: AuthedRequest, actor: User, meeting: Meeting) -> str:
+    services.meeting_cancel(actor=actor, meeting=meeting,
+                            reason=request.POST.get("reason", "")[:500])
+    return _("The meeting is cancelled; registered people are told.")
+
+
+def _cancel_registration(request: AuthedRequest, actor: User, meeting: Meeting) -> str:
+    user = get_object_or_404(User, pk=request.POST.get("user", "0") or 0)
+    services.registration_cancel(actor=actor, meeting=meeting, user=user)
+    return _("Registration cancelled.")
+
+
+def _publish(request: AuthedRequest, actor: User, meeting: Meeting) -> str:
+    services.meeting_publish(actor=actor, meeting=meeting)
+    return _("The meeting is announced.")
+
+
+def _held(request: AuthedRequest, actor: User, meeting: Meeting) -> str:
+    services.meeting_mark_held(actor=actor, meeting=meeting)
+    return _("Marked as held.")
+
+
+def _renew_code(request: AuthedRequest, actor: User, meeting: Meeting) -> str:
+    services.checkin_code_renew(actor=actor, meeting=meeting)
+    return _("A new check-in code is set.")
+
+
+# Buttons without a form: each does its step and says what happened.
+_BUTTONS: dict[str, Callable[[AuthedRequest, User, Meeting], str]] = {
+    "publish": _publish, "held": _held, "cancel": _cancel, "renew_code": _renew_code,
+    "cancel_registration": _cancel_registration,
+}
+
+
+def _attend(actor: User, meeting: Meeting, form) -> bool:
+    """A person checked in by hand: a registered person by phone, or a walk-in by name."""
+    data = form.cleaned_data
+    person = None
+    if data["phone"]:
+        person = User.objects.filter(phone=normalize_phone(data["phone"]),
+                                     deleted_at__isnull=True).first()
+        if person is None:
+            form.add_error("phone", _("Nobody has signed up with this number."))
+            return False
+    services.attendance_record(
+        actor=actor, meeting=meeting, user=person, name=data["name"],
+        organisation=data["organisation"], age_band=data["age_band"],
+        tenure=data["tenure"], moved_in_year=data["moved_in_year"])
+    return True
+
+
+def _with_data(service: Callable[..., object]) -> Callable[[User, Meeting, Any], bool]:
+    def run(actor: User, meeting: Meeting, form) -> bool:
+        service(actor=actor, meeting=meeting, **form.cleaned_data)
+        return True
+    return run
+
+
+# Forms of the manage page: each saves its valid data (False: an error was added).
+_FORM_ACTIONS: dict[str, Callable[[User, Meeting, Any], bool]] = {
+    "agenda": _with_data(services.agenda_item_add),
+    "invite": _with_data(services.invitation_add),
+    "attend": _attend,
+    "minutes": _with_data(services.minutes_save),
+    "decision": _with_data(services.decision_record),
+    "action": _with_data(services.action_item_create),
+}
 
 
 @login_required
