@@ -178,6 +178,33 @@ def milestone_add(
     return m
 
 
+def _apply_figures(result: Result, progress: int | None, spent_cost: Decimal | None) -> None:
+    """Progress (0-100) and the money spent (not negative), where given."""
+    if progress is not None:
+        if not 0 <= int(progress) <= 100:
+            raise ValidationError({"progress": _("Progress is between 0 and 100.")})
+        result.progress = int(progress)
+    if spent_cost is not None:
+        if spent_cost < 0:
+            raise ValidationError({"spent_cost": _("The amount cannot be negative.")})
+        result.spent_cost = spent_cost
+
+
+def _apply_status(result: Result, status: str | None) -> None:
+    """The status given, else the one progress implies; done means 100 % and a date."""
+    if status is not None:
+        if status not in Result.Status.values:
+            raise ValidationError({"status": _("Unknown status.")})
+        result.status = status
+    elif result.progress >= 100:
+        result.status = Result.Status.DONE
+    elif result.progress > 0 and result.status == Result.Status.PLANNED:
+        result.status = Result.Status.IN_PROGRESS
+    if result.status == Result.Status.DONE:
+        result.progress = 100
+        result.completed_on = result.completed_on or phases.today()
+
+
 @transaction.atomic
 def result_update_post(
     *,
@@ -209,25 +236,8 @@ def result_update_post(
         milestone.save(update_fields=["done_on"])
         if progress is None:
             progress = max(result.progress, milestone.progress)
-    if progress is not None:
-        if not 0 <= int(progress) <= 100:
-            raise ValidationError({"progress": _("Progress is between 0 and 100.")})
-        result.progress = int(progress)
-    if spent_cost is not None:
-        if spent_cost < 0:
-            raise ValidationError({"spent_cost": _("The amount cannot be negative.")})
-        result.spent_cost = spent_cost
-    if status is not None:
-        if status not in Result.Status.values:
-            raise ValidationError({"status": _("Unknown status.")})
-        result.status = status
-    elif result.progress >= 100:
-        result.status = Result.Status.DONE
-    elif result.progress > 0 and result.status == Result.Status.PLANNED:
-        result.status = Result.Status.IN_PROGRESS
-    if result.status == Result.Status.DONE:
-        result.progress = 100
-        result.completed_on = result.completed_on or phases.today()
+    _apply_figures(result, progress, spent_cost)
+    _apply_status(result, status)
     result.save()
     update = ResultUpdate(
         result=result,
