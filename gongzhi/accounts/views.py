@@ -32,6 +32,7 @@ from gongzhi.accounts.forms import (
 from gongzhi.accounts.models import Membership, OneTimeCode
 from gongzhi.core.forms import add_service_errors
 from gongzhi.core.http import AuthedRequest, community_or_404
+from gongzhi.core.middleware import form_reports_bad_input
 from gongzhi.core.request_info import client_ip
 from gongzhi.core.selectors import public_communities
 
@@ -172,6 +173,7 @@ def join_choose(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
+@form_reports_bad_input
 def join(request: AuthedRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     if (resp := _consent_or_redirect(request)) is not None:

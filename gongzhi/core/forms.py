@@ -4,6 +4,12 @@ from typing import TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_noop
+
+# Django's message for a NUL typed into a form field (ProhibitNullCharactersValidator). It is
+# listed here so that our catalogue carries a clear Chinese text: the project's translations
+# come before Django's, whose zh-Hans text reads "empty strings are not allowed".
+gettext_noop("Null characters are not allowed.")
 
 
 def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:

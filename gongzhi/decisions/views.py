@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.core.forms import add_service_errors
 from gongzhi.core.http import AuthedRequest, community_or_404, require_perm
+from gongzhi.core.middleware import form_reports_bad_input
 from gongzhi.decisions import chain, selectors, services
 from gongzhi.decisions.forms import (
     KINDS,
@@ -107,6 +108,7 @@ def _preview_ballot(community, basics, method_form, options: list[dict]):
 
 
 @login_required
+@form_reports_bad_input
 def ballot_create(request: AuthedRequest, slug: str) -> HttpResponse:
     """The ballot wizard: 1. the kind of decision in plain words; 2. only what that kind
     needs, options as rows; 3. a preview exactly as voters will see it; then a draft."""
@@ -120,7 +122,8 @@ def ballot_create(request: AuthedRequest, slug: str) -> HttpResponse:
     data = request.POST.copy() if request.method == "POST" else None
     action = request.POST.get("action", "")
     if data is not None and action == "add_row":
-        total = int(data.get("options-TOTAL_FORMS") or 0)
+        raw_total = data.get("options-TOTAL_FORMS") or "0"
+        total = int(raw_total) if raw_total.isdigit() else 0  # the formset refuses the rest
         data["options-TOTAL_FORMS"] = str(min(total + 1, MAX_OPTIONS))
     basics = BallotBasicsForm(data, kind=kind, community=community)
     method_form = BallotMethodForm(data, kind=kind)

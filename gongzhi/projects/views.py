@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.core.forms import add_service_errors
 from gongzhi.core.http import AuthedRequest, community_or_404, require_perm
+from gongzhi.core.middleware import form_reports_bad_input
 from gongzhi.projects import forms, phase_actions, phases, selectors, services
 from gongzhi.projects.models import (
     Amendment,
@@ -234,6 +235,7 @@ def proposal_list(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
+@form_reports_bad_input
 def proposal_create(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     community, project = _project(request, slug, pk)
     require_perm(request, "projects.propose", project)

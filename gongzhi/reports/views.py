@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.core.forms import add_service_errors
 from gongzhi.core.http import AuthedRequest, community_or_404, require_perm
+from gongzhi.core.middleware import form_reports_bad_input
 from gongzhi.orgs.models import Organisation
 from gongzhi.reports import selectors, services
 from gongzhi.reports.forms import HideForm, ReportForm, TargetsForm, TransitionForm
@@ -82,6 +83,7 @@ def _start_point(request: HttpRequest, community) -> tuple[float | None, float |
 
 
 @login_required
+@form_reports_bad_input
 def report_create(request: AuthedRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     require_perm(request, "reports.create", community)
