@@ -38,6 +38,7 @@ lint: install
 	$(BIN)/ruff check gongzhi conftest.py $(wildcard bench)
 	GONGZHI_TESTING=1 $(BIN)/gongzhi makemigrations --check --dry-run
 	GONGZHI_TESTING=1 $(BIN)/gongzhi check --fail-level WARNING
+	GONGZHI_TESTING=1 $(BIN)/mypy
 
 # Production-style server on the configured database (no demo data): gunicorn, kept
 # connections, compressed immutable static files. See docs/operations.md.

@@ -139,7 +139,33 @@ def content_for(rng: random.Random) -> dict:
     return {"approve": chosen or ["p8"]}
 
 
-def main() -> int:
+def _wait_until_up(port: int) -> None:
+    for _ in range(100):
+        try:
+            if request(port, "GET", "/healthz")[0] == 200:
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit("the server did not start")
+
+
+def _vote_jobs(port: int, path: str, tokens: list[str], rng: random.Random
+               ) -> tuple[list, list[str]]:
+    """One vote per voter; about one in ten also sends a second, different vote."""
+    vote_jobs, kinds = [], []
+    for token in tokens:
+        body = json.dumps({"content": content_for(rng)}).encode()
+        vote_jobs.append(lambda t=token, b=body: request(port, "POST", path, b, t))
+        kinds.append("vote")
+        if rng.random() < 0.1:  # a second, different vote from the same voter
+            other = json.dumps({"content": {"approve": ["p8"]}}).encode()
+            vote_jobs.append(lambda t=token, b=other: request(port, "POST", path, b, t))
+            kinds.append("dup")
+    return vote_jobs, kinds
+
+
+def _arguments() -> tuple[argparse.Namespace, Path]:
+    """The command line, checked; and the gunicorn of this virtualenv."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--voters", type=int, default=400)
     parser.add_argument("--concurrency", type=int, default=16)
@@ -159,6 +185,11 @@ def main() -> int:
                      "virtualenv yourself (pip install gunicorn)")
     if not 1 <= args.voters <= 5000 or not 1 <= args.concurrency <= 64:
         parser.error("voters must be 1-5000 and concurrency 1-64")
+    return args, gunicorn
+
+
+def main() -> int:
+    args, gunicorn = _arguments()
     started = time.monotonic()
 
     url = recreate_db(args.pg)
@@ -208,14 +239,7 @@ def main() -> int:
 
     seq_thread = threading.Thread(target=sequencer, daemon=True)
     try:
-        for _ in range(100):
-            try:
-                if request(port, "GET", "/healthz")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise SystemExit("the server did not start")
+        _wait_until_up(port)
 
         jobs = [lambda: request(port, "GET", "/healthz")] * args.health_requests
         health, h_wall = run_pool(args.concurrency, jobs)
@@ -226,15 +250,7 @@ def main() -> int:
         seq_thread.start()
         rng = random.Random(1)
         path = f"/api/v1/decisions/ballots/{ballot.pk}/vote"
-        vote_jobs, kinds = [], []
-        for token in tokens:
-            body = json.dumps({"content": content_for(rng)}).encode()
-            vote_jobs.append(lambda t=token, b=body: request(port, "POST", path, b, t))
-            kinds.append("vote")
-            if rng.random() < 0.1:  # a second, different vote from the same voter
-                other = json.dumps({"content": {"approve": ["p8"]}}).encode()
-                vote_jobs.append(lambda t=token, b=other: request(port, "POST", path, b, t))
-                kinds.append("dup")
+        vote_jobs, kinds = _vote_jobs(port, path, tokens, rng)
         order = list(range(len(vote_jobs)))
         rng.shuffle(order)
         results, v_wall = run_pool(args.concurrency, [vote_jobs[i] for i in order])

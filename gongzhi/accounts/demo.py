@@ -82,7 +82,7 @@ def people(ctx: DemoContext) -> None:
     b_owner = _named(ctx, "b_owner", "13800000013", "周业主")
     s_hh = Household.objects.filter(community=s).order_by("pk")
     b_owner_hh = Household.objects.filter(community=b, tenure=Tenure.OWNER).order_by("pk")
-    first = s_hh.first()
+    first = s_hh[0]  # the places step made S community's households
     Membership.objects.create(user=s_res, community=s, household=first,
                               status=Membership.Status.VERIFIED, decided_by=s_worker,
                               decided_at=now, claimed_building=first.building.number,
@@ -91,7 +91,7 @@ def people(ctx: DemoContext) -> None:
     Membership.objects.create(user=s_pending, community=s, status=Membership.Status.PENDING,
                               claimed_building="3", claimed_unit="2", claimed_room="502",
                               claimed_tenure=Tenure.PRIVATE_RENTAL, moved_in_year=2024)
-    bo = b_owner_hh.first()
+    bo = b_owner_hh[0]
     Membership.objects.create(user=b_owner, community=b, household=bo,
                               status=Membership.Status.VERIFIED, decided_by=b_worker,
                               decided_at=now, claimed_building=bo.building.number,

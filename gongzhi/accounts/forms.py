@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -63,8 +65,9 @@ class EmailSignupForm(forms.Form):
             raise ValidationError(_("This e-mail is already registered. Sign in instead."))
         return email
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         password = data.get("password")
         if password:
             from django.contrib.auth.password_validation import validate_password

@@ -27,7 +27,7 @@ def household_candidates(*, membership: Membership) -> list[Household]:
                       room=membership.claimed_room)
     if membership.claimed_unit:
         exact = exact.filter(unit__number=membership.claimed_unit)
-    found = list(exact[:5])
+    found: list[Household] = list(exact[:5])
     if not found:
         found = list(qs.filter(building__number=membership.claimed_building)
                      .filter(room__icontains=membership.claimed_room[-2:] or "-")[:10])
@@ -63,5 +63,7 @@ def memberships_matching_ledger(*, community: Community) -> list[Membership]:
                                       household__isnull=False)
             .select_related("user", "household__building", "household__unit")
             .order_by("created_at"))
+    # household__isnull=False above: every row has its household.
     return [m for m in rows
-            if not m.claimed_tenure or m.claimed_tenure == m.household.tenure]
+            if not m.claimed_tenure or (m.household is not None
+                                        and m.claimed_tenure == m.household.tenure)]

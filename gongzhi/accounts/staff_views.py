@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -16,12 +16,12 @@ from gongzhi.accounts import selectors, services
 from gongzhi.accounts.forms import ApproveForm, RefuseForm, RoleForm
 from gongzhi.accounts.models import Membership, Role, User
 from gongzhi.core.forms import add_service_errors
-from gongzhi.core.http import community_or_404, require_perm
+from gongzhi.core.http import AuthedRequest, community_or_404, require_perm
 from gongzhi.places.models import Household
 
 
 @login_required
-def verification_queue(request: HttpRequest, slug: str) -> HttpResponse:
+def verification_queue(request: AuthedRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     require_perm(request, "accounts.view_verification_queue", community)
     status = request.GET.get("status", Membership.Status.PENDING)
@@ -40,7 +40,7 @@ def verification_queue(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def verification_bulk(request: HttpRequest, slug: str) -> HttpResponse:
+def verification_bulk(request: AuthedRequest, slug: str) -> HttpResponse:
     """Approve every request that matches the ledger: a confirmation page listing who,
     then one click."""
     community = community_or_404(slug)
@@ -61,7 +61,7 @@ def verification_bulk(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def verification_decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def verification_decide(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     community = community_or_404(slug)
     require_perm(request, "accounts.verify_resident", community)
     membership = get_object_or_404(
@@ -108,7 +108,7 @@ def verification_decide(request: HttpRequest, slug: str, pk: int) -> HttpRespons
 
 
 @login_required
-def members(request: HttpRequest, slug: str) -> HttpResponse:
+def members(request: AuthedRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     require_perm(request, "accounts.manage_roles", community)
     q = request.GET.get("q", "")
@@ -123,7 +123,7 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def role_change(request: HttpRequest, slug: str) -> HttpResponse:
+def role_change(request: AuthedRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     require_perm(request, "accounts.manage_roles", community)
     form = RoleForm(request.POST)

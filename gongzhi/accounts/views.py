@@ -31,7 +31,8 @@ from gongzhi.accounts.forms import (
 )
 from gongzhi.accounts.models import Membership, OneTimeCode
 from gongzhi.core.forms import add_service_errors
-from gongzhi.core.http import community_or_404
+from gongzhi.core.http import AuthedRequest, community_or_404
+from gongzhi.core.middleware import form_reports_bad_input
 from gongzhi.core.request_info import client_ip
 from gongzhi.core.selectors import public_communities
 
@@ -145,7 +146,7 @@ def privacy_notice(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def consent(request: HttpRequest) -> HttpResponse:
+def consent(request: AuthedRequest) -> HttpResponse:
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.consent_record(user=request.user, ip=client_ip(request))
@@ -154,7 +155,7 @@ def consent(request: HttpRequest) -> HttpResponse:
                   {"form": form, "version": settings.PRIVACY_NOTICE_VERSION})
 
 
-def _consent_or_redirect(request: HttpRequest) -> HttpResponse | None:
+def _consent_or_redirect(request: AuthedRequest) -> HttpResponse | None:
     if not services.has_current_consent(request.user):
         request.session[NEXT_KEY] = request.get_full_path()
         return redirect("accounts:consent")
@@ -162,7 +163,7 @@ def _consent_or_redirect(request: HttpRequest) -> HttpResponse | None:
 
 
 @login_required
-def join_choose(request: HttpRequest) -> HttpResponse:
+def join_choose(request: AuthedRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     communities = public_communities()
     if q:
@@ -172,7 +173,8 @@ def join_choose(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def join(request: HttpRequest, slug: str) -> HttpResponse:
+@form_reports_bad_input
+def join(request: AuthedRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     if (resp := _consent_or_redirect(request)) is not None:
         return resp
@@ -201,7 +203,7 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def invite_redeem(request: HttpRequest, code: str = "") -> HttpResponse:
+def invite_redeem(request: AuthedRequest, code: str = "") -> HttpResponse:
     if (resp := _consent_or_redirect(request)) is not None:
         return resp
     form = InviteRedeemForm(request.POST or None, initial={"code": code})
@@ -220,7 +222,7 @@ def invite_redeem(request: HttpRequest, code: str = "") -> HttpResponse:
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthedRequest) -> HttpResponse:
     user = request.user
     form = ProfileForm(request.POST or None, user=user, initial={
         "display_name": user.display_name, "real_name": user.real_name, "email": user.email,
@@ -246,7 +248,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def api_tokens(request: HttpRequest) -> HttpResponse:
+def api_tokens(request: AuthedRequest) -> HttpResponse:
     """Personal API tokens: create one (shown once), list and revoke."""
     form = ApiTokenForm(request.POST or None)
     new_token = ""
@@ -270,7 +272,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def export_data(request: HttpRequest) -> HttpResponse:
+def export_data(request: AuthedRequest) -> HttpResponse:
     data = services.user_export_data(user=request.user)
     response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2),
                             content_type="application/json; charset=utf-8")
@@ -279,7 +281,7 @@ def export_data(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def delete_account(request: HttpRequest) -> HttpResponse:
+def delete_account(request: AuthedRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         user = request.user
@@ -292,6 +294,6 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def membership_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def membership_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     membership = get_object_or_404(Membership, pk=pk, user=request.user)
     return redirect("accounts:join", slug=membership.community.slug)

@@ -40,7 +40,7 @@ def equity_story(ctx: DemoContext) -> None:
     dsv.ballot_open(actor=admin, ballot=ballot)
     items = []
     for row in Eligibility.objects.filter(ballot=ballot).order_by("pk"):
-        t = tenure.get(row.user_id, "other")
+        t = tenure.get(row.user_id, "other") if row.user_id is not None else "other"
         if rng.random() < TURNOUT.get(t, 0.3):
             items.append((row, {"choice": rng.choices(["yes", "no", "abstain"],
                                                       [0.8, 0.12, 0.08])[0]}))

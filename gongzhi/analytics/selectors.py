@@ -183,8 +183,8 @@ def equity(community) -> Equity:
     # buildings: participants per household
     hh = dict(Household.objects.filter(community=community, is_shop=False)
               .values("building").annotate(n=Count("id")).values_list("building", "n"))
-    per_b: Counter[int] = Counter(who[u].building_id for u in everyone
-                                  if u in who and who[u].building_id)
+    per_b: Counter[int] = Counter(b for b in (who[u].building_id for u in everyone if u in who)
+                                  if b)
     from gongzhi.places.models import Building
 
     names = dict(Building.objects.filter(community=community).values_list("id", "number"))
@@ -255,7 +255,8 @@ def loop_kpis(community, *, months: int = 12) -> LoopKpis:
     items = list(ActionItem.objects.filter(community=community, due_on__isnull=False,
                                            due_on__lte=today)
                  .values_list("status", "due_on", "completed_on"))
-    on_time = sum(1 for st, due, done in items if st == "done" and done and done <= due)
+    on_time = sum(1 for st, due, done in items
+                  if st == "done" and done and due and done <= due)
     residents = resident_estimate(community)
     hours = None
     if apps.is_installed("gongzhi.volunteers"):

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from gongzhi.analytics import selectors
-from gongzhi.core.http import community_or_404, require_perm
+from gongzhi.core.http import AuthedRequest, community_or_404, require_perm
 
 
 def _access(community, user) -> dict | None:
@@ -70,7 +70,7 @@ def _waves(community) -> list[dict]:
 
 
 @login_required
-def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+def report_pdf(request: AuthedRequest, slug: str) -> HttpResponse:
     from gongzhi.analytics.report_pdf import community_report_pdf
 
     community = community_or_404(slug)
@@ -85,7 +85,7 @@ def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+def dashboard(request: AuthedRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     require_perm(request, "analytics.view_dashboard", community)
     eq = selectors.equity(community)

@@ -26,4 +26,4 @@ class AuditEntryAdmin(admin.ModelAdmin):
 @admin.register(PeriodicRun)
 class PeriodicRunAdmin(admin.ModelAdmin):
     list_display = ["name", "last_started_at", "last_finished_at", "last_result"]
-    readonly_fields = list_display
+    readonly_fields = ["name", "last_started_at", "last_finished_at", "last_result"]

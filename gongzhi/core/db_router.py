@@ -26,6 +26,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 
 _use_replica: ContextVar[bool] = ContextVar("gz_use_replica", default=False)
@@ -41,7 +42,7 @@ def replica_aliases() -> list[str]:
 class ReplicaRouter:
     """Database router: see the module's docstring for the rules."""
 
-    def db_for_read(self, model: type, **hints: Any) -> str | None:
+    def db_for_read(self, model: type[Model], **hints: Any) -> str | None:
         replicas = replica_aliases()
         if not replicas or not _use_replica.get():
             return "default"
@@ -51,7 +52,7 @@ class ReplicaRouter:
             return "default"
         return random.choice(replicas)
 
-    def db_for_write(self, model: type, **hints: Any) -> str:
+    def db_for_write(self, model: type[Model], **hints: Any) -> str:
         return "default"
 
     def allow_relation(self, obj1: Any, obj2: Any, **hints: Any) -> bool:

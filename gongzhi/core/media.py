@@ -11,7 +11,8 @@ configuration in docs/operations.md does the same.
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.views.static import serve
 
 # Shown in the page; everything else (HTML, SVG, PDF, text, unknown) is downloaded.
@@ -19,7 +20,7 @@ INLINE_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif", "image/avi
 MEDIA_CSP = "default-src 'none'; img-src 'self'; media-src 'self'; sandbox"
 
 
-def media_headers(response: HttpResponse) -> HttpResponse:
+def media_headers(response: HttpResponseBase) -> HttpResponseBase:
     content_type = (response.get("Content-Type") or "").split(";")[0].strip().lower()
     inline = content_type in INLINE_TYPES or content_type.split("/")[0] in ("audio", "video")
     if not inline:
@@ -30,5 +31,5 @@ def media_headers(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def media_serve(request: HttpRequest, path: str) -> HttpResponse:
-    return media_headers(serve(request, path, document_root=settings.MEDIA_ROOT))
+def media_serve(request: HttpRequest, path: str) -> HttpResponseBase:
+    return media_headers(serve(request, path, document_root=str(settings.MEDIA_ROOT)))

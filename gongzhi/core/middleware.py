@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -37,15 +37,7 @@ class UserLanguageMiddleware:
             reset_current_ip(token)
 
 
-class CurrentCommunityMiddleware:
-    """Makes ``request.community`` lazily available: the one chosen in the switcher."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.community_id = request.session.get(COMMUNITY_SESSION_KEY)
-        return self.get_response(request)
+_View = TypeVar("_View", bound=Callable[..., Any])
 
 
 # --- input refused before any view --------------------------------------------------------
@@ -127,10 +119,41 @@ def find_invalid_input(request: HttpRequest) -> str | None:
     return None
 
 
+FORM_REPORTS_BAD_INPUT = "gz_form_reports_bad_input"
+
+
+def form_reports_bad_input(view: _View) -> _View:
+    """Mark an HTML view that reads every posted value through Django forms: a NUL typed
+    into one of its fields then reaches the form, which answers with the page, what was
+    typed and the error beside the field, instead of a bare 400 page. Mark a view only
+    when nothing of ``request.POST`` is stored without a form field (a CharField refuses
+    NUL by itself; choice and number fields refuse what is not a choice or a number).
+    Apply it below ``@login_required`` (wrappers copy the mark)."""
+    setattr(view, FORM_REPORTS_BAD_INPUT, True)
+    return view
+
+
+def _bad_outside_form_body(request: HttpRequest) -> bool:
+    return bool(_STRICT_INVALID.search(request.path) or _bad_in_query(request)
+                or _bad_in_cookies(request))
+
+
+def _form_may_report(request: HttpRequest) -> bool:
+    """The bad character is in the fields of an HTML form post, nowhere else."""
+    return (request.method == "POST" and not request.path.startswith("/api/")
+            and (request.content_type or "") in ("application/x-www-form-urlencoded",
+                                                 "multipart/form-data")
+            and not _bad_outside_form_body(request))
+
+
 class InputValidationMiddleware:
     """Refuses null bytes and other characters no database can store, in the query string,
     cookies, form fields and JSON bodies, with a 400 before any view runs: an RFC 9457
-    problem document under /api/, a page in the visitor's language elsewhere."""
+    problem document under /api/, a page in the visitor's language elsewhere.
+
+    The one exception: the fields of an HTML form posted to a view marked with
+    :func:`form_reports_bad_input` go on to that view's form, which shows the error with the
+    input kept (checked in ``process_view``, once the view is known)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -139,6 +162,16 @@ class InputValidationMiddleware:
         where = find_invalid_input(request)
         if where is None:
             return self.get_response(request)
+        if _form_may_report(request):
+            request.META["gongzhi.bad_form_field"] = where
+            return self.get_response(request)
+        return bad_input_response(request, where)
+
+    def process_view(self, request: HttpRequest, view_func: Callable[..., Any],
+                     view_args: Any, view_kwargs: Any) -> HttpResponse | None:
+        where = request.META.get("gongzhi.bad_form_field")
+        if where is None or getattr(view_func, FORM_REPORTS_BAD_INPUT, False):
+            return None
         return bad_input_response(request, where)
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 PRIMARY = "primary"
@@ -27,7 +28,7 @@ PRIMARY_MAX = 4
 
 @dataclass
 class NavLink:
-    label: str
+    label: str | Promise  # usually a gettext_lazy text, rendered in the page's language
     url: str
     order: int = 50
     current: bool = False

@@ -25,6 +25,7 @@ import warnings
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.uploadedfile import InMemoryUploadedFile, UploadedFile
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -37,14 +38,14 @@ ACCEPT = ",".join(ALLOWED_IMAGE_FORMATS.values())
 GPS_IFD = 0x8825
 
 
-def _not_readable(upload: UploadedFile) -> ValidationError:
+def _not_readable(upload: File) -> ValidationError:
     return ValidationError(
         _("%(name)s is not a picture we can read. Use JPEG, PNG or WebP."),
         code="invalid_image", params={"name": _display_name(upload)},
     )
 
 
-def _too_many_pixels(upload: UploadedFile) -> ValidationError:
+def _too_many_pixels(upload: File) -> ValidationError:
     return ValidationError(
         _("The picture %(name)s has too many pixels (at most %(limit)s megapixels, "
           "%(side)s pixels a side). Send a smaller copy."),
@@ -54,12 +55,12 @@ def _too_many_pixels(upload: UploadedFile) -> ValidationError:
     )
 
 
-def _display_name(upload: UploadedFile) -> str:
+def _display_name(upload: File) -> str:
     name = (getattr(upload, "name", "") or "").replace("\x00", "")
     return name.rsplit("/", 1)[-1][:80] or "?"
 
 
-def _open(upload: UploadedFile) -> Image.Image:
+def _open(upload: File) -> Image.Image:
     """Open without decoding; refuse what is not an allowed format or too big."""
     upload.seek(0)
     try:
@@ -78,7 +79,7 @@ def _open(upload: UploadedFile) -> Image.Image:
     return img
 
 
-def validate_image(upload: UploadedFile) -> str:
+def validate_image(upload: File) -> str:
     """Return the detected format (JPEG, PNG, WEBP) or raise ValidationError."""
     max_bytes = settings.UPLOAD_MAX_BYTES
     if upload.size and upload.size > max_bytes:
@@ -89,8 +90,8 @@ def validate_image(upload: UploadedFile) -> str:
                     "limit": round(max_bytes / 1_048_576)},
         )
     img = _open(upload)
+    fmt = img.format or ""  # _open refused every format not in ALLOWED_IMAGE_FORMATS
     try:
-        fmt = img.format
         img.verify()
     except Exception:  # noqa: BLE001 - any decoder error means "not a picture we can read"
         raise _not_readable(upload)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from gongzhi.accounts.access import community_roles
 from gongzhi.accounts.models import AreaRole
 from gongzhi.core import selectors
-from gongzhi.core.http import community_or_404, require_perm
+from gongzhi.core.http import AuthedRequest, community_or_404, require_perm
 from gongzhi.core.middleware import COMMUNITY_SESSION_KEY
 from gongzhi.core.now import community_now
 from gongzhi.places.models import Community, Region
@@ -64,7 +64,7 @@ def switch_community(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
+def audit_log(request: AuthedRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     require_perm(request, "core.view_audit_log", community)
     action = request.GET.get("action", "").strip()
@@ -75,7 +75,7 @@ def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def area(request: HttpRequest, pk: int) -> HttpResponse:
+def area(request: AuthedRequest, pk: int) -> HttpResponse:
     region = get_object_or_404(Region, pk=pk)
     allowed = request.user.is_superuser or AreaRole.objects.filter(
         user=request.user, region__in=[r.pk for r in region.path()]).exists()

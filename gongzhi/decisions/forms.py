@@ -1,16 +1,24 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core import signing
 from django.core.files.storage import default_storage
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.forms import form_field
 from gongzhi.core.uploads import ACCEPT, ImageUploadField
 from gongzhi.decisions.models import EligibilityKind, Method
+
+if TYPE_CHECKING:
+    from gongzhi.meetings.models import Meeting
+    from gongzhi.places.models import Building
+    from gongzhi.projects.models import Project
+
 
 
 class PabulibImportForm(forms.Form):
@@ -153,13 +161,14 @@ class BallotBasicsForm(forms.Form):
     question = forms.CharField(label=_("Explanation for voters"), required=False,
                                max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
     eligibility = forms.ChoiceField(label=_("Who may vote"), widget=forms.RadioSelect)
-    building = forms.ModelChoiceField(label=_("Building"), queryset=None, required=False,
-                                      help_text=_("Only for the owners of one building."))
-    meeting = forms.ModelChoiceField(label=_("Meeting"), queryset=None, required=False,
-                                     help_text=_("Only when the attendees of a meeting "
-                                                 "vote."))
-    project = forms.ModelChoiceField(label=_("Project (optional)"), queryset=None,
-                                     required=False)
+    building: forms.ModelChoiceField[Building] = forms.ModelChoiceField(
+        label=_("Building"), queryset=None, required=False,
+        help_text=_("Only for the owners of one building."))
+    meeting: forms.ModelChoiceField[Meeting] = forms.ModelChoiceField(
+        label=_("Meeting"), queryset=None, required=False,
+        help_text=_("Only when the attendees of a meeting " "vote."))
+    project: forms.ModelChoiceField[Project] = forms.ModelChoiceField(
+        label=_("Project (optional)"), queryset=None, required=False)
     secret = forms.BooleanField(
         label=_("Secret ballot: nobody, not even the workers, can see who chose what"),
         required=False, initial=True)
@@ -179,20 +188,23 @@ class BallotBasicsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.kind = kind
         allowed = ELIGIBILITY_FOR_KIND.get(kind, list(EligibilityKind))
-        self.fields["eligibility"].choices = [
+        form_field(self, "eligibility", forms.ChoiceField).choices = [
             (str(k), f"{EligibilityKind(k).label}：{ELIGIBILITY_HELP[k]}") for k in allowed]
         self.fields["eligibility"].initial = str(allowed[0])
-        self.fields["building"].queryset = community.buildings.all()
+        form_field(self, "building", forms.ModelChoiceField).queryset = community.buildings.all()
         from gongzhi.meetings.models import Meeting
         from gongzhi.projects.models import Project
 
-        self.fields["meeting"].queryset = Meeting.objects.filter(community=community)
-        self.fields["project"].queryset = Project.objects.filter(community=community)
+        form_field(self, "meeting", forms.ModelChoiceField).queryset = (
+            Meeting.objects.filter(community=community))
+        form_field(self, "project", forms.ModelChoiceField).queryset = (
+            Project.objects.filter(community=community))
         if kind == "art278":  # Article 278 votes are open by law (signed ballots)
             del self.fields["secret"]
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         opens, closes = data.get("opens_at"), data.get("closes_at")
         if opens and closes and closes <= opens:
             self.add_error("closes_at", _("The closing time must be after the opening time."))
@@ -256,8 +268,9 @@ class BallotMethodForm(forms.Form):
                             "take part; items 6–8 need three quarters of those taking part "
                             "to agree, the others more than half."))
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         lo, hi = data.get("min_score"), data.get("max_score")
         if lo is not None and hi is not None and hi <= lo:
             self.add_error("max_score", _("The highest score must be above the lowest."))
@@ -341,16 +354,14 @@ class BaseOptionFormSet(forms.BaseFormSet):
         self.with_cost = with_cost
         super().__init__(*args, **kwargs)
 
-    def get_form_kwargs(self, index):
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        # Django's empty_form (the template row the page's script copies) asks for these too.
         return {**super().get_form_kwargs(index), "with_cost": self.with_cost}
 
-    @property
-    def empty_form(self):
-        form = self.form(auto_id=self.auto_id, prefix=self.add_prefix("__prefix__"),
-                         empty_permitted=True, use_required_attribute=False,
-                         with_cost=self.with_cost, renderer=self.renderer)
-        self.add_fields(form, None)
-        return form
+    def _removed(self, form: forms.Form) -> bool:
+        """Whether the person ticked "remove" on this row."""
+        return self.can_delete and bool(
+            (getattr(form, "cleaned_data", None) or {}).get(DELETION_FIELD_NAME))
 
     def clean(self):
         if any(self.errors):
@@ -362,7 +373,7 @@ class BaseOptionFormSet(forms.BaseFormSet):
         if len(set(labels)) != len(labels):
             raise forms.ValidationError(_("Two options have the same name."))
         for form in self.forms:
-            if self.can_delete and self._should_delete_form(form):
+            if self._removed(form):
                 continue
             d = getattr(form, "cleaned_data", {})
             if d.get("label") and self.with_cost and d.get("cost") in (None, ""):
@@ -372,9 +383,9 @@ class BaseOptionFormSet(forms.BaseFormSet):
                 form.add_error("label", _("Give this option a name, or remove the row."))
 
     def options(self) -> list[dict[str, Any]]:
-        rows = []
+        rows: list[dict[str, Any]] = []
         for form in self.forms:
-            if self.can_delete and self._should_delete_form(form):
+            if self._removed(form):
                 continue
             d = getattr(form, "cleaned_data", None) or {}
             if not d.get("label"):
@@ -386,6 +397,7 @@ class BaseOptionFormSet(forms.BaseFormSet):
         return rows
 
 
-OptionFormSet = forms.formset_factory(OptionRowForm, formset=BaseOptionFormSet, extra=0,
-                                      can_delete=True, max_num=MAX_OPTIONS,
-                                      validate_max=True, absolute_max=MAX_OPTIONS)
+# formset_factory returns a subclass of the formset class it is given (typed as the base).
+OptionFormSet = cast(type[BaseOptionFormSet], forms.formset_factory(
+    OptionRowForm, formset=BaseOptionFormSet, extra=0, can_delete=True, max_num=MAX_OPTIONS,
+    validate_max=True, absolute_max=MAX_OPTIONS))

@@ -135,6 +135,9 @@ class Ballot(TimeStampedModel):
                                    related_name="+")
     imported_from = models.CharField(_("imported from"), max_length=200, blank=True)
 
+    # Set by services_paper on a ballot made from an imported file: the file's defects.
+    import_defects: list[str]
+
     class Meta:
         verbose_name = _("ballot")
         verbose_name_plural = _("ballots")
@@ -176,6 +179,11 @@ class Option(models.Model):
     # ``services.option_image_stage``; its alt text is the option's label.
     image = models.ImageField(_("picture"), upload_to=OPTION_IMAGE_DIR, blank=True,
                               max_length=200)
+
+    # Set by the ballot page from the voter's current choice, to pre-fill the change form.
+    current_rank: int | str
+    current_points: int | str
+    current_score: int | str
 
     class Meta:
         verbose_name = _("option")

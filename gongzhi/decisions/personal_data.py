@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from gongzhi.core.export import register
 
 
@@ -12,7 +14,8 @@ def collect(user):
     out = []
     for r in (VoterRecord.objects.filter(cast_by=user).select_related("ballot")
               .order_by("voted_on")):
-        item = {"ballot": r.ballot.title, "channel": r.channel, "voted_on": str(r.voted_on)}
+        item: dict[str, Any] = {"ballot": r.ballot.title, "channel": r.channel,
+                                "voted_on": str(r.voted_on)}
         if r.receipt_hash:
             item["content"] = (BallotContent.objects.filter(ballot=r.ballot,
                                                             receipt_hash=r.receipt_hash)

@@ -83,8 +83,10 @@ def counted_ballots(ballot: Ballot) -> list[dict[str, Any]]:
                 .values_list("receipt_hash", "content", "channel").order_by("receipt_hash"))
     voters: dict[str, str] = {}
     if not ballot.is_secret:
-        voters = dict(VoterRecord.objects.filter(ballot=ballot, receipt_hash__isnull=False)
-                      .values_list("receipt_hash", "eligibility__token"))
+        voters = {receipt: token for receipt, token in VoterRecord.objects.filter(
+            ballot=ballot, receipt_hash__isnull=False).values_list("receipt_hash",
+                                                                   "eligibility__token")
+            if receipt}
     return [{"receipt": r, "content": c, "channel": ch, "voter": voters.get(r)}
             for r, c, ch in rows]
 
@@ -247,7 +249,8 @@ def receipts_list(ballot: Ballot) -> list[dict[str, Any]]:
     if ballot.community.show_voter_names:
         for receipt, label in (VoterRecord.objects.filter(ballot=ballot)
                                .values_list("receipt_hash", "eligibility__label")):
-            names[receipt] = label
+            if receipt:
+                names[receipt] = label
     return [{"receipt": r, "content": c, "name": names.get(r, "")}
             for r, c in BallotContent.objects.filter(ballot=ballot)
             .order_by("receipt_hash").values_list("receipt_hash", "content")]

@@ -26,14 +26,14 @@ import secrets
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -155,48 +155,22 @@ def ballot_create(*, actor, community, title: str, method: str, options: list[di
     (yes/no and agree/disagree ballots get theirs automatically)."""
     if actor is not None and not actor.has_perm("decisions.manage_ballot", community):
         raise PermissionDenied
-    if method == Method.MAJORITY:
-        options = [{"key": "yes", "label": _("Yes")}, {"key": "no", "label": _("No")},
-                   {"key": "abstain", "label": _("Abstain")}]
-    elif method == Method.ART278:
-        options = [{"key": "agree", "label": _("Agree")},
-                   {"key": "disagree", "label": _("Disagree")},
-                   {"key": "abstain", "label": _("Abstain")}]
-        secrecy = Secrecy.OPEN
+    fixed = _fixed_options(method)
+    if fixed is not None:
+        options = fixed
+    if method == Method.ART278:
+        secrecy = Secrecy.OPEN  # Art. 278 votes are signed by law
     ballot = Ballot(community=community, title=title, question=question, method=method,
                     eligibility=eligibility, secrecy=secrecy, created_by=actor, **params)
     errors: dict[str, list[str]] = {}
     if method not in Method.values:
         errors["method"] = [_("Choose a voting method.")]
-    if len(options) < (1 if method == Method.PB else 2):
-        errors["options"] = [_("Give at least two options.")]
-    keys = [str(o.get("key", "")).strip() for o in options]
-    if any(not k for k in keys) or len(set(keys)) != len(keys):
-        errors["options"] = [_("Every option needs a distinct key.")]
-    option_rows = _option_rows(keys, options, errors)
+    option_rows = _checked_options(method, options, errors)
     if method == Method.PB:
-        try:
-            resolve_rule(ballot.pb_rule)
-        except UnknownRuleError:
-            errors["pb_rule"] = [_("Unknown counting rule.")]
-        try:
-            TieBreak.parse(ballot.tie_break)
-        except ValueError:
-            errors["tie_break"] = [_("Unknown tie-break key.")]
-        if ballot.budget <= 0:
-            errors["budget"] = [_("A participatory budget needs a budget above zero.")]
+        errors.update(_pb_errors(ballot))
     if method == Method.ART278 and not (ballot.art278_item and 1 <= ballot.art278_item <= 9):
         errors["art278_item"] = [_("Give the item of Art. 278 (1-9).")]
-    if eligibility == EligibilityKind.BUILDING_OWNERS and ballot.building_id is None:
-        errors["building"] = [_("Choose the building.")]
-    if ballot.building_id and ballot.building.community_id != community.pk:
-        errors["building"] = [_("This building is in another community.")]
-    for name in ("project", "meeting"):
-        linked = getattr(ballot, name, None)
-        if linked is not None and linked.community_id != community.pk:
-            errors[name] = [_("This belongs to another community.")]
-    if eligibility == EligibilityKind.MEETING_ATTENDEES and ballot.meeting_id is None:
-        errors["meeting"] = [_("Choose the meeting whose attendees vote.")]
+    errors.update(_link_errors(ballot, community, eligibility))
     for name in ("quorum", "approval_threshold"):
         try:
             _check_fraction(name, getattr(ballot, name))
@@ -261,6 +235,62 @@ def _option_image(value: Any, n: int, messages: list[str]) -> str:
     return name
 
 
+def _checked_options(method: str, options: list[dict[str, Any]],
+                     errors: dict[str, list[str]]) -> list[Option]:
+    """Enough options, each with its own key, within the model's limits."""
+    if len(options) < (1 if method == Method.PB else 2):
+        errors["options"] = [_("Give at least two options.")]
+    keys = [str(o.get("key", "")).strip() for o in options]
+    if any(not k for k in keys) or len(set(keys)) != len(keys):
+        errors["options"] = [_("Every option needs a distinct key.")]
+    return _option_rows(keys, options, errors)
+
+
+def _fixed_options(method: str) -> list[dict[str, Any]] | None:
+    """The options of yes/no and Art. 278 ballots (None: the worker gives them)."""
+    if method == Method.MAJORITY:
+        return [{"key": "yes", "label": _("Yes")}, {"key": "no", "label": _("No")},
+                {"key": "abstain", "label": _("Abstain")}]
+    if method == Method.ART278:
+        return [{"key": "agree", "label": _("Agree")},
+                {"key": "disagree", "label": _("Disagree")},
+                {"key": "abstain", "label": _("Abstain")}]
+    return None
+
+
+def _pb_errors(ballot: Ballot) -> dict[str, list[str]]:
+    """A participatory budget: a known rule and tie-break, a budget above zero."""
+    errors: dict[str, list[str]] = {}
+    try:
+        resolve_rule(ballot.pb_rule)
+    except UnknownRuleError:
+        errors["pb_rule"] = [_("Unknown counting rule.")]
+    try:
+        TieBreak.parse(ballot.tie_break)
+    except ValueError:
+        errors["tie_break"] = [_("Unknown tie-break key.")]
+    if ballot.budget <= 0:
+        errors["budget"] = [_("A participatory budget needs a budget above zero.")]
+    return errors
+
+
+def _link_errors(ballot: Ballot, community, eligibility: str) -> dict[str, list[str]]:
+    """The building, project and meeting a ballot names are of its community, and the
+    electorate that needs one has it."""
+    errors: dict[str, list[str]] = {}
+    if eligibility == EligibilityKind.BUILDING_OWNERS and ballot.building_id is None:
+        errors["building"] = [_("Choose the building.")]
+    if ballot.building is not None and ballot.building.community_id != community.pk:
+        errors["building"] = [_("This building is in another community.")]
+    for name in ("project", "meeting"):
+        linked = getattr(ballot, name, None)
+        if linked is not None and linked.community_id != community.pk:
+            errors[name] = [_("This belongs to another community.")]
+    if eligibility == EligibilityKind.MEETING_ATTENDEES and ballot.meeting_id is None:
+        errors["meeting"] = [_("Choose the meeting whose attendees vote.")]
+    return errors
+
+
 def _option_rows(keys: list[str], options: list[dict[str, Any]],
                  errors: dict[str, list[str]]) -> list[Option]:
     """Options checked against the model's limits before the database (any form or API
@@ -284,7 +314,9 @@ def _option_rows(keys: list[str], options: list[dict[str, Any]],
             row.clean_fields(exclude=["ballot"])
         except ValidationError as exc:
             for field, msgs in exc.message_dict.items():
-                name = str(Option._meta.get_field(field).verbose_name)
+                model_field = Option._meta.get_field(field)
+                name = (str(model_field.verbose_name) if isinstance(model_field, models.Field)
+                        else field)
                 messages.extend(_("Option %(n)s, %(field)s: %(message)s")
                                 % {"n": i + 1, "field": name, "message": m} for m in msgs)
             continue
@@ -546,7 +578,7 @@ def _owned_receipt(ballot: Ballot, record: VoterRecord, receipt_code: str | None
         raise ValidationError(_("A paper ballot cannot be changed online."), code="paper")
     receipt = _receipt_for(ballot, record, receipt_code)
     existing = selectors.current_content(ballot, receipt, Channel.ONLINE) if receipt else None
-    if existing is None:
+    if not receipt or existing is None:
         raise ValidationError(
             {"receipt_code": [_("On a secret ballot, give the receipt code you got when you "
                                 "voted; only it can find your ballot.")]},
@@ -629,22 +661,7 @@ def _seal_locked(ballot: Ballot, head: LogHead, min_batch: int) -> int:
                 .values_list("pk", "sealed"))
     if not rows or len(rows) < min_batch:
         return 0
-    folded: dict[str, dict[str, Any]] = {}
-    for _pk, blob in rows:
-        entry = seal.unseal(blob)
-        receipt = entry["receipt"]
-        before = folded.get(receipt)
-        if entry["action"] == "vote":
-            folded[receipt] = {"new": True, **entry}
-        elif entry["action"] == "change":
-            if before is None:
-                folded[receipt] = {"new": False, **entry}
-            elif before["action"] != "withdraw":
-                before.update(content=entry["content"], total=entry["total"])
-        elif before is not None and before["new"]:
-            folded[receipt] = {"new": True, "action": "dropped", "receipt": receipt}
-        else:
-            folded[receipt] = {"new": False, "action": "withdraw", "receipt": receipt}
+    folded = _fold([seal.unseal(blob) for _pk, blob in rows])
     sealed = dict(BallotContent.objects.filter(ballot=ballot, receipt_hash__in=list(folded))
                   .values_list("receipt_hash", "pk"))
     ops = [op for op in folded.values() if op["action"] != "dropped"
@@ -680,6 +697,28 @@ def _seal_locked(ballot: Ballot, head: LogHead, min_batch: int) -> int:
     return len(rows)
 
 
+def _fold(entries: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The batch's entries folded to one operation per receipt, in order: a vote then
+    changes is one new vote with the last content; a vote then a withdrawal is nothing
+    ("dropped"); changes or a withdrawal of an earlier sealed vote stay as such."""
+    folded: dict[str, dict[str, Any]] = {}
+    for entry in entries:
+        receipt = entry["receipt"]
+        before = folded.get(receipt)
+        if entry["action"] == "vote":
+            folded[receipt] = {"new": True, **entry}
+        elif entry["action"] == "change":
+            if before is None:
+                folded[receipt] = {"new": False, **entry}
+            elif before["action"] != "withdraw":
+                before.update(content=entry["content"], total=entry["total"])
+        elif before is not None and before["new"]:
+            folded[receipt] = {"new": True, "action": "dropped", "receipt": receipt}
+        else:
+            folded[receipt] = {"new": False, "action": "withdraw", "receipt": receipt}
+    return folded
+
+
 def _append_many(ballot: Ballot, head: LogHead, items: list[tuple[str, dict[str, Any]]]
                  ) -> None:
     """Append entries in the given order with one timestamp (to the minute: the log says
@@ -705,11 +744,18 @@ def _reshuffle(ballot: Ballot) -> None:
     """At close: rewrite the ballot's voter records and contents in random order in this
     one transaction, so that physical order, transaction ids and dump order of the closed
     ballot say nothing about who voted when, not even which batch."""
-    for model in (VoterRecord, BallotContent):
-        rows = list(model.objects.filter(ballot=ballot))
-        _RNG.shuffle(rows)
-        model.objects.filter(ballot=ballot).delete()
-        model.objects.bulk_create(rows, batch_size=1000)
+    _rewrite_shuffled(VoterRecord, ballot)
+    _rewrite_shuffled(BallotContent, ballot)
+
+
+_Secret = TypeVar("_Secret", VoterRecord, BallotContent)
+
+
+def _rewrite_shuffled(model: type[_Secret], ballot: Ballot) -> None:
+    rows = list(model.objects.filter(ballot=ballot))
+    _RNG.shuffle(rows)
+    model.objects.filter(ballot=ballot).delete()
+    model.objects.bulk_create(rows, batch_size=1000)
 
 
 def ballot_open_close_due(now=None) -> dict[str, int]:

@@ -189,29 +189,10 @@ def ballot_import_pabulib(*, actor, community, text: str, title: str = "",
     vote_type = election.vote_type
     if vote_type not in PBVoteType.values:
         raise ValidationError({"file": [_("Unsupported vote type %(t)s.") % {"t": vote_type}]})
-    pb_rule = rule or election.rule or "greedy"
-    try:
-        pb_rule = resolve_rule(pb_rule).name
-    except UnknownRuleError:
-        pb_rule = "greedy"
     meta = election.meta
     options = [{"key": p.project_id, "label": p.name or p.project_id, "cost": p.cost}
                for p in election.projects.values()]
-    max_length = meta.get("max_length", "").strip()
-    points_total = meta.get("max_sum_points", "").strip()
-    budget = _frac(election.budget)
-    params: dict[str, Any] = {
-        "budget": _dec(budget), "pb_vote_type": vote_type, "pb_rule": pb_rule,
-        "max_choices": int(Fraction(max_length)) if max_length.strip("0123456789") == ""
-        and max_length else None,
-    }
-    if points_total.isdigit():
-        params["points_total"] = int(points_total)
-    elif vote_type == "cumulative":
-        params["points_total"] = max((sum(int(x) for x in v.points or []) for v in
-                                      election.voters), default=1)
-    if vote_type == "approval" and params["max_choices"] is None:
-        params["max_choices"] = None
+    params = _pb_params(election, rule)
     with transaction.atomic():
         ballot = ballot_create(
             actor=actor, community=community,
@@ -230,19 +211,8 @@ def ballot_import_pabulib(*, actor, community, text: str, title: str = "",
         _append(ballot, "open", {"config": selectors.ballot_config(ballot),
                                  "eligible_count": len(rows), "eligible_weight": str(len(rows)),
                                  "imported": True})
-        items = []
-        for row, voter in zip(rows, election.voters, strict=True):
-            if vote_type == "approval":
-                raw = {"approve": voter.vote}
-            elif vote_type == "choose-1":
-                raw = {"choice": voter.vote[0]} if voter.vote else None
-            elif vote_type == "ordinal":
-                raw = {"ranking": voter.vote}
-            else:
-                pts = voter.points or [1] * len(voter.vote)
-                raw = {"points": {p: int(x) for p, x in zip(voter.vote, pts, strict=True)}}
-            if raw is not None:
-                items.append((row, raw))
+        items = [(row, raw) for row, voter in zip(rows, election.voters, strict=True)
+                 if (raw := _pabulib_content(vote_type, voter)) is not None]
         try:
             votes_bulk_record(ballot=ballot, items=items)
         except tally.ContentError as exc:
@@ -251,3 +221,40 @@ def ballot_import_pabulib(*, actor, community, text: str, title: str = "",
     # Defects the parser repaired (e.g. a project listed twice), for the importer to see.
     ballot.import_defects = [str(d) for d in election.defects]
     return ballot
+
+
+def _pb_params(election, rule: str | None) -> dict[str, Any]:
+    """The ballot's budget, vote type, counting rule and limits from the file's META
+    (an unknown rule falls back to greedy)."""
+    pb_rule = rule or election.rule or "greedy"
+    try:
+        pb_rule = resolve_rule(pb_rule).name
+    except UnknownRuleError:
+        pb_rule = "greedy"
+    meta = election.meta
+    max_length = meta.get("max_length", "").strip()
+    points_total = meta.get("max_sum_points", "").strip()
+    params: dict[str, Any] = {
+        "budget": _dec(_frac(election.budget)), "pb_vote_type": election.vote_type,
+        "pb_rule": pb_rule,
+        "max_choices": int(Fraction(max_length)) if max_length.strip("0123456789") == ""
+        and max_length else None,
+    }
+    if points_total.isdigit():
+        params["points_total"] = int(points_total)
+    elif election.vote_type == "cumulative":
+        params["points_total"] = max((sum(int(x) for x in v.points or []) for v in
+                                      election.voters), default=1)
+    return params
+
+
+def _pabulib_content(vote_type: str, voter) -> dict[str, Any] | None:
+    """A Pabulib voter's line as a ballot content (None: an empty choose-1 line)."""
+    if vote_type == "approval":
+        return {"approve": voter.vote}
+    if vote_type == "choose-1":
+        return {"choice": voter.vote[0]} if voter.vote else None
+    if vote_type == "ordinal":
+        return {"ranking": voter.vote}
+    pts = voter.points or [1] * len(voter.vote)
+    return {"points": {p: int(x) for p, x in zip(voter.vote, pts, strict=True)}}

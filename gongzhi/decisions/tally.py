@@ -24,7 +24,7 @@ Every count is done by :mod:`gongzhi.decisions.engine`; this module only reshape
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -88,63 +88,11 @@ def validate(config: Mapping[str, Any], raw: Any) -> tuple[dict[str, Any], Fract
     if not isinstance(raw, Mapping):
         raise ContentError("wrong_type", "the ballot must be a JSON object")
     method = config["method"]
-    max_choices = config.get("max_choices")
-    if method == "pb":
-        method_kind = config["pb_vote_type"]
-    else:
-        method_kind = method
-    content: dict[str, Any]
-    named: list[str] = []
-    if method_kind in ("plurality", "choose-1"):
-        named = [_known(config, raw.get("choice"))]
-        content = {"choice": named[0]}
-    elif method_kind == "approval":
-        named = _key_list(config, raw.get("approve", []), "approve")
-        if max_choices and len(named) > max_choices:
-            raise ContentError("too_many", f"at most {max_choices} choices")
-        content = {"approve": sorted(named, key=_keys(config).index)}
-    elif method_kind == "score":
-        scores = raw.get("scores")
-        if not isinstance(scores, Mapping):
-            raise ContentError("wrong_type", "'scores' must map option keys to numbers")
-        clean = {}
-        for key, value in scores.items():
-            number = _int(value, "a score")
-            if not config["min_score"] <= number <= config["max_score"]:
-                raise ContentError("out_of_range", f"score {number} is outside "
-                                   f"{config['min_score']}-{config['max_score']}")
-            clean[_known(config, key)] = number
-        content = {"scores": clean}
-    elif method_kind in ("borda", "schulze", "irv", "ordinal"):
-        named = _key_list(config, raw.get("ranking"), "ranking")
-        if not named:
-            raise ContentError("empty", "rank at least one option")
-        if max_choices and len(named) > max_choices:
-            raise ContentError("too_many", f"rank at most {max_choices} options")
-        content = {"ranking": named}
-    elif method_kind == "cumulative":
-        points = raw.get("points")
-        if not isinstance(points, Mapping):
-            raise ContentError("wrong_type", "'points' must map project keys to numbers")
-        clean = {}
-        for key, value in points.items():
-            number = _int(value, "points")
-            if number < 0:
-                raise ContentError("out_of_range", "points cannot be negative")
-            if number:
-                clean[_known(config, key)] = number
-        if sum(clean.values()) > config["points_total"]:
-            raise ContentError("too_many", f"at most {config['points_total']} points in all")
-        named = list(clean)
-        content = {"points": clean}
-    elif method_kind in ("majority", "art278"):
-        allowed = YES_NO if method_kind == "majority" else AGREE
-        choice = raw.get("choice")
-        if choice not in allowed:
-            raise ContentError("unknown_option", f"choose one of {', '.join(allowed)}")
-        content = {"choice": choice}
-    else:  # pragma: no cover - config is validated when the ballot is created
+    method_kind = config["pb_vote_type"] if method == "pb" else method
+    reader = _CONTENT_READERS.get(method_kind)
+    if reader is None:  # pragma: no cover - config is validated when the ballot is created
         raise ContentError("wrong_type", f"unknown method {method!r}")
+    content, named = reader(config, raw)
     total = Fraction(0)
     if method == "pb":
         costs = _cost_of(config)
@@ -152,6 +100,84 @@ def validate(config: Mapping[str, Any], raw: Any) -> tuple[dict[str, Any], Fract
         if total > _fraction(config["budget"]):
             raise ContentError("over_budget", "the projects chosen cost more than the budget")
     return content, total
+
+
+# Each reader checks one kind of ballot and returns (content, the option keys it names).
+_Read = tuple[dict[str, Any], list[str]]
+
+
+def _read_choice(config: Mapping[str, Any], raw: Mapping[str, Any]) -> _Read:
+    key = _known(config, raw.get("choice"))
+    return {"choice": key}, [key]
+
+
+def _read_approval(config: Mapping[str, Any], raw: Mapping[str, Any]) -> _Read:
+    named = _key_list(config, raw.get("approve", []), "approve")
+    max_choices = config.get("max_choices")
+    if max_choices and len(named) > max_choices:
+        raise ContentError("too_many", f"at most {max_choices} choices")
+    return {"approve": sorted(named, key=_keys(config).index)}, named
+
+
+def _read_scores(config: Mapping[str, Any], raw: Mapping[str, Any]) -> _Read:
+    scores = raw.get("scores")
+    if not isinstance(scores, Mapping):
+        raise ContentError("wrong_type", "'scores' must map option keys to numbers")
+    clean = {}
+    for key, value in scores.items():
+        number = _int(value, "a score")
+        if not config["min_score"] <= number <= config["max_score"]:
+            raise ContentError("out_of_range", f"score {number} is outside "
+                               f"{config['min_score']}-{config['max_score']}")
+        clean[_known(config, key)] = number
+    return {"scores": clean}, []
+
+
+def _read_ranking(config: Mapping[str, Any], raw: Mapping[str, Any]) -> _Read:
+    named = _key_list(config, raw.get("ranking"), "ranking")
+    if not named:
+        raise ContentError("empty", "rank at least one option")
+    max_choices = config.get("max_choices")
+    if max_choices and len(named) > max_choices:
+        raise ContentError("too_many", f"rank at most {max_choices} options")
+    return {"ranking": named}, named
+
+
+def _read_points(config: Mapping[str, Any], raw: Mapping[str, Any]) -> _Read:
+    points = raw.get("points")
+    if not isinstance(points, Mapping):
+        raise ContentError("wrong_type", "'points' must map project keys to numbers")
+    clean = {}
+    for key, value in points.items():
+        number = _int(value, "points")
+        if number < 0:
+            raise ContentError("out_of_range", "points cannot be negative")
+        if number:
+            clean[_known(config, key)] = number
+    if sum(clean.values()) > config["points_total"]:
+        raise ContentError("too_many", f"at most {config['points_total']} points in all")
+    return {"points": clean}, list(clean)
+
+
+def _read_yes_no(allowed: Sequence[str]) -> Callable[[Mapping[str, Any], Mapping[str, Any]],
+                                                     _Read]:
+    def read(config: Mapping[str, Any], raw: Mapping[str, Any]) -> _Read:
+        choice = raw.get("choice")
+        if choice not in allowed:
+            raise ContentError("unknown_option", f"choose one of {', '.join(allowed)}")
+        return {"choice": choice}, []
+    return read
+
+
+_CONTENT_READERS: dict[str, Callable[[Mapping[str, Any], Mapping[str, Any]], _Read]] = {
+    "plurality": _read_choice, "choose-1": _read_choice,
+    "approval": _read_approval,
+    "score": _read_scores,
+    "borda": _read_ranking, "schulze": _read_ranking, "irv": _read_ranking,
+    "ordinal": _read_ranking,
+    "cumulative": _read_points,
+    "majority": _read_yes_no(YES_NO), "art278": _read_yes_no(AGREE),
+}
 
 
 # --------------------------------------------------------------------------- counting
@@ -194,11 +220,11 @@ def count(config: Mapping[str, Any], ballots: Iterable[Mapping[str, Any]]) -> di
         out.update(winners=r.winners if contents else [], rows=_rows(config, wins),
                    value_label="pairwise wins", engine=r.to_json())
     elif method == "irv":
-        r = ranked.instant_runoff(keys, [c["ranking"] for c in contents])
-        first = r.rounds[0].counts if r.rounds else {}
-        out.update(winners=[r.winner] if r.winner and contents else [],
+        irv = ranked.instant_runoff(keys, [c["ranking"] for c in contents])
+        first = irv.rounds[0].counts if irv.rounds else {}
+        out.update(winners=[irv.winner] if irv.winner and contents else [],
                    rows=_rows(config, first), value_label="first preferences",
-                   engine=r.to_json())
+                   engine=irv.to_json())
     elif method == "majority":
         counts = {k: sum(1 for c in contents if c["choice"] == k) for k in YES_NO}
         eligible = max(int(config["eligible_count"]), counts["yes"] + counts["no"]

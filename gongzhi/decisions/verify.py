@@ -13,6 +13,7 @@ chain head and published result against the log, naming each difference.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from gongzhi.decisions import chain, tally
@@ -98,16 +99,7 @@ def verify_ballot(ballot) -> dict[str, Any]:
     number), the content row (by id and receipt), the voter record (by id), the figure
     of the result (by its path). Returns ``{"ballot", "ok", "entries", "ballots",
     "pending", "errors", "notes"}``."""
-    from gongzhi.decisions.models import (
-        BallotContent,
-        BallotState,
-        Channel,
-        Eligibility,
-        LogEntry,
-        LogHead,
-        PendingEntry,
-        VoterRecord,
-    )
+    from gongzhi.decisions.models import BallotState, LogEntry, LogHead, PendingEntry
 
     errors: list[str] = []
     notes: list[str] = []
@@ -133,23 +125,43 @@ def verify_ballot(ballot) -> dict[str, Any]:
         return report
     report["ballots"] = len(final)
     opening = next((e for e in entries if e["action"] == "open"), None)
-    if ballot.state != BallotState.DRAFT and opening is None:
-        errors.append("the log has no 'open' entry")
-    if opening is not None:
-        eligible = Eligibility.objects.filter(ballot=ballot).count()
-        logged = opening["payload"].get("eligible_count")
-        if ballot.eligible_count != logged or eligible != logged:
-            errors.append(f"eligible voters: the log's open entry (#{opening['seq']}) says "
-                          f"{logged}, the ballot row {ballot.eligible_count}, the table "
-                          f"holds {eligible}")
+    closing = next((e for e in entries if e["action"] == "close"), None)
+    errors += _check_opening(ballot, opening)
 
-    # contents against the replayed log
     pending = PendingEntry.objects.filter(ballot=ballot).count()
     report["pending"] = pending
     if pending and ballot.state == BallotState.CLOSED:
         errors.append(f"{pending} pending entries remain after the close")
     elif pending:
         notes.append(f"{pending} entries recorded and waiting for the sequencer")
+    # Once closed, or with nothing waiting, the log must account for every voter.
+    settled = ballot.state == BallotState.CLOSED or not pending
+    errors += _check_contents(ballot, final)
+    errors += _check_voter_records(ballot, final, settled, notes)
+    errors += _check_result(ballot, final, opening, closing)
+    report["ok"] = not errors
+    return report
+
+
+def _check_opening(ballot, opening: dict[str, Any] | None) -> list[str]:
+    """The open entry exists once voting began, and its electorate matches the tables."""
+    from gongzhi.decisions.models import BallotState, Eligibility
+
+    if opening is None:
+        return [] if ballot.state == BallotState.DRAFT else ["the log has no 'open' entry"]
+    eligible = Eligibility.objects.filter(ballot=ballot).count()
+    logged = opening["payload"].get("eligible_count")
+    if ballot.eligible_count != logged or eligible != logged:
+        return [f"eligible voters: the log's open entry (#{opening['seq']}) says {logged}, "
+                f"the ballot row {ballot.eligible_count}, the table holds {eligible}"]
+    return []
+
+
+def _check_contents(ballot, final: dict[str, dict[str, Any]]) -> list[str]:
+    """Each stored content row against the ballot the replayed log ends with."""
+    from gongzhi.decisions.models import BallotContent
+
+    errors: list[str] = []
     stored = {c.receipt_hash: c for c in BallotContent.objects.filter(ballot=ballot)}
     for receipt, item in sorted(final.items()):
         row = stored.get(receipt)
@@ -166,8 +178,16 @@ def verify_ballot(ballot) -> dict[str, Any]:
     for receipt, row in sorted(stored.items()):
         if receipt not in final:
             errors.append(f"content row {row.pk} (receipt {receipt[:16]}…) is not in the log")
+    return errors
 
-    # voter records
+
+def _check_voter_records(ballot, final: dict[str, dict[str, Any]], settled: bool,
+                         notes: list[str]) -> list[str]:
+    """Voter records: each points at its own eligibility row, carries the ballot's secrecy,
+    (open ballots) holds the receipt the log gives its voter; counts per channel agree."""
+    from gongzhi.decisions.models import Channel, VoterRecord
+
+    errors: list[str] = []
     records = list(VoterRecord.objects.filter(ballot=ballot)
                    .values("pk", "voter_key", "channel", "secret", "receipt_hash",
                            "eligibility__ballot_id", "eligibility__voter_key",
@@ -181,24 +201,11 @@ def verify_ballot(ballot) -> dict[str, Any]:
             errors.append(f"voter record {r['pk']} is marked secret={r['secret']} on a "
                           f"{'secret' if ballot.is_secret else 'open'} ballot")
     if not ballot.is_secret:
-        by_receipt = {r["receipt_hash"]: r for r in records if r["receipt_hash"]}
-        for receipt, item in sorted(final.items()):
-            r = by_receipt.get(receipt)
-            if r is None:
-                errors.append(f"log: the ballot with receipt {receipt[:16]}… (voter "
-                              f"{item.get('voter')}) has no voter record")
-            elif item.get("voter") != r["eligibility__token"]:
-                errors.append(f"voter record {r['pk']} (voter {r['eligibility__token']}) "
-                              f"holds receipt {receipt[:16]}…, which the log gives to voter "
-                              f"{item.get('voter')}")
-        for receipt, r in sorted(by_receipt.items()):
-            if receipt not in final and (ballot.state == BallotState.CLOSED or not pending):
-                errors.append(f"voter record {r['pk']} (voter {r['eligibility__token']}) "
-                              "has a receipt that is not in the log")
+        errors += _check_open_receipts(records, final, settled)
     online = {Channel.ONLINE, Channel.IMPORT}
     voted_online = sum(1 for r in records if r["channel"] in online)
     counted_online = sum(1 for v in final.values() if v.get("channel", "online") in online)
-    if voted_online != counted_online and (ballot.state == BallotState.CLOSED or not pending):
+    if voted_online != counted_online and settled:
         errors.append(f"voter records: {voted_online} voters voted online, the log counts "
                       f"{counted_online} online ballots")
     voted_paper = sum(1 for r in records if r["channel"] == Channel.PAPER)
@@ -206,33 +213,62 @@ def verify_ballot(ballot) -> dict[str, Any]:
     if voted_paper != counted_paper:
         notes.append(f"paper: {voted_paper} voters marked as voting on paper, "
                      f"{counted_paper} paper ballots counted")
+    return errors
 
-    # the published result
-    closing = next((e for e in entries if e["action"] == "close"), None)
-    if ballot.state == BallotState.CLOSED or closing is not None:
-        if closing is None:
-            errors.append("the ballot is closed but the log has no 'close' entry")
-        elif ballot.state != BallotState.CLOSED:
-            errors.append(f"the log closed the ballot (entry #{closing['seq']}) but its row "
-                          f"says {ballot.state}")
-        published = ballot.result
-        if closing is not None and published is not None:
-            if closing["payload"].get("ballots") != len(final):
-                errors.append(f"the close entry (#{closing['seq']}) counts "
-                              f"{closing['payload'].get('ballots')} ballots, the log replays "
-                              f"to {len(final)}")
-            if chain.entry_hash("", published) != closing["payload"].get("result_hash"):
-                errors.append(f"the published result is not the one recorded in the close "
-                              f"entry (#{closing['seq']})")
-            if opening is not None:
-                ordered = [{"receipt": r, **v} for r, v in sorted(final.items())]
-                recount = json.loads(chain.canonical(
-                    tally.count(opening["payload"]["config"], ordered)))
-                errors += _diff(published, recount)
-        elif published is None:
+
+def _check_open_receipts(records: Sequence[Mapping[str, Any]], final: dict[str, dict[str, Any]],
+                         settled: bool) -> list[str]:
+    """On an open (signed) ballot: the log's voter of each receipt is the record's."""
+    errors: list[str] = []
+    by_receipt = {r["receipt_hash"]: r for r in records if r["receipt_hash"]}
+    for receipt, item in sorted(final.items()):
+        rec = by_receipt.get(receipt)
+        if rec is None:
+            errors.append(f"log: the ballot with receipt {receipt[:16]}… (voter "
+                          f"{item.get('voter')}) has no voter record")
+        elif item.get("voter") != rec["eligibility__token"]:
+            errors.append(f"voter record {rec['pk']} (voter {rec['eligibility__token']}) "
+                          f"holds receipt {receipt[:16]}…, which the log gives to voter "
+                          f"{item.get('voter')}")
+    for receipt, r in sorted(by_receipt.items()):
+        if receipt not in final and settled:
+            errors.append(f"voter record {r['pk']} (voter {r['eligibility__token']}) "
+                          "has a receipt that is not in the log")
+    return errors
+
+
+def _check_result(ballot, final: dict[str, dict[str, Any]], opening: dict[str, Any] | None,
+                  closing: dict[str, Any] | None) -> list[str]:
+    """A closed ballot: close entry and row agree, the published result is the one the
+    close entry sealed, and recounting the log's ballots gives it figure by figure."""
+    from gongzhi.decisions.models import BallotState
+
+    if ballot.state != BallotState.CLOSED and closing is None:
+        return []
+    errors: list[str] = []
+    published = ballot.result
+    if closing is None:
+        errors.append("the ballot is closed but the log has no 'close' entry")
+    elif ballot.state != BallotState.CLOSED:
+        errors.append(f"the log closed the ballot (entry #{closing['seq']}) but its row "
+                      f"says {ballot.state}")
+    if closing is None or published is None:
+        if published is None:
             errors.append("the ballot is closed but has no published result")
-    report["ok"] = not errors
-    return report
+        return errors
+    if closing["payload"].get("ballots") != len(final):
+        errors.append(f"the close entry (#{closing['seq']}) counts "
+                      f"{closing['payload'].get('ballots')} ballots, the log replays "
+                      f"to {len(final)}")
+    if chain.entry_hash("", published) != closing["payload"].get("result_hash"):
+        errors.append(f"the published result is not the one recorded in the close "
+                      f"entry (#{closing['seq']})")
+    if opening is not None:
+        ordered = [{"receipt": r, **v} for r, v in sorted(final.items())]
+        recount = json.loads(chain.canonical(
+            tally.count(opening["payload"]["config"], ordered)))
+        errors += _diff(published, recount)
+    return errors
 
 
 def verify_all() -> list[dict[str, Any]]:

@@ -4,6 +4,7 @@ paper entry, exports and Pabulib import. Thin: parse, call a service, render."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongzhi.core.forms import add_service_errors
-from gongzhi.core.http import community_or_404, require_perm
+from gongzhi.core.http import AuthedRequest, community_or_404, require_perm
+from gongzhi.core.middleware import form_reports_bad_input
 from gongzhi.decisions import chain, selectors, services
 from gongzhi.decisions.forms import (
     KINDS,
@@ -77,7 +79,8 @@ def _suppress_errors(*forms_) -> None:
 
     for f in forms_:
         if isinstance(f, BaseFormSet):
-            f._errors, f._non_form_errors = [], ErrorList()
+            # Private attributes of Django's formset, which django-stubs leaves out.
+            f._errors, f._non_form_errors = [], ErrorList()  # type: ignore[attr-defined]
             _suppress_errors(*f.forms)
         else:
             f._errors, f.cleaned_data = ErrorDict(), {}
@@ -125,7 +128,8 @@ def _preview_ballot(community, basics, method_form, options: list[dict]):
 
 
 @login_required
-def ballot_create(request: HttpRequest, slug: str) -> HttpResponse:
+@form_reports_bad_input
+def ballot_create(request: AuthedRequest, slug: str) -> HttpResponse:
     """The ballot wizard: 1. the kind of decision in plain words; 2. only what that kind
     needs, options as rows; 3. a preview exactly as voters will see it; then a draft."""
     community = community_or_404(slug)
@@ -139,13 +143,14 @@ def ballot_create(request: HttpRequest, slug: str) -> HttpResponse:
     files = request.FILES.copy() if request.method == "POST" else None
     action = request.POST.get("action", "")
     if data is not None and action == "add_row":
-        total = int(data.get("options-TOTAL_FORMS") or 0)
+        raw_total = data.get("options-TOTAL_FORMS") or "0"
+        total = int(raw_total) if raw_total.isdigit() else 0  # the formset refuses the rest
         data["options-TOTAL_FORMS"] = str(min(total + 1, MAX_OPTIONS))
     basics = BallotBasicsForm(data, kind=kind, community=community)
     method_form = BallotMethodForm(data, kind=kind)
     formset = None
     if spec["options"]:
-        initial = None if data is not None else [{}, {}, {}]
+        initial: list[dict[str, Any]] | None = None if data is not None else [{}, {}, {}]
         formset = OptionFormSet(data, files, prefix="options", initial=initial,
                                 with_cost=bool(spec.get("cost")))
         if data is not None:
@@ -261,7 +266,7 @@ def ballot_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def vote_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def vote_withdraw(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     ballot = _ballot(request, slug, pk)
     require_perm(request, "decisions.vote", ballot)
     code = request.POST.get("receipt_code", "").strip() or None
@@ -274,7 +279,7 @@ def vote_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def receipt(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def receipt(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     """Whether the user voted (and on open ballots what); a secret ballot's receipt code
     was shown once, on the response to the vote."""
     return _receipt_page(request, _ballot(request, slug, pk))
@@ -282,7 +287,7 @@ def receipt(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 def results(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     ballot = _ballot(request, slug, pk)
-    if request.user.has_perm("decisions.view_results", ballot):
+    if request.user.has_perm("decisions.view_results", ballot) and ballot.result is not None:
         result, final = ballot.result, True
     elif request.user.has_perm("decisions.view_progress", ballot):
         result, final = selectors.live_result(ballot), False
@@ -337,7 +342,7 @@ def export_pb(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def ballot_state(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def ballot_state(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     ballot = _ballot(request, slug, pk)
     require_perm(request, "decisions.manage_ballot", ballot.community)
     action = request.POST.get("action")
@@ -354,7 +359,7 @@ def ballot_state(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def paper(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def paper(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     ballot = _ballot(request, slug, pk)
     require_perm(request, "decisions.enter_paper", ballot)
     form = PaperEntryForm(request.POST if request.POST.get("action") == "entry" else None)
@@ -386,7 +391,7 @@ def paper(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def pabulib_import(request: HttpRequest, slug: str) -> HttpResponse:
+def pabulib_import(request: AuthedRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     require_perm(request, "decisions.manage_ballot", community)
     form = PabulibImportForm(request.POST or None, request.FILES or None)

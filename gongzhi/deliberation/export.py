@@ -12,7 +12,7 @@ from pathlib import Path
 from gongzhi.deliberation.engine.polis_csv import write_conversation
 from gongzhi.deliberation.models import Conversation, Statement, Vote
 
-MODERATED = {Statement.Status.ACCEPTED: 1, Statement.Status.PENDING: 0,
+MODERATED: dict[str, int] = {Statement.Status.ACCEPTED: 1, Statement.Status.PENDING: 0,
              Statement.Status.HIDDEN: -1}
 
 
@@ -31,7 +31,7 @@ def polis_export(conversation: Conversation, snapshot) -> bytes:
             t[1] += 1
     statements = [
         {"id": s.number, "text": s.text,
-         "author": s.author.number if s.author_id else None,
+         "author": s.author.number if s.author is not None else None,
          "moderated": MODERATED[s.status],
          "timestamp": int(s.created_at.timestamp() * 1000),
          "agrees": tallies.get(s.number, [0, 0])[0],

@@ -4,15 +4,15 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.forms import form_field
 from gongzhi.deliberation.models import STATEMENT_MIN, Conversation, Statement
 
 DT_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-def _no_nul(value: str) -> str:
+def _no_nul(value: str) -> None:
     if "\x00" in (value or ""):
         raise forms.ValidationError(_("The text contains a null character."))
-    return value
 
 
 class ConversationForm(forms.Form):
@@ -61,7 +61,7 @@ class StatementForm(forms.Form):
 
     def __init__(self, *args, max_length: int = 140, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["text"].max_length = max_length
+        form_field(self, "text", forms.CharField).max_length = max_length
         self.fields["text"].validators.append(MaxLengthValidator(max_length))
         self.fields["text"].widget.attrs["maxlength"] = str(max_length)
         self.fields["text"].help_text = _(

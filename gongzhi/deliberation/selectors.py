@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 import random
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, Q, QuerySet
 
 from gongzhi.deliberation.engine.opinion import comment_priority
 from gongzhi.deliberation.models import Conversation, Participant, Snapshot, Statement, Vote
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 FRESH_PRIORITY = float(comment_priority([0], [0], [0], [0])[0])
 
 
-def conversation_list(user, community) -> QuerySet[Conversation]:
+class ConversationCounts(TypedDict):
+    """What the list annotates on each conversation."""
+
+    n_statements: int
+    n_participants: int
+
+
+def conversation_list(user, community
+                      ) -> QuerySet[WithAnnotations[Conversation, ConversationCounts]]:
     qs = Conversation.objects.filter(community=community).annotate(
         n_statements=Count("statements", filter=Q(statements__status="accepted"),
                            distinct=True),

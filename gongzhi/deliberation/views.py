@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongzhi.core.forms import add_service_errors
-from gongzhi.core.http import community_or_404, require_perm
+from gongzhi.core.http import AuthedRequest, community_or_404, require_perm
 from gongzhi.deliberation import selectors, services
 from gongzhi.deliberation.export import polis_export
 from gongzhi.deliberation.forms import (
@@ -50,7 +50,7 @@ def conversation_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def conversation_create(request: HttpRequest, slug: str) -> HttpResponse:
+def conversation_create(request: AuthedRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     require_perm(request, "deliberation.manage_conversations", community)
     form = ConversationForm(request.POST or None)
@@ -133,7 +133,7 @@ def conversation_detail(request: HttpRequest, slug: str, pk: int) -> HttpRespons
 
 @login_required
 @require_POST
-def vote(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def vote(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     community = community_or_404(slug)
     conversation = _conversation_or_404(request, community, pk, "deliberation.vote")
     form = VoteForm(request.POST)
@@ -159,7 +159,7 @@ def vote(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def statement_submit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def statement_submit(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     community = community_or_404(slug)
     conversation = _conversation_or_404(request, community, pk,
                                         "deliberation.propose_statement")
@@ -192,7 +192,7 @@ def statement_submit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def moderate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def moderate(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     community = community_or_404(slug)
     conversation = _conversation_or_404(request, community, pk, "deliberation.moderate")
     form = ModerateForm(request.POST or None)
@@ -222,7 +222,7 @@ def moderate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def set_state(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def set_state(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     community = community_or_404(slug)
     conversation = _conversation_or_404(request, community, pk,
                                         "deliberation.manage_conversation")
@@ -261,7 +261,7 @@ def report_pdf(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def export(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def export(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     community = community_or_404(slug)
     conversation = _conversation_or_404(request, community, pk, "deliberation.export")
     data = polis_export(conversation, selectors.latest_snapshot(conversation))

@@ -29,6 +29,7 @@ def basemap(request: HttpRequest, community: str, v: str = ""):
         raise HttpError(404, _("This community has no basemap yet."))
     etag, body = got
     quoted = f'"{etag}"'
+    response: HttpResponse
     if request.headers.get("If-None-Match") == quoted:
         response = HttpResponseNotModified()
     else:

@@ -23,7 +23,8 @@ from gongzhi.maps.models import Basemap
 DEFAULT_MARGIN_M = 400.0
 
 
-def basemap_area(community, margin_m: float = DEFAULT_MARGIN_M) -> tuple[float, ...]:
+def basemap_area(community, margin_m: float = DEFAULT_MARGIN_M
+                 ) -> tuple[float, float, float, float]:
     """The box the basemap covers: the community boundary grown by ``margin_m``."""
     if community.boundary:
         min_lon, min_lat, max_lon, max_lat = geometry_bbox(community.boundary)
@@ -71,7 +72,7 @@ def basemap_build(*, actor, community, path: str | os.PathLike[str],
         basemap, _created = Basemap.objects.update_or_create(community=community,
                                                              defaults=values)
         audit_record(actor=actor, action="maps.basemap_build", community=community,
-                     target=basemap, before=before,
+                     target=basemap, before=dict(before) if before else None,
                      after={"etag": etag, "source": values["source"],
                             "feature_count": values["feature_count"]})
     return basemap

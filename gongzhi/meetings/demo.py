@@ -77,10 +77,17 @@ def _age(ctx: DemoContext) -> str:
 def meetings(ctx: DemoContext) -> None:
     now = timezone.now()
     today = timezone.localdate()
-    s, b = ctx.communities["s"], ctx.communities["b"]
-    s_worker, b_worker = ctx.accounts["s_worker"], ctx.accounts["b_worker"]
-    made: dict[str, object] = {}
+    made: dict[str, object] = {"council": _s_council(ctx, now, today)}
+    _s_workshop(ctx, now)
+    made["hall"] = _b_hall(ctx, now, today)
+    dossier = _b_dossier(ctx, now)
+    if dossier is not None:
+        made["dossier"] = dossier
+    ctx.data["meetings"] = made
 
+
+def _s_council(ctx: DemoContext, now: dt.datetime, today: dt.date) -> Meeting:
+    s, s_worker = ctx.communities["s"], ctx.accounts["s_worker"]
     # --- S: residents' council on the boiler-room garden (held, minutes, decisions) ------
     s_orgs = _orgs(s)
     garden = _project(s, "花园", "锅炉房")
@@ -138,8 +145,12 @@ def meetings(ctx: DemoContext) -> None:
         "一、规划团队介绍花园方案（入口墙仿当地晾房，儿童艺术角、图书交换角、照片墙）。\n"
         "二、居民讨论：老住户希望保留锅炉房烟囱作为记忆；新住户关心孩子活动空间。\n"
         "三、表决：各议题均获通过（票数见决定）。\n四、下一步：施工图公示，组织共建日。"))
-    made["council"] = council
+    return council
 
+
+def _s_workshop(ctx: DemoContext, now: dt.datetime) -> None:
+    s, s_worker = ctx.communities["s"], ctx.accounts["s_worker"]
+    garden = _project(s, "花园", "锅炉房")
     # --- S: an upcoming workshop open for registration -----------------------------------
     workshop = services.meeting_create(
         actor=s_worker, community=s, kind=MeetingKind.WORKSHOP,
@@ -151,6 +162,10 @@ def meetings(ctx: DemoContext) -> None:
     for user in _residents(ctx, s, 8 if ctx.small else 24):
         services.registration_create(actor=user, meeting=workshop, age_band=_age(ctx))
 
+
+
+def _b_hall(ctx: DemoContext, now: dt.datetime, today: dt.date) -> Meeting:
+    b, b_worker = ctx.communities["b"], ctx.accounts["b_worker"]
     # --- B: "焦我办" deliberation-hall coordination meeting (action items, one overdue) --
     b_orgs = _orgs(b)
     hall = services.meeting_create(
@@ -199,8 +214,11 @@ def meetings(ctx: DemoContext) -> None:
         "“焦我办”议事厅第十二次协调会。\n"
         "各方确认分工：保障房中心（步道资金）、物业（路灯）、维修单位（施工）、"
         "派出所（安全点位）、商户代表（临时停车）。\n会后一个月内在议事厅公示进度。"))
-    made["hall"] = hall
+    return hall
 
+
+def _b_dossier(ctx: DemoContext, now: dt.datetime):
+    b, b_worker = ctx.communities["b"], ctx.accounts["b_worker"]
     # --- B: one full 一图三会 set for a proposal ----------------------------------------------
     b_props = _proposals(b, None, "车棚", "充电", "步道", "路灯", limit=1)
     if b_props:
@@ -213,5 +231,5 @@ def meetings(ctx: DemoContext) -> None:
         hearing = dossier.meetings.get(kind=MeetingKind.HEARING)
         for user in _residents(ctx, b, 10 if ctx.small else 30):
             services.registration_create(actor=user, meeting=hearing, age_band=_age(ctx))
-        made["dossier"] = dossier
-    ctx.data["meetings"] = made
+        return dossier
+    return None

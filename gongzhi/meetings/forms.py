@@ -1,10 +1,19 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.forms import form_field
 from gongzhi.meetings.models import ActionItem, AgeBand, Invitation, Meeting, MeetingKind
 from gongzhi.places.models import Tenure
+
+if TYPE_CHECKING:
+    from gongzhi.meetings.models import AgendaItem, MeetingDecision
+    from gongzhi.orgs.models import Organisation
+    from gongzhi.projects.models import Proposal
+
 
 DT_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -32,46 +41,52 @@ class MeetingForm(forms.ModelForm):
         from gongzhi.projects.models import Project
         from gongzhi.spaces.models import Space
 
-        self.fields["space"].queryset = Space.objects.filter(community=community).order_by(
-            "name")
-        self.fields["project"].queryset = Project.objects.filter(community=community)
+        form_field(self, "space", forms.ModelChoiceField).queryset = (
+            Space.objects.filter(community=community).order_by(
+                "name"))
+        form_field(self, "project", forms.ModelChoiceField).queryset = (
+            Project.objects.filter(community=community))
         self.fields["audience"].help_text = _(
             "Councils (居民议事会, 党群互助会) are normally for verified residents; coordination "
             "meetings for invited organisations. Members of invited organisations may always "
             "register.")
         self.fields["audience"].required = False
         for name in ("starts_at", "ends_at"):
-            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+            form_field(self, name, forms.DateTimeField).input_formats = (
+                ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
 
 
 class AgendaItemForm(forms.Form):
     title = forms.CharField(label=_("Item"), max_length=200)
     description = forms.CharField(label=_("Details"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 2}))
-    proposal = forms.ModelChoiceField(label=_("Proposal"), queryset=None, required=False)
+    proposal: forms.ModelChoiceField[Proposal] = forms.ModelChoiceField(
+        label=_("Proposal"), queryset=None, required=False)
 
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)
         from gongzhi.projects.models import Proposal
 
-        self.fields["proposal"].queryset = Proposal.objects.filter(community=community)
+        form_field(self, "proposal", forms.ModelChoiceField).queryset = (
+            Proposal.objects.filter(community=community))
 
 
 class InvitationForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
+    organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=None)
     role = forms.ChoiceField(label=_("Invited as"), choices=Invitation.Role.choices)
 
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = _org_qs(community)
+        form_field(self, "organisation", forms.ModelChoiceField).queryset = _org_qs(community)
 
 
 class ManualAttendanceForm(forms.Form):
     phone = forms.CharField(label=_("Mobile number of a registered person"), max_length=20,
                             required=False)
     name = forms.CharField(label=_("Or the name of a walk-in"), max_length=60, required=False)
-    organisation = forms.ModelChoiceField(label=_("Representing"), queryset=None,
-                                          required=False)
+    organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
+        label=_("Representing"), queryset=None, required=False)
     age_band = forms.ChoiceField(label=_("Age group"), choices=AGE_CHOICES, required=False)
     tenure = forms.ChoiceField(label=_("Tenure (walk-ins)"),
                                choices=[("", _("Unknown"))] + list(Tenure.choices),
@@ -81,10 +96,11 @@ class ManualAttendanceForm(forms.Form):
 
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = _org_qs(community)
+        form_field(self, "organisation", forms.ModelChoiceField).queryset = _org_qs(community)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not data.get("phone") and not (data.get("name") or "").strip():
             raise forms.ValidationError(_("Give a mobile number or a name."))
         return data
@@ -97,33 +113,37 @@ class MinutesForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    agenda_item = forms.ModelChoiceField(label=_("Agenda item"), queryset=None, required=False)
+    agenda_item: forms.ModelChoiceField[AgendaItem] = forms.ModelChoiceField(
+        label=_("Agenda item"), queryset=None, required=False)
     text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 3}))
     votes_for = forms.IntegerField(label=_("For"), min_value=0, required=False)
     votes_against = forms.IntegerField(label=_("Against"), min_value=0, required=False)
     votes_abstain = forms.IntegerField(label=_("Abstentions"), min_value=0, required=False)
-    responsible_org = forms.ModelChoiceField(label=_("Responsible organisation"),
-                                             queryset=None, required=False)
+    responsible_org: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
+        label=_("Responsible organisation"), queryset=None, required=False)
     due_on = forms.DateField(label=_("Due"), required=False, widget=DATE_WIDGET)
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agenda_item"].queryset = meeting.agenda_items.all()
-        self.fields["responsible_org"].queryset = _org_qs(meeting.community)
+        form_field(self, "agenda_item", forms.ModelChoiceField).queryset = (
+            meeting.agenda_items.all())
+        form_field(self, "responsible_org", forms.ModelChoiceField).queryset = (
+            _org_qs(meeting.community))
 
 
 class ActionItemForm(forms.Form):
     title = forms.CharField(label=_("What"), max_length=200)
-    responsible_org = forms.ModelChoiceField(label=_("Responsible organisation"),
-                                             queryset=None, required=False)
+    responsible_org: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
+        label=_("Responsible organisation"), queryset=None, required=False)
     due_on = forms.DateField(label=_("Due"), required=False, widget=DATE_WIDGET)
-    decision = forms.ModelChoiceField(label=_("Follows from decision"), queryset=None,
-                                      required=False)
+    decision: forms.ModelChoiceField[MeetingDecision] = forms.ModelChoiceField(
+        label=_("Follows from decision"), queryset=None, required=False)
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["responsible_org"].queryset = _org_qs(meeting.community)
-        self.fields["decision"].queryset = meeting.decisions.all()
+        form_field(self, "responsible_org", forms.ModelChoiceField).queryset = (
+            _org_qs(meeting.community))
+        form_field(self, "decision", forms.ModelChoiceField).queryset = meeting.decisions.all()
 
 
 class ActionStatusForm(forms.Form):
@@ -145,7 +165,8 @@ class RegisterForm(forms.Form):
 
 
 class MeetingSetForm(forms.Form):
-    proposal = forms.ModelChoiceField(label=_("Proposal"), queryset=None)
+    proposal: forms.ModelChoiceField[Proposal] = forms.ModelChoiceField(
+        label=_("Proposal"), queryset=None)
     hearing_at = forms.DateTimeField(label=_("Hearing (听证会)"), widget=DT_WIDGET,
                                      input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
     coordination_at = forms.DateTimeField(label=_("Coordination meeting (协调会)"),
@@ -156,13 +177,13 @@ class MeetingSetForm(forms.Form):
                                         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
     place = forms.CharField(label=_("Place"), max_length=200, required=False,
                             help_text=_("Leave empty to use the proposal's location."))
-    stakeholders = forms.ModelMultipleChoiceField(
+    stakeholders: forms.ModelMultipleChoiceField[Organisation] = forms.ModelMultipleChoiceField(
         label=_("Stakeholders invited to the hearing"), queryset=None, required=False,
         widget=forms.CheckboxSelectMultiple)
-    concerned = forms.ModelMultipleChoiceField(
+    concerned: forms.ModelMultipleChoiceField[Organisation] = forms.ModelMultipleChoiceField(
         label=_("Organisations concerned (coordination meeting)"), queryset=None,
         required=False, widget=forms.CheckboxSelectMultiple)
-    implementers = forms.ModelMultipleChoiceField(
+    implementers: forms.ModelMultipleChoiceField[Organisation] = forms.ModelMultipleChoiceField(
         label=_("Implementers invited to the evaluation"), queryset=None, required=False,
         widget=forms.CheckboxSelectMultiple)
     use_defaults = forms.BooleanField(
@@ -174,9 +195,10 @@ class MeetingSetForm(forms.Form):
         super().__init__(*args, **kwargs)
         from gongzhi.projects.models import Proposal
 
-        self.fields["proposal"].queryset = Proposal.objects.filter(community=community)
+        form_field(self, "proposal", forms.ModelChoiceField).queryset = (
+            Proposal.objects.filter(community=community))
         for name in ("stakeholders", "concerned", "implementers"):
-            self.fields[name].queryset = _org_qs(community)
+            form_field(self, name, forms.ModelChoiceField).queryset = _org_qs(community)
 
 
 KIND_CHOICES = MeetingKind.choices

@@ -50,7 +50,7 @@ class Audience(models.TextChoices):
 # Default audience per kind: councils deliberate and may decide, so only verified residents
 # register; hearings, evaluations and workshops are open to every resident; coordination
 # meetings are between the organisations concerned.
-DEFAULT_AUDIENCE = {
+DEFAULT_AUDIENCE: dict[str, str] = {
     MeetingKind.COUNCIL: Audience.VERIFIED,
     MeetingKind.PARTY_MASS: Audience.VERIFIED,
     MeetingKind.HEARING: Audience.RESIDENTS,
@@ -182,7 +182,7 @@ class Meeting(TimeStampedModel):
 
     @property
     def place_label(self) -> str:
-        if self.space_id:
+        if self.space is not None:
             return self.space.name + (f" · {self.place}" if self.place else "")
         return self.place
 

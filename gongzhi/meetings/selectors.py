@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -23,6 +24,9 @@ from gongzhi.meetings.models import (
 )
 from gongzhi.places.models import Tenure
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 # Someone who moved in within this many years of the meeting counts as a new resident.
 NEW_RESIDENT_YEARS = 10
 
@@ -37,7 +41,15 @@ def meetings_visible_to(user, community) -> QuerySet[Meeting]:
     return qs
 
 
-def meeting_list(user, community, *, when: str = "") -> QuerySet[Meeting]:
+class MeetingCounts(TypedDict):
+    """What the list annotates on each meeting."""
+
+    n_registered: int
+    n_attended: int
+
+
+def meeting_list(user, community, *, when: str = ""
+                 ) -> QuerySet[WithAnnotations[Meeting, MeetingCounts]]:
     qs = (meetings_visible_to(user, community)
           .select_related("space", "community")
           .annotate(n_registered=Count("registrations", distinct=True,

@@ -34,7 +34,7 @@ from gongzhi.meetings.models import (
     MeetingSet,
     Registration,
 )
-from gongzhi.notifications.i18n import Message
+from gongzhi.notifications.i18n import Message, Text
 from gongzhi.notifications.services import notification_send
 
 MEETING_FIELDS = ["kind", "title", "description", "starts_at", "ends_at", "space", "place",
@@ -66,9 +66,9 @@ def _workers_of(community) -> list[User]:
 
 def _clean_meeting(meeting: Meeting) -> None:
     errors: dict[str, list[str]] = {}
-    if meeting.space_id and meeting.space.community_id != meeting.community_id:
+    if meeting.space is not None and meeting.space.community_id != meeting.community_id:
         errors["space"] = [_("This space belongs to another community.")]
-    if meeting.project_id and meeting.project.community_id != meeting.community_id:
+    if meeting.project is not None and meeting.project.community_id != meeting.community_id:
         errors["project"] = [_("This project belongs to another community.")]
     if not (meeting.space_id or meeting.place.strip() or meeting.online_url):
         errors["place"] = [_("Give a place, choose a space or add an online link.")]
@@ -130,7 +130,7 @@ def meeting_update(*, actor: User, meeting: Meeting, **fields) -> Meeting:
     return meeting
 
 
-def _notify_registered(meeting: Meeting, *, kind: str, title: str, body: str = "",
+def _notify_registered(meeting: Meeting, *, kind: str, title: Text, body: Text = "",
                        important: bool = False) -> None:
     users = User.objects.filter(meeting_registrations__meeting=meeting,
                                 meeting_registrations__status__in=[
@@ -360,7 +360,7 @@ def _group_facts(user: User, community) -> dict:
                   .select_related("household").first())
     if membership is None:
         return {"tenure": "", "moved_in_year": None}
-    tenure = membership.household.tenure if membership.household_id else ""
+    tenure = membership.household.tenure if membership.household is not None else ""
     return {"tenure": tenure or membership.claimed_tenure or "",
             "moved_in_year": membership.moved_in_year}
 
@@ -622,7 +622,7 @@ def action_items_flag_overdue(*, today: dt.date | None = None) -> int:
                 title=Message(gettext_noop("Overdue: %(title)s"), {"title": item.title}),
                 body=Message(gettext_noop(
                     "Due %(due)s, responsible: %(org)s. Decided at: %(meeting)s"), {
-                        "due": item.due_on.isoformat(),
+                        "due": item.due_on.isoformat() if item.due_on else "—",
                         "org": item.responsible_org.name if item.responsible_org else "—",
                         "meeting": item.meeting.title}),
                 url=meeting_url(item.meeting))

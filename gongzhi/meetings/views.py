@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.accounts.models import User
 from gongzhi.core.forms import add_service_errors
-from gongzhi.core.http import community_or_404, require_perm
+from gongzhi.core.http import AuthedRequest, community_or_404, require_perm
 from gongzhi.core.phone import normalize_phone
 from gongzhi.core.qr import qr_svg
 from gongzhi.meetings import selectors, services
@@ -67,7 +70,7 @@ def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
+def meeting_create(request: AuthedRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     require_perm(request, "meetings.manage_meetings", community)
     form = MeetingForm(request.POST or None, community=community)
@@ -85,7 +88,7 @@ def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def meeting_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def meeting_edit(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     community = community_or_404(slug)
     meeting = _meeting_or_404(request, community, pk, "meetings.manage_meeting")
     form = MeetingForm(request.POST or None, instance=Meeting.objects.get(pk=meeting.pk),
@@ -133,7 +136,7 @@ def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def register(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def register(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     community = community_or_404(slug)
     meeting = _meeting_or_404(request, community, pk)
     form = RegisterForm(request.POST)
@@ -154,7 +157,7 @@ def register(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def cancel_registration(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def cancel_registration(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     community = community_or_404(slug)
     meeting = _meeting_or_404(request, community, pk)
     services.registration_cancel(actor=request.user, meeting=meeting)
@@ -163,7 +166,7 @@ def cancel_registration(request: HttpRequest, slug: str, pk: int) -> HttpRespons
 
 
 @login_required
-def check_in(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def check_in(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     """Self check-in: the QR at the venue opens this page with ``?code=``."""
     community = community_or_404(slug)
     meeting = _meeting_or_404(request, community, pk)
@@ -193,7 +196,7 @@ MANAGE_ACTIONS = ("publish", "held", "cancel", "renew_code", "agenda", "invite",
 
 
 @login_required
-def manage(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def manage(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     """The worker's desk for one meeting: agenda, invitations, attendance, minutes,
     decisions and action items."""
     community = community_or_404(slug)
@@ -229,55 +232,18 @@ def manage(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     })
 
 
-def _manage_action(request: HttpRequest, meeting: Meeting, action: str, forms: dict) -> bool:
+def _manage_action(request: AuthedRequest, meeting: Meeting, action: str, forms: dict) -> bool:
+    """Run one button or form of the manage page; False: show the page again (errors)."""
     actor = request.user
     try:
-        if action == "publish":
-            services.meeting_publish(actor=actor, meeting=meeting)
-            messages.success(request, _("The meeting is announced."))
-        elif action == "held":
-            services.meeting_mark_held(actor=actor, meeting=meeting)
-            messages.success(request, _("Marked as held."))
-        elif action == "cancel":
-            services.meeting_cancel(actor=actor, meeting=meeting,
-                                    reason=request.POST.get("reason", "")[:500])
-            messages.success(request, _("The meeting is cancelled; registered people are "
-                                        "told."))
-        elif action == "renew_code":
-            services.checkin_code_renew(actor=actor, meeting=meeting)
-            messages.success(request, _("A new check-in code is set."))
-        elif action == "cancel_registration":
-            user = get_object_or_404(User, pk=request.POST.get("user", "0") or 0)
-            services.registration_cancel(actor=actor, meeting=meeting, user=user)
-            messages.success(request, _("Registration cancelled."))
-        else:
-            form = forms[action]
-            if not form.is_valid():
-                return False
-            data = form.cleaned_data
-            if action == "agenda":
-                services.agenda_item_add(actor=actor, meeting=meeting, **data)
-            elif action == "invite":
-                services.invitation_add(actor=actor, meeting=meeting, **data)
-            elif action == "attend":
-                person = None
-                if data["phone"]:
-                    person = User.objects.filter(phone=normalize_phone(data["phone"]),
-                                                 deleted_at__isnull=True).first()
-                    if person is None:
-                        form.add_error("phone", _("Nobody has signed up with this number."))
-                        return False
-                services.attendance_record(
-                    actor=actor, meeting=meeting, user=person, name=data["name"],
-                    organisation=data["organisation"], age_band=data["age_band"],
-                    tenure=data["tenure"], moved_in_year=data["moved_in_year"])
-            elif action == "minutes":
-                services.minutes_save(actor=actor, meeting=meeting, **data)
-            elif action == "decision":
-                services.decision_record(actor=actor, meeting=meeting, **data)
-            elif action == "action":
-                services.action_item_create(actor=actor, meeting=meeting, **data)
-            messages.success(request, _("Saved."))
+        button = _BUTTONS.get(action)
+        if button is not None:
+            messages.success(request, button(request, actor, meeting))
+            return True
+        form = forms[action]
+        if not form.is_valid() or not _FORM_ACTIONS[action](actor, meeting, form):
+            return False
+        messages.success(request, _("Saved."))
     except ValidationError as exc:
         if action in forms:
             add_service_errors(forms[action], exc)
@@ -287,9 +253,78 @@ def _manage_action(request: HttpRequest, meeting: Meeting, action: str, forms: d
     return True
 
 
+def _cancel(request: AuthedRequest, actor: User, meeting: Meeting) -> str:
+    services.meeting_cancel(actor=actor, meeting=meeting,
+                            reason=request.POST.get("reason", "")[:500])
+    return _("The meeting is cancelled; registered people are told.")
+
+
+def _cancel_registration(request: AuthedRequest, actor: User, meeting: Meeting) -> str:
+    user = get_object_or_404(User, pk=request.POST.get("user", "0") or 0)
+    services.registration_cancel(actor=actor, meeting=meeting, user=user)
+    return _("Registration cancelled.")
+
+
+def _publish(request: AuthedRequest, actor: User, meeting: Meeting) -> str:
+    services.meeting_publish(actor=actor, meeting=meeting)
+    return _("The meeting is announced.")
+
+
+def _held(request: AuthedRequest, actor: User, meeting: Meeting) -> str:
+    services.meeting_mark_held(actor=actor, meeting=meeting)
+    return _("Marked as held.")
+
+
+def _renew_code(request: AuthedRequest, actor: User, meeting: Meeting) -> str:
+    services.checkin_code_renew(actor=actor, meeting=meeting)
+    return _("A new check-in code is set.")
+
+
+# Buttons without a form: each does its step and says what happened.
+_BUTTONS: dict[str, Callable[[AuthedRequest, User, Meeting], str]] = {
+    "publish": _publish, "held": _held, "cancel": _cancel, "renew_code": _renew_code,
+    "cancel_registration": _cancel_registration,
+}
+
+
+def _attend(actor: User, meeting: Meeting, form) -> bool:
+    """A person checked in by hand: a registered person by phone, or a walk-in by name."""
+    data = form.cleaned_data
+    person = None
+    if data["phone"]:
+        person = User.objects.filter(phone=normalize_phone(data["phone"]),
+                                     deleted_at__isnull=True).first()
+        if person is None:
+            form.add_error("phone", _("Nobody has signed up with this number."))
+            return False
+    services.attendance_record(
+        actor=actor, meeting=meeting, user=person, name=data["name"],
+        organisation=data["organisation"], age_band=data["age_band"],
+        tenure=data["tenure"], moved_in_year=data["moved_in_year"])
+    return True
+
+
+def _with_data(service: Callable[..., object]) -> Callable[[User, Meeting, Any], bool]:
+    def run(actor: User, meeting: Meeting, form) -> bool:
+        service(actor=actor, meeting=meeting, **form.cleaned_data)
+        return True
+    return run
+
+
+# Forms of the manage page: each saves its valid data (False: an error was added).
+_FORM_ACTIONS: dict[str, Callable[[User, Meeting, Any], bool]] = {
+    "agenda": _with_data(services.agenda_item_add),
+    "invite": _with_data(services.invitation_add),
+    "attend": _attend,
+    "minutes": _with_data(services.minutes_save),
+    "decision": _with_data(services.decision_record),
+    "action": _with_data(services.action_item_create),
+}
+
+
 @login_required
 @require_POST
-def action_status(request: HttpRequest, slug: str, item_pk: int) -> HttpResponse:
+def action_status(request: AuthedRequest, slug: str, item_pk: int) -> HttpResponse:
     community = community_or_404(slug)
     item = get_object_or_404(ActionItem.objects.select_related("meeting"), pk=item_pk,
                              community=community)
@@ -314,7 +349,7 @@ def notice(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def meeting_set_create(request: HttpRequest, slug: str) -> HttpResponse:
+def meeting_set_create(request: AuthedRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     require_perm(request, "meetings.manage_meetings", community)
     initial = {"proposal": request.GET.get("proposal")}

@@ -69,7 +69,7 @@ def _activity_candidates(community) -> list[Candidate]:
     out = []
     for activity in Activity.objects.filter(community=community):
         for p in activities.photos_for_archive(activity):
-            when = p.occurrence.starts_at if p.occurrence_id else p.created_at
+            when = p.occurrence.starts_at if p.occurrence is not None else p.created_at
             out.append(Candidate(
                 key=f"activities.photo:{p.pk}",
                 source_label=_("Activity: %(title)s") % {"title": activity.title},

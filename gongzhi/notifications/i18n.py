@@ -24,6 +24,8 @@ from django.utils.translation import gettext
 
 @dataclass(frozen=True)
 class Message:
+    """A text to translate later, for each recipient (see the module docstring)."""
+
     msgid: str
     params: dict[str, Any] = field(default_factory=dict)
 
@@ -49,3 +51,8 @@ def render_for(user, value: Any) -> str:
     language = getattr(user, "language", "") or settings.LANGUAGE_CODE
     with translation.override(language):
         return render(value)
+
+
+# What a notification's title or body may be: plain text, a lazy translation (``gettext_lazy``)
+# or a ``Message``; each is rendered in the recipient's language.
+Text = str | Promise | Message

@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from gongzhi.notifications.i18n import render_for
+from gongzhi.notifications.i18n import Text, render_for
 from gongzhi.notifications.models import Notification, NotificationPreference, SmsLog
 
 PREFERENCE_FIELDS = ["email_delivery", "sms_enabled", "sms_more_than_daily"]
@@ -31,8 +31,8 @@ def notification_send(
     *,
     users: Iterable,
     kind: str,
-    title: str,
-    body: str = "",
+    title: Text,
+    body: Text = "",
     url: str = "",
     community=None,
     important: bool = False,
@@ -166,6 +166,9 @@ def digest_send_daily(*, now: dt.datetime | None = None) -> int:
         if not items:
             continue
         user = pref.user
+        email = user.email
+        if not email:  # not reached: the query takes only people with an address
+            continue
         with translation.override(user.language or settings.LANGUAGE_CODE):
             subject = _("Gongzhi: %(n)s new messages") % {"n": len(items)}
             body = render_to_string("notifications/digest_email.txt", {
@@ -173,7 +176,7 @@ def digest_send_daily(*, now: dt.datetime | None = None) -> int:
                 "inbox_url": _site_url("/inbox/"),
                 "links": {n.pk: _site_url(n.url) for n in items},
             })
-        send_mail(subject, body, None, [user.email], fail_silently=True)
+        send_mail(subject, body, None, [email], fail_silently=True)
         Notification.objects.filter(pk__in=[n.pk for n in items]).update(digested_at=now)
         sent += 1
     return sent

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.accounts.models import User
 from gongzhi.core.forms import add_service_errors
-from gongzhi.core.http import community_or_404, require_perm
+from gongzhi.core.http import AuthedRequest, acting_user, community_or_404, require_perm
 from gongzhi.core.phone import normalize_phone
 from gongzhi.orgs import selectors, services
 from gongzhi.orgs.forms import MemberForm, OrganisationForm
@@ -33,7 +33,7 @@ def org_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def org_create(request: HttpRequest, slug: str) -> HttpResponse:
+def org_create(request: AuthedRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     require_perm(request, "orgs.manage_organisations", community)
     form = OrganisationForm(request.POST or None)
@@ -57,6 +57,7 @@ def org_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     member_form = MemberForm() if can_manage else None
     if request.method == "POST":
         require_perm(request, "orgs.manage_organisations", community)
+        actor = acting_user(request)
         if request.POST.get("action") == "member":
             member_form = MemberForm(request.POST)
             if member_form.is_valid():
@@ -67,7 +68,7 @@ def org_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                                                      "yet. Ask them to sign up first."))
                 else:
                     services.org_member_add(
-                        actor=request.user, organisation=org, user=person,
+                        actor=actor, organisation=org, user=person,
                         title=member_form.cleaned_data["title"],
                         is_contact=member_form.cleaned_data["is_contact"],
                         is_representative=member_form.cleaned_data["is_representative"])
@@ -77,7 +78,7 @@ def org_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             form = OrganisationForm(request.POST, instance=Organisation.objects.get(pk=org.pk))
             if form.is_valid():
                 try:
-                    services.organisation_update(actor=request.user, organisation=org,
+                    services.organisation_update(actor=actor, organisation=org,
                                                  **form.cleaned_data)
                 except ValidationError as exc:
                     add_service_errors(form, exc)
@@ -93,7 +94,7 @@ def org_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def member_remove(request: HttpRequest, slug: str, pk: int, member_pk: int) -> HttpResponse:
+def member_remove(request: AuthedRequest, slug: str, pk: int, member_pk: int) -> HttpResponse:
     community = community_or_404(slug)
     require_perm(request, "orgs.manage_organisations", community)
     member = get_object_or_404(OrgMember, pk=member_pk, organisation_id=pk,

@@ -142,28 +142,10 @@ def _cell_text(value) -> str:
 
 def parse_ledger(name: str, data: bytes) -> LedgerReport:
     report = LedgerReport()
-    try:
-        table = _read_table(name, data)
-    except ValueError as exc:
-        report.file_error = str(exc)
+    table, report.file_error = _load_table(name, data)
+    if report.file_error:
         return report
-    except Exception:  # openpyxl raises many kinds for a corrupt workbook
-        report.file_error = _("The file could not be read. Save it again as .xlsx or .csv.")
-        return report
-    table = [row for row in table if any(c.strip() for c in row)]
-    if not table:
-        report.file_error = _("The file is empty.")
-        return report
-    if len(table) > MAX_ROWS + 1:
-        report.file_error = _("The file has more than %(max)s rows. Split it into parts.") % {
-            "max": MAX_ROWS}
-        return report
-    header = [h.strip().lower() for h in table[0]]
-    columns: dict[str, int] = {}
-    for idx, name_ in enumerate(header):
-        canon = HEADERS.get(name_) or HEADERS.get(table[0][idx].strip())
-        if canon and canon not in columns:
-            columns[canon] = idx
+    columns = _columns(table[0])
     # Errors name a column the way the worker's own file names it.
     headers = {canon: table[0][idx].strip() for canon, idx in columns.items()}
     missing = [c for c in REQUIRED if c not in columns]
@@ -175,62 +157,12 @@ def parse_ledger(name: str, data: bytes) -> LedgerReport:
         return report
     seen: dict[tuple[str, str, str], int] = {}
     for offset, raw in enumerate(table[1:], start=2):
-        def cell(col: str, raw=raw) -> str:
-            idx = columns.get(col)
-            return raw[idx].strip() if idx is not None and idx < len(raw) else ""
-
-        row_errors: list[RowError] = []
-        building, unit, room = cell("building"), cell("unit"), cell("room")
-        if not building:
-            row_errors.append(RowError(offset, "building", "", _("Building is empty.")))
-        elif len(building) > 30:
-            row_errors.append(RowError(offset, "building", building,
-                                       _("Building number is longer than 30 characters.")))
-        if not room:
-            row_errors.append(RowError(offset, "room", "", _("Room is empty.")))
-        elif len(room) > 20:
-            row_errors.append(RowError(offset, "room", room,
-                                       _("Room is longer than 20 characters.")))
-        area_text = cell("floor_area_m2").replace("㎡", "").replace("m²", "").strip()
-        area: Decimal | None = None
-        if area_text:
-            try:
-                area = Decimal(area_text.replace(",", ""))
-                if area <= 0 or area >= Decimal("1000000"):
-                    raise InvalidOperation
-                area = area.quantize(Decimal("0.01"))
-            except InvalidOperation:
-                row_errors.append(RowError(offset, "floor_area_m2", area_text, _(
-                    "Floor area must be a positive number of square metres, e.g. 68.5.")))
-        tenure_text = cell("tenure")
-        tenure = TENURE_WORDS.get(tenure_text.lower()) or TENURE_WORDS.get(tenure_text)
-        if tenure is None:
-            row_errors.append(RowError(offset, "tenure", tenure_text, _(
-                "Tenure must be one of: 业主 (owner), 公租房 (public-rental tenant), "
-                "租户 (private tenant), 其他 (other).")))
-        shop_text = cell("is_shop").lower()
-        if shop_text not in TRUE_WORDS and shop_text not in FALSE_WORDS:
-            row_errors.append(RowError(offset, "is_shop", shop_text,
-                                       _("Shop must be 是 or 否 (yes or no).")))
-        residents, elderly = _persons(offset, cell("residents"), cell("elderly"), row_errors)
-        key = (building, unit, room)
-        if building and room:
-            if key in seen:
-                row_errors.append(RowError(offset, "room", room, _(
-                    "This household already appears in row %(row)s.") % {"row": seen[key]}))
-            else:
-                seen[key] = offset
-        if row_errors:
-            for err in row_errors:
-                err.header = headers.get(err.column) or err.header
-            report.errors.extend(row_errors)
-            continue
-        report.rows.append(LedgerRow(
-            row=offset, building=building, unit=unit, room=room, floor_area_m2=area,
-            tenure=tenure or "other", owner_key=cell("owner_key")[:64],
-            compound=cell("compound")[:100], is_shop=shop_text in TRUE_WORDS,
-            note=cell("note")[:200], residents=residents, elderly=elderly,
-        ))
+        row, row_errors = _read_row(offset, _Cells(raw, columns), seen)
+        for err in row_errors:
+            err.header = headers.get(err.column) or err.header
+        report.errors.extend(row_errors)
+        if row is not None:
+            report.rows.append(row)
     if not report.rows and not report.errors:
         report.file_error = _("The file has a header but no households.")
     return report
@@ -263,6 +195,107 @@ def _persons(offset: int, residents_text: str, elderly_text: str, errors: list[R
             "(%(residents)s).") % {"elderly": elderly, "residents": residents}))
         elderly = None
     return residents, elderly
+
+
+def _load_table(name: str, data: bytes) -> tuple[list[list[str]], str]:
+    """The non-empty rows of the file, or the reason it cannot be used."""
+    try:
+        table = _read_table(name, data)
+    except ValueError as exc:
+        return [], str(exc)
+    except Exception:  # openpyxl raises many kinds for a corrupt workbook
+        return [], _("The file could not be read. Save it again as .xlsx or .csv.")
+    table = [row for row in table if any(c.strip() for c in row)]
+    if not table:
+        return [], _("The file is empty.")
+    if len(table) > MAX_ROWS + 1:
+        return [], _("The file has more than %(max)s rows. Split it into parts.") % {
+            "max": MAX_ROWS}
+    return table, ""
+
+
+def _columns(first_row: list[str]) -> dict[str, int]:
+    """Which column holds what, from the header row (Chinese or English names)."""
+    columns: dict[str, int] = {}
+    for idx, text in enumerate(first_row):
+        canon = HEADERS.get(text.strip().lower()) or HEADERS.get(text.strip())
+        if canon and canon not in columns:
+            columns[canon] = idx
+    return columns
+
+
+@dataclass
+class _Cells:
+    raw: list[str]
+    columns: dict[str, int]
+
+    def __call__(self, col: str) -> str:
+        idx = self.columns.get(col)
+        return self.raw[idx].strip() if idx is not None and idx < len(self.raw) else ""
+
+
+def _read_row(offset: int, cell: _Cells, seen: dict[tuple[str, str, str], int]
+              ) -> tuple[LedgerRow | None, list[RowError]]:
+    """One household row, or every problem it has (each naming its column)."""
+    building, unit, room = cell("building"), cell("unit"), cell("room")
+    row_errors = _address_errors(offset, building, room)
+    area, area_errors = _floor_area(offset, cell("floor_area_m2"))
+    row_errors += area_errors
+    tenure_text = cell("tenure")
+    tenure = TENURE_WORDS.get(tenure_text.lower()) or TENURE_WORDS.get(tenure_text)
+    if tenure is None:
+        row_errors.append(RowError(offset, "tenure", tenure_text, _(
+            "Tenure must be one of: 业主 (owner), 公租房 (public-rental tenant), "
+            "租户 (private tenant), 其他 (other).")))
+    shop_text = cell("is_shop").lower()
+    if shop_text not in TRUE_WORDS and shop_text not in FALSE_WORDS:
+        row_errors.append(RowError(offset, "is_shop", shop_text,
+                                   _("Shop must be 是 or 否 (yes or no).")))
+    residents, elderly = _persons(offset, cell("residents"), cell("elderly"), row_errors)
+    key = (building, unit, room)
+    if building and room:
+        if key in seen:
+            row_errors.append(RowError(offset, "room", room, _(
+                "This household already appears in row %(row)s.") % {"row": seen[key]}))
+        else:
+            seen[key] = offset
+    if row_errors:
+        return None, row_errors
+    return LedgerRow(
+        row=offset, building=building, unit=unit, room=room, floor_area_m2=area,
+        tenure=tenure or "other", owner_key=cell("owner_key")[:64],
+        compound=cell("compound")[:100], is_shop=shop_text in TRUE_WORDS,
+        note=cell("note")[:200], residents=residents, elderly=elderly,
+    ), []
+
+
+def _address_errors(offset: int, building: str, room: str) -> list[RowError]:
+    errors: list[RowError] = []
+    if not building:
+        errors.append(RowError(offset, "building", "", _("Building is empty.")))
+    elif len(building) > 30:
+        errors.append(RowError(offset, "building", building,
+                               _("Building number is longer than 30 characters.")))
+    if not room:
+        errors.append(RowError(offset, "room", "", _("Room is empty.")))
+    elif len(room) > 20:
+        errors.append(RowError(offset, "room", room, _("Room is longer than 20 characters.")))
+    return errors
+
+
+def _floor_area(offset: int, text: str) -> tuple[Decimal | None, list[RowError]]:
+    """Square metres (68.5, "68.5㎡", "1,068"), blank for unknown."""
+    area_text = text.replace("㎡", "").replace("m²", "").strip()
+    if not area_text:
+        return None, []
+    try:
+        area = Decimal(area_text.replace(",", ""))
+        if area <= 0 or area >= Decimal("1000000"):
+            raise InvalidOperation
+        return area.quantize(Decimal("0.01")), []
+    except InvalidOperation:
+        return None, [RowError(offset, "floor_area_m2", area_text, _(
+            "Floor area must be a positive number of square metres, e.g. 68.5."))]
 
 
 def template_workbook() -> bytes:

@@ -223,7 +223,7 @@ class Household(TimeStampedModel):
 
     def __str__(self) -> str:
         parts = [str(self.building.number)]
-        if self.unit_id:
+        if self.unit is not None:
             parts.append(self.unit.number)
         parts.append(self.room)
         return "-".join(parts)

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.accounts import services as account_services
 from gongzhi.core.forms import add_service_errors
-from gongzhi.core.http import community_or_404, require_perm
+from gongzhi.core.http import AuthedRequest, community_or_404, require_perm
 from gongzhi.core.qr import qr_svg
 from gongzhi.places import selectors, services
 from gongzhi.places.forms import InviteForm, LedgerUploadForm
@@ -23,7 +23,7 @@ from gongzhi.places.models import Household, LedgerUpload
 
 
 @login_required
-def ledger(request: HttpRequest, slug: str) -> HttpResponse:
+def ledger(request: AuthedRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     q = request.GET.get("q", "")
     households = selectors.ledger_households(user=request.user, community=community, query=q)
@@ -35,7 +35,7 @@ def ledger(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def ledger_template(request: HttpRequest, slug: str) -> HttpResponse:
+def ledger_template(request: AuthedRequest, slug: str) -> HttpResponse:
     """The XLSX template with the headers the import reads and an example row."""
     community = community_or_404(slug)
     require_perm(request, "places.import_ledger", community)
@@ -50,7 +50,7 @@ def ledger_template(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def ledger_import(request: HttpRequest, slug: str) -> HttpResponse:
+def ledger_import(request: AuthedRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     require_perm(request, "places.import_ledger", community)
     form = LedgerUploadForm(request.POST or None, request.FILES or None)
@@ -71,7 +71,7 @@ def ledger_import(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def ledger_import_confirm(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def ledger_import_confirm(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     community = community_or_404(slug)
     require_perm(request, "places.import_ledger", community)
     upload = get_object_or_404(LedgerUpload, pk=pk, community=community,
@@ -93,7 +93,7 @@ def ledger_import_confirm(request: HttpRequest, slug: str, pk: int) -> HttpRespo
 
 
 @login_required
-def household(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def household(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     community = community_or_404(slug)
     require_perm(request, "places.view_ledger", community)
     hh = get_object_or_404(Household.objects.select_related("building", "unit"), pk=pk,

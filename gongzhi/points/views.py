@@ -191,7 +191,7 @@ def rules_edit(request: HttpRequest, slug: str) -> HttpResponse:
             services.rules_update(actor=request.user, community=community,
                                   **{f: form.cleaned_data[f] for f in services.RULE_FIELDS})
         except ValidationError as exc:
-            add_service_errors(form, exc)  # type: ignore[arg-type]
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The points rules are saved. They apply to activity "
                                         "confirmed from now on."))
@@ -278,7 +278,7 @@ def reward_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpR
                 services.reward_update(actor=request.user, reward=reward, picture=picture,
                                        **data)
         except ValidationError as exc:
-            add_service_errors(form, exc)  # type: ignore[arg-type]
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The reward is saved."))
             return redirect("points:stock", slug=slug)

@@ -31,6 +31,7 @@ from gongzhi.projects.models import (
     Donation,
     Milestone,
     Phase,
+    Project,
     ProjectTemplate,
     Proposal,
     Result,
@@ -127,6 +128,31 @@ def s_garden(ctx: DemoContext) -> None:
         budget=Decimal("50000"), spaces=spaces,
         starts_on=_start_for(template, "co_construction", 20))
     orgs = _orgs(s)
+    _garden_team(project, worker, orgs)
+    residents = _residents(ctx, s, 60 if not ctx.small else 20)
+    if ctx.accounts.get("s_resident"):
+        residents.insert(0, ctx.accounts["s_resident"])
+    if len(residents) < 4:
+        return
+    made = _garden_proposals(ctx, project, spaces, residents)
+    _garden_comments(ctx, project, made, residents)
+    _garden_results(worker, _garden_answers(ctx, worker, made, orgs))
+    _garden_tasks(ctx, worker, project, spaces, residents)
+    _garden_donations(worker, project, residents)
+    if not ctx.small:
+        services.project_photo_add(actor=worker, project=project, kind="before",
+                                   image=_png("#8a7f72", "before.png"),
+                                   caption="2023年：堆满杂物的锅炉房旧址")
+        services.project_photo_add(actor=worker, project=project, kind="during",
+                                   image=_png("#7a9a5a", "during.png"),
+                                   caption="共建日：居民用回收砖砌墙")
+    ctx.data["projects"] = {"garden": project}
+
+
+
+
+def _garden_team(project: Project, worker, orgs: dict) -> None:
+    """The organisations around the project and the team: the worker and a planner."""
     for kind, role in ((OrgKind.PARTY, Stakeholder.Role.LEAD),
                        (OrgKind.RESIDENTS_COMMITTEE, Stakeholder.Role.CO_ORGANISER),
                        (OrgKind.PLANNER, Stakeholder.Role.ADVISER),
@@ -143,11 +169,11 @@ def s_garden(ctx: DemoContext) -> None:
             TeamMember.objects.create(project=project, user=planner.user,
                                       role=TeamMember.Role.PLANNER)
 
-    residents = _residents(ctx, s, 60 if not ctx.small else 20)
-    if ctx.accounts.get("s_resident"):
-        residents.insert(0, ctx.accounts["s_resident"])
-    if len(residents) < 4:
-        return
+
+def _garden_proposals(ctx: DemoContext, project: Project, spaces: list, residents: list
+                      ) -> list[Proposal]:
+    """Residents' proposals in the needs survey, a day apart, each with supporters."""
+    s = project.community
     phases = {p.key: p for p in Phase.objects.filter(project=project)}
     survey = phases["needs_survey"]
     made: list[Proposal] = []
@@ -165,6 +191,13 @@ def s_garden(ctx: DemoContext) -> None:
         n = ctx.rng.randint(3, min(len(residents), 25))
         _supports(p, ctx.rng.sample(residents, n), when + dt.timedelta(hours=2))
         made.append(p)
+    return made
+
+
+def _garden_comments(ctx: DemoContext, project: Project, made: list[Proposal],
+                     residents: list) -> None:
+    """A short thread under the first proposals."""
+    s = project.community
     comment_texts = ["好主意！我可以出力。", "需要注意孩子的安全。", "我家有旧木板可以捐。",
                      "建议和物业先确认一下产权。", "支持，老照片我家有好几张。"]
     for p in made[:6]:
@@ -176,6 +209,9 @@ def s_garden(ctx: DemoContext) -> None:
         p.comment_count = 2
         p.save(update_fields=["comment_count"])
 
+
+def _garden_answers(ctx: DemoContext, worker, made: list[Proposal], orgs: dict) -> list:
+    """The council's answers (merged, refused, accepted…); the results of the accepted ones."""
     property_org = orgs.get(OrgKind.PROPERTY)
     volunteers = orgs.get(OrgKind.SOCIAL_ORG)
     results = []
@@ -194,6 +230,11 @@ def s_garden(ctx: DemoContext) -> None:
                 due_on=timezone.localdate() + dt.timedelta(days=ctx.rng.randint(-5, 40)))
             if answer == "accepted":
                 results.append(p.results.get())
+    return results
+
+
+def _garden_results(worker, results: list) -> None:
+    """Milestones and progress on each accepted proposal."""
     for k, result in enumerate(results):
         m1 = services.milestone_add(actor=worker, result=result, title="出施工图并公示",
                                     due_on=timezone.localdate() - dt.timedelta(days=20),
@@ -213,6 +254,10 @@ def s_garden(ctx: DemoContext) -> None:
                 spent_cost=(result.planned_cost or Decimal(1000)) * Decimal("0.4"),
                 text="周六共建日：清理场地、搬运回收砖，30多位居民参加。")
 
+
+def _garden_tasks(ctx: DemoContext, worker, project: Project, spaces: list,
+                  residents: list) -> None:
+    """Co-building days with people signed up."""
     now = timezone.now()
     task_specs = [
         ("清理锅炉房旧址杂物", "锅炉房旧址", "力气活，戴手套", 20, -6),
@@ -231,6 +276,11 @@ def s_garden(ctx: DemoContext) -> None:
         n = min(cap, len(residents), ctx.rng.randint(cap // 3, cap))
         TaskSignup.objects.bulk_create([TaskSignup(task=task, user=u)
                                         for u in ctx.rng.sample(residents, n)])
+
+
+def _garden_donations(worker, project: Project, residents: list) -> None:
+    """Materials residents gave, some received and used."""
+    s = project.community
     donation_specs = [
         ("旧红砖", "400", "块", Donation.Condition.USED, "入口墙"),
         ("废旧轮胎", "12", "个", Donation.Condition.USED, "轮胎花坛"),
@@ -250,14 +300,6 @@ def s_garden(ctx: DemoContext) -> None:
         if state == Donation.Condition.USED:
             services.donation_advance(actor=worker, donation=d,
                                       condition=Donation.Condition.USED, used_for=used_for)
-    if not ctx.small:
-        services.project_photo_add(actor=worker, project=project, kind="before",
-                                   image=_png("#8a7f72", "before.png"),
-                                   caption="2023年：堆满杂物的锅炉房旧址")
-        services.project_photo_add(actor=worker, project=project, kind="during",
-                                   image=_png("#7a9a5a", "during.png"),
-                                   caption="共建日：居民用回收砖砌墙")
-    ctx.data["projects"] = {"garden": project}
 
 
 def b_micro_renewal(ctx: DemoContext) -> None:
@@ -323,9 +365,9 @@ def b_micro_renewal(ctx: DemoContext) -> None:
         result.save(update_fields=["title", "starts_on"])
         spent = Decimal("0")
         for k, (m_title, progress, note) in enumerate(steps):
+            due = timezone.localdate() - dt.timedelta(days=70 - 20 * k)
             m = services.milestone_add(
-                actor=worker, result=result, title=m_title, progress=progress,
-                due_on=timezone.localdate() - dt.timedelta(days=70 - 20 * k))
+                actor=worker, result=result, title=m_title, progress=progress, due_on=due)
             spent = Decimal(cost) * Decimal(progress) / Decimal(100) * Decimal("0.96")
             photo = _png("#5f7f9f", f"b{i}{k}.png") if progress == 100 and not ctx.small \
                 else None
@@ -333,7 +375,7 @@ def b_micro_renewal(ctx: DemoContext) -> None:
                 actor=worker, result=result, milestone=m, text=note,
                 spent_cost=spent.quantize(Decimal("0.01")), photo=photo)
             # Backdate: the work happened over the summer, not today.
-            done = m.due_on - dt.timedelta(days=2)
+            done = due - dt.timedelta(days=2)
             Milestone.objects.filter(pk=m.pk).update(done_on=done)
             ResultUpdate.objects.filter(pk=update.pk).update(created_at=timezone.make_aware(
                 dt.datetime.combine(done, dt.time(18, 0))))

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.forms import form_field
 from gongzhi.core.uploads import ImageUploadField, MultipleImageUploadField
 from gongzhi.projects.models import (
     Donation,
@@ -14,6 +17,12 @@ from gongzhi.projects.models import (
     Stakeholder,
     TeamMember,
 )
+
+if TYPE_CHECKING:
+    from gongzhi.orgs.models import Organisation
+    from gongzhi.projects.models import Milestone
+    from gongzhi.spaces.models import Space
+
 
 
 class ProjectCreateForm(forms.Form):
@@ -29,15 +38,16 @@ class ProjectCreateForm(forms.Form):
     budget = forms.DecimalField(label=_("Budget (yuan)"), min_value=0, required=False)
     starts_on = forms.DateField(label=_("Starts on"), required=False,
                                 widget=forms.DateInput(attrs={"type": "date"}))
-    spaces = forms.ModelMultipleChoiceField(queryset=None, label=_("Spaces"), required=False,
-                                            widget=forms.CheckboxSelectMultiple)
+    spaces: forms.ModelMultipleChoiceField[Space] = forms.ModelMultipleChoiceField(
+        queryset=None, label=_("Spaces"), required=False, widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)
         from gongzhi.spaces.models import Space
 
-        self.fields["spaces"].queryset = Space.objects.filter(community=community).order_by(
-            "name")
+        form_field(self, "spaces", forms.ModelChoiceField).queryset = (
+            Space.objects.filter(community=community).order_by(
+                "name"))
 
 
 class ProposalForm(forms.Form):
@@ -46,7 +56,8 @@ class ProposalForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=160)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(
         attrs={"rows": 5}))
-    space = forms.ModelChoiceField(queryset=None, label=_("Space"), required=False)
+    space: forms.ModelChoiceField[Space] = forms.ModelChoiceField(
+        queryset=None, label=_("Space"), required=False)
     location_text = forms.CharField(label=_("Where"), max_length=200, required=False)
     lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90,
                            widget=forms.HiddenInput)
@@ -59,7 +70,7 @@ class ProposalForm(forms.Form):
 
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["space"].queryset = project.spaces.all()
+        form_field(self, "space", forms.ModelChoiceField).queryset = project.spaces.all()
 
 
 class AmendmentForm(forms.Form):
@@ -146,13 +157,14 @@ class ResultUpdateForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("Keep / from progress"))]
                                + list(Result.Status.choices))
-    milestone = forms.ModelChoiceField(queryset=None, label=_("Milestone reached"),
-                                       required=False)
+    milestone: forms.ModelChoiceField[Milestone] = forms.ModelChoiceField(
+        queryset=None, label=_("Milestone reached"), required=False)
     photo = ImageUploadField(label=_("Photo"), required=False)
 
     def __init__(self, *args, result: Result, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["milestone"].queryset = result.milestones.filter(done_on__isnull=True)
+        form_field(self, "milestone", forms.ModelChoiceField).queryset = (
+            result.milestones.filter(done_on__isnull=True))
 
 
 class MilestoneForm(forms.Form):
@@ -184,27 +196,30 @@ class ProjectEditForm(forms.Form):
     report_threshold = forms.IntegerField(
         label=_("Reports before hiding"), min_value=1, max_value=100,
         help_text=_("Content reported by this many people is hidden until reviewed."))
-    spaces = forms.ModelMultipleChoiceField(queryset=None, label=_("Spaces"), required=False,
-                                            widget=forms.CheckboxSelectMultiple)
+    spaces: forms.ModelMultipleChoiceField[Space] = forms.ModelMultipleChoiceField(
+        queryset=None, label=_("Spaces"), required=False, widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)
         from gongzhi.spaces.models import Space
 
-        self.fields["spaces"].queryset = Space.objects.filter(community=community).order_by(
-            "name")
+        form_field(self, "spaces", forms.ModelChoiceField).queryset = (
+            Space.objects.filter(community=community).order_by(
+                "name"))
 
 
 class StakeholderForm(forms.Form):
-    organisation = forms.ModelChoiceField(queryset=None, label=_("Organisation"))
+    organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
+        queryset=None, label=_("Organisation"))
     role = forms.ChoiceField(label=_("Role"), choices=Stakeholder.Role.choices)
 
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)
         from gongzhi.orgs.models import Organisation
 
-        self.fields["organisation"].queryset = Organisation.objects.alive().filter(
-            community=community)
+        form_field(self, "organisation", forms.ModelChoiceField).queryset = (
+            Organisation.objects.alive().filter(
+                community=community))
 
 
 class TeamMemberForm(forms.Form):

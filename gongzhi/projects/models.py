@@ -117,6 +117,9 @@ class Project(TimeStampedModel):
                                    null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
 
+    # Set by the project list: the phase running today (None between phases).
+    now: Phase | None
+
     class Meta:
         verbose_name = _("project")
         verbose_name_plural = _("projects")
@@ -455,6 +458,10 @@ class Comment(TimeStampedModel):
                                   default=Visibility.VISIBLE)
     report_count = models.PositiveIntegerField(_("open reports"), default=0)
 
+    # Set by selectors.comment_tree for the page.
+    shown: bool
+    children: list[Comment]
+
     class Meta:
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
@@ -528,6 +535,10 @@ class Task(TimeStampedModel):
     capacity = models.PositiveIntegerField(_("people needed"))
     state = models.CharField(_("state"), max_length=10, choices=State.choices,
                              default=State.OPEN)
+
+    # Set by selectors.tasks_for for the viewer.
+    is_mine: bool
+    free: int
 
     class Meta:
         verbose_name = _("task")

@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
-from django.utils.functional import Promise
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from gongzhi.projects.models import Phase, Project
 
 BlockContext = dict[str, Any]
@@ -52,9 +53,9 @@ class PhaseAction:
     """
 
     code: str
-    label: Promise | str
-    help_text: Promise | str = ""
-    invitation: Promise | str | None = None
+    label: StrOrPromise
+    help_text: StrOrPromise = ""
+    invitation: StrOrPromise | None = None
     perm: str | None = None
     block: BlockFn | None = None
     block_template: str | None = None
@@ -66,7 +67,7 @@ class PhaseAction:
         return self.code.split(".", 1)[0]
 
     @property
-    def invite(self) -> Promise | str:
+    def invite(self) -> StrOrPromise:
         return self.invitation or self.label
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.db.models import Prefetch, Q, QuerySet
 
 from gongzhi.projects import phase_actions, phases
@@ -18,6 +20,9 @@ from gongzhi.projects.models import (
     Task,
     TaskSignup,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 PROPOSAL_ORDERS = {"new": ["-created_at", "-id"], "supports": ["-support_count", "-id"],
                    "old": ["created_at", "id"]}
@@ -111,12 +116,16 @@ def has_build_stage(project: Project) -> bool:
     return any(p.stage == FiveGong.BUILD for p in phases.project_phases(project))
 
 
-def tasks_for(project: Project, user) -> list[Task]:
+class TaskSignups(TypedDict):
+    signed: int  # people signed up
+
+
+def tasks_for(project: Project, user) -> list[WithAnnotations[Task, TaskSignups]]:
     from django.db.models import Count
 
     tasks = list(Task.objects.filter(project=project).select_related("space")
                  .annotate(signed=Count("signups")))
-    mine = set()
+    mine: set[int] = set()
     if user.is_authenticated:
         mine = set(TaskSignup.objects.filter(task__project=project, user=user)
                    .values_list("task_id", flat=True))

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongzhi.core.forms import add_service_errors
-from gongzhi.core.http import community_or_404, require_perm
+from gongzhi.core.http import AuthedRequest, community_or_404, require_perm
+from gongzhi.core.middleware import form_reports_bad_input
 from gongzhi.core.paging import id_page
 from gongzhi.projects import forms, phase_actions, phases, selectors, services
 from gongzhi.projects.models import (
@@ -76,7 +77,7 @@ def project_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def project_create(request: HttpRequest, slug: str) -> HttpResponse:
+def project_create(request: AuthedRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     require_perm(request, "projects.create_project", community)
     form = forms.ProjectCreateForm(request.POST or None, community=community,
@@ -123,7 +124,7 @@ def project_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def project_manage(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def project_manage(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     """Edit the project, its stakeholders and team (workers and the coordinator)."""
     community, project = _project(request, slug, pk)
     require_perm(request, "projects.manage_project", project)
@@ -193,7 +194,7 @@ def project_manage(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def phase_advance(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def phase_advance(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     _community, project = _project(request, slug, pk)
     nxt = services.phase_advance(actor=request.user, project=project,
                                  reason=request.POST.get("reason", ""))
@@ -204,7 +205,7 @@ def phase_advance(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def evaluate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def evaluate(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     _c, project = _project(request, slug, pk)
     form = forms.EvaluationForm(request.POST)
     if form.is_valid():
@@ -235,7 +236,8 @@ def proposal_list(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def proposal_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+@form_reports_bad_input
+def proposal_create(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     community, project = _project(request, slug, pk)
     require_perm(request, "projects.propose", project)
     form = forms.ProposalForm(request.POST or None, request.FILES or None, project=project)
@@ -284,7 +286,7 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int, proposal_pk: int) 
 
 @login_required
 @require_POST
-def proposal_support(request: HttpRequest, slug: str, pk: int, proposal_pk: int) -> HttpResponse:
+def proposal_support(request: AuthedRequest, slug: str, pk: int, proposal_pk: int) -> HttpResponse:
     _c, _p, proposal = _proposal(request, slug, pk, proposal_pk)
     if request.POST.get("retract"):
         services.support_remove(actor=request.user, proposal=proposal)
@@ -297,7 +299,7 @@ def proposal_support(request: HttpRequest, slug: str, pk: int, proposal_pk: int)
 
 @login_required
 @require_POST
-def proposal_comment(request: HttpRequest, slug: str, pk: int, proposal_pk: int) -> HttpResponse:
+def proposal_comment(request: AuthedRequest, slug: str, pk: int, proposal_pk: int) -> HttpResponse:
     _c, project, proposal = _proposal(request, slug, pk, proposal_pk)
     form = forms.CommentForm(request.POST)
     if form.is_valid():
@@ -316,13 +318,18 @@ def proposal_comment(request: HttpRequest, slug: str, pk: int, proposal_pk: int)
     return redirect("projects:proposal", slug=slug, pk=pk, proposal_pk=proposal_pk)
 
 
+def _proposal_or_comment(project: Project, kind: str, pk: int) -> Proposal | Comment:
+    if kind == "proposal":
+        return get_object_or_404(Proposal.objects.select_related("project"), project=project,
+                                 pk=pk)
+    return get_object_or_404(Comment.objects.select_related("project"), project=project, pk=pk)
+
+
 @login_required
 @require_POST
-def report(request: HttpRequest, slug: str, pk: int, kind: str, target_pk: int) -> HttpResponse:
+def report(request: AuthedRequest, slug: str, pk: int, kind: str, target_pk: int) -> HttpResponse:
     _c, project = _project(request, slug, pk)
-    model = Proposal if kind == "proposal" else Comment
-    target = get_object_or_404(model.objects.select_related("project"), project=project,
-                               pk=target_pk)
+    target = _proposal_or_comment(project, kind, target_pk)
     form = forms.ReportForm(request.POST)
     if form.is_valid():
         try:
@@ -334,7 +341,7 @@ def report(request: HttpRequest, slug: str, pk: int, kind: str, target_pk: int) 
             messages.success(request, _("Thank you. A moderator will look at it."))
     else:
         messages.error(request, _("Say briefly what is wrong."))
-    proposal_pk = target.pk if kind == "proposal" else target.proposal_id
+    proposal_pk = target.pk if isinstance(target, Proposal) else target.proposal_id
     if proposal_pk:
         return redirect("projects:proposal", slug=slug, pk=pk, proposal_pk=proposal_pk)
     return redirect("projects:detail", slug=slug, pk=pk)
@@ -342,10 +349,9 @@ def report(request: HttpRequest, slug: str, pk: int, kind: str, target_pk: int) 
 
 @login_required
 @require_POST
-def moderate(request: HttpRequest, slug: str, pk: int, kind: str, target_pk: int) -> HttpResponse:
+def moderate(request: AuthedRequest, slug: str, pk: int, kind: str, target_pk: int) -> HttpResponse:
     _c, project = _project(request, slug, pk)
-    model = Proposal if kind == "proposal" else Comment
-    target = get_object_or_404(model, project=project, pk=target_pk)
+    target = _proposal_or_comment(project, kind, target_pk)
     require_perm(request, "projects.moderate", target)
     form = forms.ModerateForm(request.POST)
     if form.is_valid():
@@ -357,14 +363,14 @@ def moderate(request: HttpRequest, slug: str, pk: int, kind: str, target_pk: int
         messages.error(request, _("Give a reason for this moderation decision."))
     if request.POST.get("back") == "queue":
         return redirect("projects:moderation", slug=slug)
-    proposal_pk = target.pk if kind == "proposal" else target.proposal_id
+    proposal_pk = target.pk if isinstance(target, Proposal) else target.proposal_id
     if proposal_pk:
         return redirect("projects:proposal", slug=slug, pk=pk, proposal_pk=proposal_pk)
     return redirect("projects:detail", slug=slug, pk=pk)
 
 
 @login_required
-def moderation_queue(request: HttpRequest, slug: str) -> HttpResponse:
+def moderation_queue(request: AuthedRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     require_perm(request, "projects.moderate", community)
     return render(request, "projects/moderation.html", {
@@ -373,7 +379,7 @@ def moderation_queue(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def amendment_create(request: HttpRequest, slug: str, pk: int, proposal_pk: int) -> HttpResponse:
+def amendment_create(request: AuthedRequest, slug: str, pk: int, proposal_pk: int) -> HttpResponse:
     community, project, proposal = _proposal(request, slug, pk, proposal_pk)
     require_perm(request, "projects.amend_proposal", proposal)
     form = forms.AmendmentForm(request.POST or None, initial={
@@ -394,7 +400,7 @@ def amendment_create(request: HttpRequest, slug: str, pk: int, proposal_pk: int)
 
 
 @login_required
-def proposal_edit(request: HttpRequest, slug: str, pk: int, proposal_pk: int) -> HttpResponse:
+def proposal_edit(request: AuthedRequest, slug: str, pk: int, proposal_pk: int) -> HttpResponse:
     """The author edits their proposal while proposing is open (history is kept)."""
     community, project, proposal = _proposal(request, slug, pk, proposal_pk)
     require_perm(request, "projects.edit_proposal", proposal)
@@ -416,7 +422,7 @@ def proposal_edit(request: HttpRequest, slug: str, pk: int, proposal_pk: int) ->
 
 @login_required
 @require_POST
-def amendment_decide(request: HttpRequest, slug: str, pk: int, proposal_pk: int,
+def amendment_decide(request: AuthedRequest, slug: str, pk: int, proposal_pk: int,
                      amendment_pk: int) -> HttpResponse:
     _c, _p, proposal = _proposal(request, slug, pk, proposal_pk)
     amendment = get_object_or_404(Amendment, proposal=proposal, pk=amendment_pk)
@@ -431,7 +437,7 @@ def amendment_decide(request: HttpRequest, slug: str, pk: int, proposal_pk: int,
 
 @login_required
 @require_POST
-def proposal_answer(request: HttpRequest, slug: str, pk: int, proposal_pk: int) -> HttpResponse:
+def proposal_answer(request: AuthedRequest, slug: str, pk: int, proposal_pk: int) -> HttpResponse:
     _c, _p, proposal = _proposal(request, slug, pk, proposal_pk)
     require_perm(request, "projects.answer_proposal", proposal)
     form = forms.AnswerForm(request.POST)
@@ -450,7 +456,7 @@ def proposal_answer(request: HttpRequest, slug: str, pk: int, proposal_pk: int) 
 
 @login_required
 @require_POST
-def proposal_merge(request: HttpRequest, slug: str, pk: int, proposal_pk: int) -> HttpResponse:
+def proposal_merge(request: AuthedRequest, slug: str, pk: int, proposal_pk: int) -> HttpResponse:
     _c, project, proposal = _proposal(request, slug, pk, proposal_pk)
     require_perm(request, "projects.merge_proposals", proposal)
     form = forms.MergeForm(request.POST)
@@ -469,7 +475,7 @@ def proposal_merge(request: HttpRequest, slug: str, pk: int, proposal_pk: int) -
 
 @login_required
 @require_POST
-def task_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def task_create(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     _c, project = _project(request, slug, pk)
     require_perm(request, "projects.manage_project", project)
     form = forms.TaskForm(request.POST)
@@ -483,13 +489,13 @@ def task_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     else:
         for errs in form.errors.values():
             for e in errs:
-                messages.error(request, e)
+                messages.error(request, str(e))
     return redirect("projects:detail", slug=slug, pk=pk)
 
 
 @login_required
 @require_POST
-def task_signup(request: HttpRequest, slug: str, pk: int, task_pk: int) -> HttpResponse:
+def task_signup(request: AuthedRequest, slug: str, pk: int, task_pk: int) -> HttpResponse:
     _c, project = _project(request, slug, pk)
     task = get_object_or_404(Task, project=project, pk=task_pk)
     if request.POST.get("cancel"):
@@ -507,7 +513,7 @@ def task_signup(request: HttpRequest, slug: str, pk: int, task_pk: int) -> HttpR
 
 @login_required
 @require_POST
-def donation_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def donation_create(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     _c, project = _project(request, slug, pk)
     form = forms.DonationForm(request.POST)
     if form.is_valid():
@@ -524,7 +530,7 @@ def donation_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def donation_advance(request: HttpRequest, slug: str, pk: int, donation_pk: int) -> HttpResponse:
+def donation_advance(request: AuthedRequest, slug: str, pk: int, donation_pk: int) -> HttpResponse:
     _c, project = _project(request, slug, pk)
     donation = get_object_or_404(Donation, project=project, pk=donation_pk)
     form = forms.DonationAdvanceForm(request.POST)
@@ -539,7 +545,7 @@ def donation_advance(request: HttpRequest, slug: str, pk: int, donation_pk: int)
 
 @login_required
 @require_POST
-def photo_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def photo_add(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     _c, project = _project(request, slug, pk)
     require_perm(request, "projects.manage_project", project)
     form = forms.PhotoForm(request.POST, request.FILES)
@@ -612,6 +618,6 @@ def result_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def my_input(request: HttpRequest) -> HttpResponse:
+def my_input(request: AuthedRequest) -> HttpResponse:
     return render(request, "projects/my_input.html", selectors.my_input(request.user))
 

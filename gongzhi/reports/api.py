@@ -91,6 +91,8 @@ class ReportIn(Schema):
 
 
 class TransitionIn(Schema):
+    # A Literal built from the workflow table at import time: right for pydantic and the
+    # OpenAPI schema, but not a type mypy can read statically.
     action: Literal[USER_ACTIONS]  # type: ignore[valid-type]
     organisation: int | None = Field(None, description="For accept / assign.")
     note: str = Field("", max_length=2000,
@@ -256,7 +258,8 @@ def _parse_body(request: HttpRequest, schema: type[Schema],
     try:
         payload = schema.model_validate(data)
     except PydanticValidationError as exc:
-        raise NinjaValidationError(exc.errors(include_url=False, include_context=False))
+        raise NinjaValidationError([dict(e) for e in exc.errors(include_url=False,
+                                                                include_context=False)])
     return payload, files
 
 

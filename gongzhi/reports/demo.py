@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 
@@ -57,10 +59,11 @@ def _spots(community) -> dict[str, list[tuple[float, float, str]]]:
     from gongzhi.spaces.models import Space, SpaceKind
 
     spots: dict[str, list[tuple[float, float, str]]] = {}
-    kinds = {SpaceKind.STREET_LAMP: "lamp", SpaceKind.FOOTPATH: "path",
-             SpaceKind.BIKE_SHED: "bike_shed", SpaceKind.EV_CHARGER: "charger",
-             SpaceKind.COMMUNITY_GARDEN: "green", SpaceKind.PLAYGROUND: "green",
-             SpaceKind.POCKET_PARK: "green"}
+    kinds: dict[str, str] = {
+        SpaceKind.STREET_LAMP: "lamp", SpaceKind.FOOTPATH: "path",
+        SpaceKind.BIKE_SHED: "bike_shed", SpaceKind.EV_CHARGER: "charger",
+        SpaceKind.COMMUNITY_GARDEN: "green", SpaceKind.PLAYGROUND: "green",
+        SpaceKind.POCKET_PARK: "green"}
     for sp in Space.objects.filter(community=community, kind__in=list(kinds)).order_by("id"):
         geom = sp.geometry
         if geom["type"] == "LineString":
@@ -86,6 +89,91 @@ def _org_for(category: str, orgs: dict) -> Organisation:
     return orgs.get(OrgKind.PROPERTY) or next(iter(orgs.values()))
 
 
+def _place(rng, community, spots: dict, category: str, key: str
+           ) -> tuple[float, float, str]:
+    """Where a report is: a step or two from a real spot of its kind, else near a home."""
+    choices = spots.get(category) or spots.get("home")
+    if choices:
+        lon, lat, where = choices[rng.randrange(len(choices))]
+        # A step or two from the spot, as a phone's GPS would put it.
+        return (*_offset(lon, lat, rng.uniform(-3, 3), rng.uniform(-3, 3)), where)
+    lon, lat = _offset(community.center_lon, community.center_lat,
+                       rng.uniform(-200, 200), rng.uniform(-200, 200))
+    return lon, lat, f"{rng.randint(1, 8 if key == 's' else 30)}号楼附近"
+
+
+# (kind, from, to, when, organisation, note, actor id) of each event
+_Event = tuple[str, str, str, dt.datetime, Organisation | None, str, int | None]
+
+
+@dataclass
+class _Story:
+    """One demo report on its way through the workflow, with the events it leaves."""
+
+    rng: Any
+    report: Report
+    timeline: list[_Event]
+    now: dt.datetime
+    stage: float  # how far it gets: refused below 0.07, resolved above 0.25, …
+    worker_id: int
+    reporter_id: int
+
+    def step(self, kind: str, to: str, when: dt.datetime, note: str = "",
+             org: Organisation | None = None, by: str = "worker") -> None:
+        """Move to ``to``; ``by`` the worker, the reporter or the system."""
+        frm = self.timeline[-1][2]
+        self.report.status = to
+        self.report.status_changed_at = when
+        actor_id = {"worker": self.worker_id, "reporter": self.reporter_id}.get(by)
+        self.timeline.append((kind, frm, to, when, org, note, actor_id))
+
+
+def _progress(story: _Story, t_acc: dt.datetime, t_res: dt.datetime,
+              org: Organisation) -> None:
+    report, rng = story.report, story.rng
+    if story.stage < 0.07:
+        report.refusal_reason = rng.choice(REFUSALS)
+        report.due_at = None
+        story.step(EventKind.REFUSED, Status.REFUSED, t_acc, report.refusal_reason)
+        return
+    report.organisation = org
+    report.accepted_at = t_acc
+    report.due_at = t_acc + dt.timedelta(days=7)
+    story.step(EventKind.ACCEPTED, Status.ACCEPTED, t_acc, org=org)
+    t_start = t_acc + dt.timedelta(hours=rng.uniform(2, 30))
+    if not (t_start < story.now and story.stage > 0.15):
+        return
+    story.step(EventKind.STARTED, Status.IN_PROGRESS, t_start)
+    if not (t_res < story.now and story.stage > 0.25):
+        return
+    note = rng.choice(RESOLUTIONS)
+    report.resolution_note = note
+    report.resolved_at = t_res
+    report.due_at = None
+    story.step(EventKind.RESOLVED, Status.RESOLVED, t_res, note)
+    _after_resolution(story, t_res)
+
+
+def _after_resolution(story: _Story, t_res: dt.datetime) -> None:
+    """Reopened by the reporter, confirmed by them within 7 days, or closed by the system
+    after 7 days of silence."""
+    report, now = story.report, story.now
+    t_end = t_res + dt.timedelta(days=story.rng.uniform(0.5, 9))
+    if t_end < now and story.stage > 0.9:
+        report.due_at = t_end + dt.timedelta(days=7)
+        story.step(EventKind.REOPENED, Status.REOPENED, t_end, "还是不行，晚上又坏了。",
+                   by="reporter")
+    elif t_end < now and t_end - t_res <= dt.timedelta(days=7):
+        report.closed_at = t_end
+        story.step(EventKind.CONFIRMED, Status.CLOSED, t_end, "谢谢，已经修好了！",
+                   by="reporter")
+    elif now - t_res > dt.timedelta(days=7):
+        t_auto = t_res + dt.timedelta(days=7)
+        report.closed_at = t_auto
+        story.step(EventKind.AUTO_CLOSED, Status.CLOSED, t_auto,
+                   "7天内未收到报事人回复，自动关闭。", by="system")
+
+
 @demo_step(50)
 def reports(ctx: DemoContext) -> None:
     rng = ctx.rng
@@ -106,15 +194,7 @@ def reports(ctx: DemoContext) -> None:
             # Spread over the last ~6 months; a handful very recent (still submitted).
             age_days = rng.uniform(0.2, 3) if i % 9 == 0 else rng.uniform(1, 180)
             created = now - dt.timedelta(days=age_days)
-            choices = spots.get(category) or spots.get("home")
-            if choices:
-                lon, lat, where = choices[rng.randrange(len(choices))]
-                # A step or two from the spot, as a phone's GPS would put it.
-                lon, lat = _offset(lon, lat, rng.uniform(-3, 3), rng.uniform(-3, 3))
-            else:
-                lon, lat = _offset(community.center_lon, community.center_lat,
-                                   rng.uniform(-200, 200), rng.uniform(-200, 200))
-                where = f"{rng.randint(1, 8 if key == 's' else 30)}号楼附近"
+            lon, lat, where = _place(rng, community, spots, category, key)
             reporter_id = named.pk if i % 7 == 0 else residents[rng.randrange(len(residents))]
             report = Report(
                 community=community, reporter_id=reporter_id, anonymous=(i % 5 == 2),
@@ -123,75 +203,21 @@ def reports(ctx: DemoContext) -> None:
                 location_text=where,
                 lat=round(lat, 7), lon=round(lon, 7), created_at=created,
                 status_changed_at=created, due_at=created + dt.timedelta(hours=24))
-            timeline = [(EventKind.SUBMITTED, "", Status.SUBMITTED, created, None, "",
-                         reporter_id)]
+            timeline: list[_Event] = [
+                (EventKind.SUBMITTED, "", Status.SUBMITTED, created, None, "", reporter_id)]
             # Decide how far the report got; older reports got further.
             stage = rng.random()
             accept_h = rng.lognormvariate(2.3, 0.8)  # median ≈ 10 h
             resolve_d = rng.lognormvariate(1.4, 0.6)  # median ≈ 4 days
             t_acc = created + dt.timedelta(hours=accept_h)
             t_res = t_acc + dt.timedelta(days=resolve_d)
-            if age_days < 3 and i % 9 == 0:
-                pass  # still waiting; some of these are overdue (accept target 24 h)
-            elif stage < 0.07:
-                report.status = Status.REFUSED
-                report.refusal_reason = rng.choice(REFUSALS)
-                report.due_at = None
-                report.status_changed_at = t_acc
-                timeline.append((EventKind.REFUSED, Status.SUBMITTED, Status.REFUSED, t_acc,
-                                 None, report.refusal_reason, worker.pk))
-            else:
-                org = _org_for(category, orgs)
-                report.organisation = org
-                report.accepted_at = t_acc
-                report.status = Status.ACCEPTED
-                report.status_changed_at = t_acc
-                report.due_at = t_acc + dt.timedelta(days=7)
-                timeline.append((EventKind.ACCEPTED, Status.SUBMITTED, Status.ACCEPTED, t_acc,
-                                 org, "", worker.pk))
-                t_start = t_acc + dt.timedelta(hours=rng.uniform(2, 30))
-                if t_start < now and stage > 0.15:
-                    report.status = Status.IN_PROGRESS
-                    report.status_changed_at = t_start
-                    timeline.append((EventKind.STARTED, Status.ACCEPTED, Status.IN_PROGRESS,
-                                     t_start, None, "", worker.pk))
-                    if t_res < now and stage > 0.25:
-                        note = rng.choice(RESOLUTIONS)
-                        report.status = Status.RESOLVED
-                        report.resolution_note = note
-                        report.resolved_at = t_res
-                        report.status_changed_at = t_res
-                        report.due_at = None
-                        timeline.append((EventKind.RESOLVED, Status.IN_PROGRESS,
-                                         Status.RESOLVED, t_res, None, note, worker.pk))
-                        t_end = t_res + dt.timedelta(days=rng.uniform(0.5, 9))
-                        if t_end < now and stage > 0.9:
-                            # Reopened by the reporter, then back in progress.
-                            report.status = Status.REOPENED
-                            report.status_changed_at = t_end
-                            report.due_at = t_end + dt.timedelta(days=7)
-                            timeline.append((EventKind.REOPENED, Status.RESOLVED,
-                                             Status.REOPENED, t_end, None,
-                                             "还是不行，晚上又坏了。", reporter_id))
-                        elif t_end < now and t_end - t_res <= dt.timedelta(days=7):
-                            report.status = Status.CLOSED
-                            report.closed_at = t_end
-                            report.status_changed_at = t_end
-                            timeline.append((EventKind.CONFIRMED, Status.RESOLVED,
-                                             Status.CLOSED, t_end, None, "谢谢，已经修好了！",
-                                             reporter_id))
-                        elif now - t_res > dt.timedelta(days=7):
-                            t_auto = t_res + dt.timedelta(days=7)
-                            report.status = Status.CLOSED
-                            report.closed_at = t_auto
-                            report.status_changed_at = t_auto
-                            timeline.append((EventKind.AUTO_CLOSED, Status.RESOLVED,
-                                             Status.CLOSED, t_auto, None,
-                                             "7天内未收到报事人回复，自动关闭。", None))
+            if not (age_days < 3 and i % 9 == 0):  # else still waiting (some overdue)
+                _progress(_Story(rng, report, timeline, now, stage, worker.pk, reporter_id),
+                          t_acc, t_res, _org_for(category, orgs))
             report.save()
-            for kind, frm, to, when, org, note, actor_id in timeline:
+            for kind, frm, to, when, event_org, note, actor_id in timeline:
                 events.append(ReportEvent(report=report, kind=kind, from_status=frm,
-                                          to_status=to, created_at=when, organisation=org,
+                                          to_status=to, created_at=when, organisation=event_org,
                                           note=note, actor_id=actor_id))
             if report.status not in (Status.REFUSED,):
                 for uid in rng.sample(residents, k=min(len(residents), rng.choice(

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.forms import form_field
 from gongzhi.core.uploads import MultipleImageUploadField
 from gongzhi.reports.models import Category, ResponseTargets
 from gongzhi.reports.services import MAX_PHOTOS
@@ -36,12 +37,14 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, spaces=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["space"].choices = [("", _("— none —"))] + [(s.pk, s.name) for s in spaces]
+        form_field(self, "space", forms.ChoiceField).choices = (
+            [("", _("— none —"))] + [(s.pk, s.name) for s in spaces])
         if not spaces:
             del self.fields["space"]
 
 
 class TransitionForm(forms.Form):
+    failed_action = ""  # the view sets the action whose submission failed, to reopen it
     action = forms.CharField(widget=forms.HiddenInput)
     organisation = forms.TypedChoiceField(label=_("Assign to"), required=False, coerce=int,
                                           empty_value=None, choices=())
@@ -51,8 +54,8 @@ class TransitionForm(forms.Form):
 
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [("", "—")] + [(o.pk, o.name)
-                                                              for o in organisations]
+        form_field(self, "organisation", forms.ChoiceField).choices = (
+            [("", "—")] + [(o.pk, o.name) for o in organisations])
 
 
 class HideForm(forms.Form):

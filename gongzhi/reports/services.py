@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -181,10 +181,12 @@ def _notify_staff_of_new(report: Report, actor) -> None:
     """The community's workers hear of every new report (their clock starts now)."""
     from gongzhi.accounts.models import Role, User
 
-    staff = (User.objects.filter(role_assignments__community=report.community,
-                                 role_assignments__role__in=[Role.WORKER, Role.ADMIN],
-                                 is_active=True)
-             .exclude(pk=getattr(actor, "pk", None)).distinct())
+    staff = User.objects.filter(role_assignments__community=report.community,
+                                role_assignments__role__in=[Role.WORKER, Role.ADMIN],
+                                is_active=True).distinct()
+    actor_pk = getattr(actor, "pk", None)  # the worker who filed it for a resident
+    if actor_pk is not None:
+        staff = staff.exclude(pk=actor_pk)
     notification_send(users=staff, kind="reports.new", community=report.community,
                       title=Message(gettext_noop("New report #%(id)s: %(category)s"),
                                     {"id": report.pk,
@@ -215,9 +217,9 @@ def report_transition(*, actor, report: Report, action: str, organisation: Organ
     transition = TRANSITIONS.get(action)
     if transition is None:
         raise ValidationError({"action": _("Unknown action.")}, code="unknown_action")
-    if actor is None and transition.perm is not None:
-        raise PermissionDenied
-    if actor is not None and (transition.perm is None or not actor.is_authenticated):
+    # The system acts only where no permission is needed, a person only where one is.
+    if (transition.perm is None) != (actor is None) or (
+            actor is not None and not actor.is_authenticated):
         raise PermissionDenied
     now = now or timezone.now()
     note = (note or "").strip()
@@ -237,44 +239,11 @@ def report_transition(*, actor, report: Report, action: str, organisation: Organ
         before = snapshot(locked, ["status", "organisation"])
         targets = targets_for(locked.community)
         update = ["status", "status_changed_at", "due_at"]
-        if action in ("accept", "assign"):
-            if organisation is None:
-                raise ValidationError({"organisation": _("Choose who will fix it.")})
-            if organisation.community_id != locked.community_id or organisation.deleted_at:
-                raise ValidationError({"organisation": _("Choose an organisation of this "
-                                                         "community.")})
-            if action == "assign" and organisation.pk == locked.organisation_id:
-                raise ValidationError({"organisation": _("It is already assigned there.")})
-            locked.organisation = organisation
-            update.append("organisation")
-        if action == "refuse":
-            if not note:
-                raise ValidationError({"note": _("Say why it is refused; the reporter and "
-                                                 "the public will see this.")})
-            locked.refusal_reason = note
-            update.append("refusal_reason")
-        if action == "resolve":
-            if not note:
-                raise ValidationError({"note": _("Say what was done.")})
-            locked.resolution_note = note
-            locked.resolved_at = now
-            update += ["resolution_note", "resolved_at"]
-        if action == "reopen" and not note:
-            raise ValidationError({"note": _("Say what is still wrong.")})
+        step = _ACTION_STEPS.get(action)
+        if step is not None:
+            update += step(locked, organisation, note, now)
         old_status = locked.status
-        if transition.target:
-            locked.status = transition.target
-            locked.status_changed_at = now
-        if action == "accept":
-            locked.accepted_at = locked.accepted_at or now
-            update.append("accepted_at")
-        if locked.status in (Status.ACCEPTED, Status.REOPENED) and action != "assign":
-            locked.due_at = now + dt.timedelta(days=targets.resolve_days)
-        elif locked.status in (Status.RESOLVED, Status.CLOSED, Status.REFUSED):
-            locked.due_at = None
-        if locked.status == Status.CLOSED:
-            locked.closed_at = now
-            update.append("closed_at")
+        update += _move(locked, transition, action, now, targets)
         locked.save(update_fields=update)
         if prepared:
             _save_photos(locked, prepared, kind=PhotoKind.RESOLUTION, actor=actor,
@@ -288,6 +257,81 @@ def report_transition(*, actor, report: Report, action: str, organisation: Organ
                      after=snapshot(locked, ["status", "organisation"]), reason=note)
         _notify_step(locked, event, actor)
     return locked
+
+
+def _set_organisation(report: Report, organisation: Organisation | None, note: str,
+                      now: dt.datetime) -> list[str]:
+    """accept: who will fix it, an organisation of this community."""
+    report.organisation = _fixer(report, organisation)
+    return ["organisation"]
+
+
+def _reassign(report: Report, organisation: Organisation | None, note: str,
+              now: dt.datetime) -> list[str]:
+    if _fixer(report, organisation).pk == report.organisation_id:
+        raise ValidationError({"organisation": _("It is already assigned there.")})
+    return _set_organisation(report, organisation, note, now)
+
+
+def _fixer(report: Report, organisation: Organisation | None) -> Organisation:
+    if organisation is None:
+        raise ValidationError({"organisation": _("Choose who will fix it.")})
+    if organisation.community_id != report.community_id or organisation.deleted_at:
+        raise ValidationError({"organisation": _("Choose an organisation of this "
+                                                 "community.")})
+    return organisation
+
+
+def _set_refusal(report: Report, organisation: Organisation | None, note: str,
+                 now: dt.datetime) -> list[str]:
+    if not note:
+        raise ValidationError({"note": _("Say why it is refused; the reporter and "
+                                         "the public will see this.")})
+    report.refusal_reason = note
+    return ["refusal_reason"]
+
+
+def _set_resolution(report: Report, organisation: Organisation | None, note: str,
+                    now: dt.datetime) -> list[str]:
+    if not note:
+        raise ValidationError({"note": _("Say what was done.")})
+    report.resolution_note = note
+    report.resolved_at = now
+    return ["resolution_note", "resolved_at"]
+
+
+def _require_reopen_reason(report: Report, organisation: Organisation | None, note: str,
+                           now: dt.datetime) -> list[str]:
+    if not note:
+        raise ValidationError({"note": _("Say what is still wrong.")})
+    return []
+
+
+# What each action needs and sets besides the status (the fields it changed).
+_ACTION_STEPS: dict[str, Callable[[Report, Organisation | None, str, dt.datetime],
+                                  list[str]]] = {
+    "accept": _set_organisation, "assign": _reassign, "refuse": _set_refusal,
+    "resolve": _set_resolution, "reopen": _require_reopen_reason,
+}
+
+
+def _move(report: Report, transition, action: str, now: dt.datetime, targets) -> list[str]:
+    """The new status and its clocks: accepted, due (the community's target), closed."""
+    update: list[str] = []
+    if transition.target:
+        report.status = transition.target
+        report.status_changed_at = now
+    if action == "accept":
+        report.accepted_at = report.accepted_at or now
+        update.append("accepted_at")
+    if report.status in (Status.ACCEPTED, Status.REOPENED) and action != "assign":
+        report.due_at = now + dt.timedelta(days=targets.resolve_days)
+    elif report.status in (Status.RESOLVED, Status.CLOSED, Status.REFUSED):
+        report.due_at = None
+    if report.status == Status.CLOSED:
+        report.closed_at = now
+        update.append("closed_at")
+    return update
 
 
 def report_accept(*, actor, report: Report, organisation: Organisation, note: str = ""

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongzhi.core.forms import add_service_errors
-from gongzhi.core.http import community_or_404, require_perm
+from gongzhi.core.http import AuthedRequest, community_or_404, require_perm
+from gongzhi.core.middleware import form_reports_bad_input
 from gongzhi.orgs.models import Organisation
 from gongzhi.reports import selectors, services
 from gongzhi.reports.forms import HideForm, ReportForm, TargetsForm, TransitionForm
@@ -82,7 +83,8 @@ def _start_point(request: HttpRequest, community) -> tuple[float | None, float |
 
 
 @login_required
-def report_create(request: HttpRequest, slug: str) -> HttpResponse:
+@form_reports_bad_input
+def report_create(request: AuthedRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     require_perm(request, "reports.create", community)
     spaces = _spaces(community)
@@ -117,14 +119,16 @@ def similar(request: HttpRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     require_perm(request, "reports.view", community)
     category = request.GET.get("category", "")
+    lat: float | None
+    lon: float | None
     try:
         lat = float(request.GET.get("lat", ""))
         lon = float(request.GET.get("lon", ""))
     except ValueError:
         lat = lon = None
     found = []
-    if category in Category.values and lat is not None and -90 <= lat <= 90 \
-            and -180 <= lon <= 180:
+    if category in Category.values and lat is not None and lon is not None \
+            and -90 <= lat <= 90 and -180 <= lon <= 180:
         found = selectors.nearby_open(community, category=category, lat=lat, lon=lon)
     return render(request, "reports/_similar.html", {
         "community": community, "similar": found,
@@ -166,7 +170,7 @@ def report_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_act(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def report_act(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     community = community_or_404(slug)
     report = selectors.report_detail(request.user, community, pk)
     if report is None:
@@ -197,7 +201,7 @@ def report_act(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def me_too(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def me_too(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     community = community_or_404(slug)
     report = selectors.report_detail(request.user, community, pk)
     if report is None:
@@ -214,7 +218,7 @@ def me_too(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def moderate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def moderate(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     community = community_or_404(slug)
     report = selectors.report_detail(request.user, community, pk)
     if report is None:
@@ -235,7 +239,7 @@ def moderate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def my_reports(request: HttpRequest, slug: str) -> HttpResponse:
+def my_reports(request: AuthedRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     page = Paginator(selectors.my_reports(request.user, community), PAGE_SIZE).get_page(
         request.GET.get("page"))
@@ -244,12 +248,12 @@ def my_reports(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def queue(request: HttpRequest, slug: str) -> HttpResponse:
+def queue(request: AuthedRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     require_perm(request, "reports.view_queue", community)
     is_worker = request.user.has_perm("reports.view_hidden", community)
-    org_id = request.GET.get("organisation", "")
-    org_id = int(org_id) if org_id.isdigit() else None
+    raw_org = request.GET.get("organisation", "")
+    org_id = int(raw_org) if raw_org.isdigit() and len(raw_org) <= 12 else None
     qs = selectors.work_queue(request.user, community, organisation_id=org_id)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "reports/queue.html", {
@@ -270,7 +274,7 @@ def _hours(value) -> str:
 
 
 @login_required
-def statistics(request: HttpRequest, slug: str) -> HttpResponse:
+def statistics(request: AuthedRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     stats = _stats(request, community)
     months = stats["months"]
@@ -298,7 +302,7 @@ CSV_HEADERS = ["月份", "分组", "名称", "报事数", "已受理", "已解�
 
 
 @login_required
-def statistics_csv(request: HttpRequest, slug: str) -> HttpResponse:
+def statistics_csv(request: AuthedRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     stats = _stats(request, community)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -316,7 +320,7 @@ def statistics_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def targets(request: HttpRequest, slug: str) -> HttpResponse:
+def targets(request: AuthedRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     require_perm(request, "reports.manage_targets", community)
     current = services.targets_for(community)

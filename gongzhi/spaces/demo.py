@@ -10,6 +10,7 @@ duties (some overdue, with care logs) and state history.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.utils import timezone
 
@@ -112,8 +113,9 @@ def _real_s(community) -> dict | None:
 
     green = dp.named("小区绿地", "green")
     yard = dp.named("老年活动中心旁绿色开放空间", "green")
-    lanes = [dp.named(n, "road") for n in ("同三路", "济一路", "同二路")]
-    if green is None or yard is None or None in lanes:
+    found = [dp.named(n, "road") for n in ("同三路", "济一路", "同二路")]
+    lanes = [lane for lane in found if lane is not None]
+    if green is None or yard is None or len(lanes) < len(found):
         return None
     box = nearby_bbox(*S_CENTER, 255)
     homes = {(round(b.lon, 4), round(b.lat, 4)) for b in community.buildings.all()}
@@ -140,7 +142,7 @@ def _inside(community, places: dict) -> dict | None:
     boundary are cut at it); None when a place would vanish."""
     from gongzhi.maps.demo_places import clip
 
-    out = {}
+    out: dict[str, Any] = {}
     for key, value in places.items():
         if isinstance(value, list):
             kept = [clip(v, community.boundary) for v in value]

@@ -1,12 +1,18 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.forms import form_field
 from gongzhi.core.uploads import ImageUploadField
 from gongzhi.spaces.models import LifeCircle, SpaceEvent, SpaceKind, SpacePhoto, SpaceState
+
+if TYPE_CHECKING:
+    from gongzhi.orgs.models import Organisation
+
 
 
 class SpaceForm(forms.Form):
@@ -75,8 +81,8 @@ class EventForm(forms.Form):
 
 class DutyForm(forms.Form):
     task = forms.CharField(label=_("Task"), max_length=200)
-    organisation = forms.ModelChoiceField(label=_("Organisation or volunteer team"),
-                                          queryset=None, required=False)
+    organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
+        label=_("Organisation or volunteer team"), queryset=None, required=False)
     responsible_name = forms.CharField(label=_("Or a person / group"), max_length=120,
                                        required=False)
     interval_days = forms.IntegerField(label=_("Every (days)"), min_value=1, initial=7)
@@ -87,8 +93,9 @@ class DutyForm(forms.Form):
         super().__init__(*args, **kwargs)
         from gongzhi.orgs.models import Organisation
 
-        self.fields["organisation"].queryset = Organisation.objects.alive().filter(
-            community=community).order_by("name")
+        form_field(self, "organisation", forms.ModelChoiceField).queryset = (
+            Organisation.objects.alive().filter(
+                community=community).order_by("name"))
 
 
 class CareLogForm(forms.Form):

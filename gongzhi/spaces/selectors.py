@@ -106,8 +106,9 @@ def buildings_in(community: Community, bbox: BBox | None = None) -> QuerySet[Bui
 def building_choices(community: Community) -> list[dict[str, Any]]:
     """The community's buildings for "find my building": id, label, centre (one query),
     in natural order (2号楼 before 10号楼)."""
-    rows = list(Building.objects.filter(community=community, footprint__isnull=False)
-                .values("id", "number", "name", "lon", "lat"))
+    rows: list[dict[str, Any]] = [
+        dict(row) for row in Building.objects.filter(community=community, footprint__isnull=False)
+        .values("id", "number", "name", "lon", "lat")]
 
     def key(row: dict[str, Any]) -> tuple:
         number = row["number"] or ""

@@ -388,8 +388,8 @@ def spaces_import_geojson(*, actor, community: Community, data: str | bytes | di
     pending: list[tuple[ImportRow, Any]] = []
     for index in range(total):
         if index in bad:
-            err = bad[index].error
-            report.rows.append(ImportRow(index + 1, "", "", False, str(err), err.code))
+            refused = bad[index].error
+            report.rows.append(ImportRow(index + 1, "", "", False, str(refused), refused.code))
             continue
         feature = next(good)
         props = feature.properties

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongzhi.core.forms import add_service_errors
-from gongzhi.core.http import community_or_404, require_perm
+from gongzhi.core.http import AuthedRequest, community_or_404, require_perm
 from gongzhi.maps.config import map_config
 from gongzhi.maps.registry import layers_for
 from gongzhi.spaces import selectors, services
@@ -117,7 +117,7 @@ def _picker_config(request, community):
 
 
 @login_required
-def space_create(request: HttpRequest, slug: str) -> HttpResponse:
+def space_create(request: AuthedRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     require_perm(request, "spaces.manage_spaces", community)
     form = SpaceForm(request.POST or None)
@@ -138,7 +138,7 @@ def space_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def space_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def space_edit(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     community = community_or_404(slug)
     space = _space_or_404(request, community, pk)
     require_perm(request, "spaces.manage_spaces", space)
@@ -170,7 +170,7 @@ def _render_detail(request, community, space, forms: dict) -> HttpResponse:
 
 @login_required
 @require_POST
-def photo_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def photo_add(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     community = community_or_404(slug)
     space = _space_or_404(request, community, pk)
     require_perm(request, "spaces.manage_spaces", space)
@@ -192,7 +192,7 @@ def photo_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def event_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def event_add(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     community = community_or_404(slug)
     space = _space_or_404(request, community, pk)
     require_perm(request, "spaces.manage_spaces", space)
@@ -216,7 +216,7 @@ def event_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def duty_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def duty_add(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     community = community_or_404(slug)
     space = _space_or_404(request, community, pk)
     require_perm(request, "spaces.manage_spaces", space)
@@ -234,7 +234,7 @@ def duty_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def care_log_add(request: HttpRequest, slug: str, pk: int, duty_id: int) -> HttpResponse:
+def care_log_add(request: AuthedRequest, slug: str, pk: int, duty_id: int) -> HttpResponse:
     community = community_or_404(slug)
     space = _space_or_404(request, community, pk)
     require_perm(request, "spaces.log_care", space)
@@ -252,7 +252,7 @@ def care_log_add(request: HttpRequest, slug: str, pk: int, duty_id: int) -> Http
 
 
 @login_required
-def duties_overdue(request: HttpRequest, slug: str) -> HttpResponse:
+def duties_overdue(request: AuthedRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     require_perm(request, "spaces.view_duties", community)
     duties = selectors.duties_overdue(community=community)
@@ -263,7 +263,7 @@ def duties_overdue(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def export_geojson(request: HttpRequest, slug: str) -> HttpResponse:
+def export_geojson(request: AuthedRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     require_perm(request, "spaces.export_spaces", community)
     data = services.spaces_export_geojson(actor=request.user, community=community)
@@ -274,7 +274,7 @@ def export_geojson(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def import_geojson(request: HttpRequest, slug: str) -> HttpResponse:
+def import_geojson(request: AuthedRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     require_perm(request, "spaces.import_spaces", community)
     form = GeoJSONImportForm(request.POST or None, request.FILES or None)
@@ -294,7 +294,7 @@ def import_geojson(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def import_osm(request: HttpRequest, slug: str) -> HttpResponse:
+def import_osm(request: AuthedRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     require_perm(request, "spaces.import_spaces", community)
     form = OsmImportForm(request.POST or None, request.FILES or None)
@@ -320,7 +320,7 @@ def import_osm(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def photo_remove(request: HttpRequest, slug: str, pk: int, photo_id: int) -> HttpResponse:
+def photo_remove(request: AuthedRequest, slug: str, pk: int, photo_id: int) -> HttpResponse:
     community = community_or_404(slug)
     space = _space_or_404(request, community, pk)
     require_perm(request, "spaces.manage_spaces", space)
@@ -333,7 +333,7 @@ def photo_remove(request: HttpRequest, slug: str, pk: int, photo_id: int) -> Htt
 
 @login_required
 @require_POST
-def duty_toggle(request: HttpRequest, slug: str, pk: int, duty_id: int) -> HttpResponse:
+def duty_toggle(request: AuthedRequest, slug: str, pk: int, duty_id: int) -> HttpResponse:
     community = community_or_404(slug)
     space = _space_or_404(request, community, pk)
     require_perm(request, "spaces.manage_spaces", space)

@@ -65,12 +65,15 @@ def _check(actor, perm: str, obj) -> None:
         raise PermissionDenied
 
 
+_CONFIG_CACHE = "_access_config"  # kept on the community instance for the request
+
+
 def config_for(community: Community) -> AccessConfig:
-    config = getattr(community, "_access_config", None)
+    config: AccessConfig | None = getattr(community, _CONFIG_CACHE, None)
     if config is None:
         config = AccessConfig.objects.filter(community=community).first() or AccessConfig(
             community=community, categories=default_categories())
-        community._access_config = config
+        setattr(community, _CONFIG_CACHE, config)
     return config
 
 
@@ -124,11 +127,12 @@ def _community_bbox(community: Community, margin_m: float) -> tuple[float, float
         b = geom_bbox(community.boundary)
         lons += [b[0], b[2]]
         lats += [b[1], b[3]]
-    for lon, lat in Building.objects.filter(community=community, lon__isnull=False).values_list(
-            "lon", "lat"):
-        lons.append(lon)
-        lats.append(lat)
-    if not lons and community.center_lon is not None:
+    for lon, lat in Building.objects.filter(community=community, lon__isnull=False,
+                                            lat__isnull=False).values_list("lon", "lat"):
+        if lon is not None and lat is not None:
+            lons.append(lon)
+            lats.append(lat)
+    if not lons and community.center_lon is not None and community.center_lat is not None:
         lons.append(community.center_lon)
         lats.append(community.center_lat)
     if not lons:
@@ -185,7 +189,7 @@ def config_update(*, actor, community: Community, **changes: Any) -> AccessConfi
     if errors:
         raise ValidationError(errors)
     config.save()
-    community._access_config = config
+    setattr(community, _CONFIG_CACHE, config)
     audit_record(actor=actor, action="spatial.config_update", community=community, target=config,
                  before=before, after={f: getattr(config, f) for f in CONFIG_FIELDS})
     transaction.on_commit(lambda: schedule_refresh(community.pk))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -60,9 +61,10 @@ def access_page(request: HttpRequest, slug: str) -> HttpResponse:
     full = request.user.has_perm("spatial.view_access", community)
     mode = _mode(request)
     result = selectors.access_result(community, mode)
-    ctx = {"community": community, "mode": mode, "modes": WalkingMode.choices, "full": full,
-           "result": result, "network": selectors.network_info(community),
-           "can_manage": request.user.has_perm("spatial.manage_access", community)}
+    ctx: dict[str, Any] = {
+        "community": community, "mode": mode, "modes": WalkingMode.choices, "full": full,
+        "result": result, "network": selectors.network_info(community),
+        "can_manage": request.user.has_perm("spatial.manage_access", community)}
     if result is not None:
         ctx.update(_decorate(result))
         ctx["elderly"] = (result["summary"]["all"].get("concentration") or {}).get("elderly")
@@ -124,7 +126,7 @@ def what_if_page(request: HttpRequest, slug: str) -> HttpResponse:
     require_perm(request, "spatial.what_if", community)
     mode = _mode(request)
     current = selectors.access_result(community, mode)
-    ctx = {"community": community, "mode": mode, "result": current, "errors": {},
+    ctx: dict[str, Any] = {"community": community, "mode": mode, "result": current, "errors": {},
            "values": request.GET, "category_choices": [], "facility_choices": []}
     if current is not None:
         ctx["category_choices"] = [(c["code"], CATEGORY_LABELS.get(c["code"], c["code"]))
@@ -247,7 +249,7 @@ def area_access(request: HttpRequest, pk: int) -> HttpResponse:
                    .order_by("name") if request.user.has_perm("spatial.view_access", c)]
     if not communities:
         raise PermissionDenied
-    rows = []
+    rows: list[dict[str, Any]] = []
     values, weights, groups = [], [], []
     for c in communities:
         result = selectors.access_result(c)

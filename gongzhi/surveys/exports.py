@@ -140,8 +140,9 @@ def to_sav(header: list[str], data: list[list[Any]], cols: list[Column]) -> byte
             frame[c.name] = pd.to_numeric(frame[c.name], errors="coerce")
         else:
             frame[c.name] = frame[c.name].astype(str)
-    labels = {"response_id": "response", "respondent_key": "pseudonymous respondent key",
-              "channel": "channel", "building": "building", "submitted_at": "submitted"}
+    labels: dict[str, str | None] = {
+        "response_id": "response", "respondent_key": "pseudonymous respondent key",
+        "channel": "channel", "building": "building", "submitted_at": "submitted"}
     labels.update({c.name: c.label[:250] for c in cols})
     value_labels = {c.name: c.value_labels for c in cols if c.value_labels and c.numeric}
     fd, path = tempfile.mkstemp(suffix=".sav")

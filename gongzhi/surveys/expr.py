@@ -169,29 +169,36 @@ class _Parser:
             self.expect(")")
             return inner
         if kind == "name":
-            if self.peek() == ("op", "("):
-                if text not in FUNCTIONS:
-                    raise ExpressionError(_("unsupported function %(name)s()") % {"name": text})
-                self.take()
-                args: list[tuple] = []
-                if self.peek() != ("op", ")"):
-                    args.append(self.binary(0))
-                    while self.peek() == ("op", ","):
-                        self.take()
-                        args.append(self.binary(0))
-                self.expect(")")
-                lo, hi = FUNCTIONS[text]
-                if not lo <= len(args) <= hi:
-                    raise ExpressionError(_("%(name)s() takes %(lo)s–%(hi)s arguments, not %(n)s")
-                                          % {"name": text, "lo": lo, "hi": hi, "n": len(args)})
-                return ("call", text, tuple(args))
-            if self.allow_columns:
-                self.columns.add(text)
-                return ("col", text)
-            raise ExpressionError(
-                _("unsupported name “%(name)s” (write ${%(name)s} for a question)")
-                % {"name": text})
+            return self.name(text)
         raise ExpressionError(_("unexpected “%(text)s”") % {"text": text or "—"})
+
+    def name(self, text: str) -> tuple:
+        """A bare name: a function call, or (in choice filters) a column of the choice."""
+        if self.peek() == ("op", "("):
+            return self.call(text)
+        if self.allow_columns:
+            self.columns.add(text)
+            return ("col", text)
+        raise ExpressionError(
+            _("unsupported name “%(name)s” (write ${%(name)s} for a question)")
+            % {"name": text})
+
+    def call(self, text: str) -> tuple:
+        if text not in FUNCTIONS:
+            raise ExpressionError(_("unsupported function %(name)s()") % {"name": text})
+        self.take()
+        args: list[tuple] = []
+        if self.peek() != ("op", ")"):
+            args.append(self.binary(0))
+            while self.peek() == ("op", ","):
+                self.take()
+                args.append(self.binary(0))
+        self.expect(")")
+        lo, hi = FUNCTIONS[text]
+        if not lo <= len(args) <= hi:
+            raise ExpressionError(_("%(name)s() takes %(lo)s–%(hi)s arguments, not %(n)s")
+                                  % {"name": text, "lo": lo, "hi": hi, "n": len(args)})
+        return ("call", text, tuple(args))
 
 
 def parse(src: str, *, allow_columns: bool = False) -> Expr:
@@ -255,90 +262,125 @@ def _compare(op: str, a: Any, b: Any) -> bool:
         if math.isnan(na) or math.isnan(nb):
             if not ta or not tb:
                 return False
-            x, y = ta, tb  # text (ISO dates) ordering
-        else:
-            x, y = na, nb
+            return _ordered(op, ta, tb)  # text (ISO dates) ordering
+        x, y = na, nb
     else:
         x, y = _num(a), _num(b)
     if isinstance(x, float) and (math.isnan(x) or math.isnan(y)):
         return False
+    return _ordered(op, x, y)
+
+
+def _ordered(op: str, x: Any, y: Any) -> bool:
+    """``x op y`` for an ordering operator, on two numbers or two texts."""
     return {"<": x < y, "<=": x <= y, ">": x > y, ">=": x >= y}[op]
 
 
 def _eval(t: tuple, ans: Mapping[str, Any], cur: Any, choice: Mapping[str, Any],
           today: Callable[[], dt.date]) -> Any:
-    kind = t[0]
-    if kind == "lit":
-        return t[1]
-    if kind == "ref":
-        v = ans.get(t[1], "")
-        return "" if v is None else v
-    if kind == "dot":
-        return "" if cur is None else cur
-    if kind == "col":
-        return choice.get(t[1], "")
-    if kind == "neg":
-        return -_num(_eval(t[1], ans, cur, choice, today))
-    if kind == "op":
-        op = t[1]
-        if op == "or":
-            return _bool(_eval(t[2], ans, cur, choice, today)) or _bool(
-                _eval(t[3], ans, cur, choice, today))
-        if op == "and":
-            return _bool(_eval(t[2], ans, cur, choice, today)) and _bool(
-                _eval(t[3], ans, cur, choice, today))
-        a = _eval(t[2], ans, cur, choice, today)
-        b = _eval(t[3], ans, cur, choice, today)
-        if op in ("=", "!=", "<", "<=", ">", ">="):
-            return _compare(op, a, b)
-        x, y = _num(a), _num(b)
-        if op == "+":
-            return x + y
-        if op == "-":
-            return x - y
-        if op == "*":
-            return x * y
-        if op == "div":
-            return math.nan if y == 0 else x / y
-        if op == "mod":
-            return math.nan if y == 0 else math.fmod(x, y)
-    if kind == "call":
-        name, args = t[1], t[2]
+    return _Env(ans, cur, choice, today).eval(t)
 
-        def arg(i: int) -> Any:
-            return _eval(args[i], ans, cur, choice, today)
 
-        if name == "true":
-            return True
-        if name == "false":
-            return False
-        if name == "today":
-            return today().isoformat()
-        if name == "selected":
-            v = arg(0)
-            items = v if isinstance(v, list) else _text(v).split()
-            return _text(arg(1)) in [str(x) for x in items]
-        if name == "count-selected":
-            v = arg(0)
-            return float(len(v if isinstance(v, list) else _text(v).split()))
-        if name == "not":
-            return not _bool(arg(0))
-        if name == "string-length":
-            return float(len(_text(arg(0))))
-        if name == "if":
-            return arg(1) if _bool(arg(0)) else arg(2)
-        if name == "coalesce":
-            a = arg(0)
-            return a if _text(a) else arg(1)
-        if name == "concat":
-            return "".join(_text(arg(i)) for i in range(len(args)))
-        if name == "int":
-            x = _num(arg(0))
-            return x if math.isnan(x) else float(math.trunc(x))
-        if name == "number":
-            return _num(arg(0))
-        if name == "round":
-            x = _num(arg(0))
-            n = int(_num(arg(1))) if len(args) == 2 else 0
-            return x if math.isnan(x) else float(round(x, n))
-    raise ExpressionError(f"cannot evaluate {kind}")  # pragma: no cover - parser guards
+@dataclass(frozen=True)
+class _Env:
+    """What an expression reads: the answers, the current value (``.``), the choice row
+    being filtered (its columns) and the date."""
+
+    ans: Mapping[str, Any]
+    cur: Any
+    choice: Mapping[str, Any]
+    today: Callable[[], dt.date]
+
+    def eval(self, t: tuple) -> Any:
+        node = _NODES.get(t[0])
+        if node is None:  # pragma: no cover - the parser makes only known nodes
+            raise ExpressionError(f"cannot evaluate {t[0]}")
+        return node(t, self)
+
+
+def _ref(t: tuple, env: _Env) -> Any:
+    v = env.ans.get(t[1], "")
+    return "" if v is None else v
+
+
+def _op(t: tuple, env: _Env) -> Any:
+    op = t[1]
+    if op == "or":  # both short-circuit, like XPath
+        return _bool(env.eval(t[2])) or _bool(env.eval(t[3]))
+    if op == "and":
+        return _bool(env.eval(t[2])) and _bool(env.eval(t[3]))
+    a, b = env.eval(t[2]), env.eval(t[3])
+    if op in ("=", "!=", "<", "<=", ">", ">="):
+        return _compare(op, a, b)
+    arithmetic = _ARITHMETIC.get(op)
+    if arithmetic is None:  # pragma: no cover - the parser makes only known operators
+        raise ExpressionError(f"cannot evaluate {op}")
+    return arithmetic(_num(a), _num(b))
+
+
+_ARITHMETIC: dict[str, Callable[[float, float], float]] = {
+    "+": lambda x, y: x + y,
+    "-": lambda x, y: x - y,
+    "*": lambda x, y: x * y,
+    "div": lambda x, y: math.nan if y == 0 else x / y,
+    "mod": lambda x, y: math.nan if y == 0 else math.fmod(x, y),
+}
+
+
+def _call(t: tuple, env: _Env) -> Any:
+    name, args = t[1], t[2]
+    function = _FUNCTIONS.get(name)
+    if function is None:  # pragma: no cover - the parser refuses unknown functions
+        raise ExpressionError(f"cannot evaluate {name}")
+    return function(args, env)
+
+
+def _items(v: Any) -> list:
+    """A select_multiple answer as its list of choices (a list, or space-separated)."""
+    return v if isinstance(v, list) else _text(v).split()
+
+
+def _int(args: list, env: _Env) -> float:
+    x = _num(env.eval(args[0]))
+    return x if math.isnan(x) else float(math.trunc(x))
+
+
+def _round(args: list, env: _Env) -> float:
+    x = _num(env.eval(args[0]))
+    n = int(_num(env.eval(args[1]))) if len(args) == 2 else 0
+    return x if math.isnan(x) else float(round(x, n))
+
+
+def _coalesce(args: list, env: _Env) -> Any:
+    a = env.eval(args[0])
+    return a if _text(a) else env.eval(args[1])
+
+
+# Each function gets its argument trees and evaluates only what it needs (``if`` one branch).
+_FUNCTIONS: dict[str, Callable[[list, _Env], Any]] = {
+    "true": lambda args, env: True,
+    "false": lambda args, env: False,
+    "today": lambda args, env: env.today().isoformat(),
+    "selected": lambda args, env: (_text(env.eval(args[1]))
+                                   in [str(x) for x in _items(env.eval(args[0]))]),
+    "count-selected": lambda args, env: float(len(_items(env.eval(args[0])))),
+    "not": lambda args, env: not _bool(env.eval(args[0])),
+    "string-length": lambda args, env: float(len(_text(env.eval(args[0])))),
+    "if": lambda args, env: (env.eval(args[1]) if _bool(env.eval(args[0]))
+                             else env.eval(args[2])),
+    "coalesce": _coalesce,
+    "concat": lambda args, env: "".join(_text(env.eval(a)) for a in args),
+    "int": _int,
+    "number": lambda args, env: _num(env.eval(args[0])),
+    "round": _round,
+}
+
+_NODES: dict[str, Callable[[tuple, _Env], Any]] = {
+    "lit": lambda t, env: t[1],
+    "ref": _ref,
+    "dot": lambda t, env: "" if env.cur is None else env.cur,
+    "col": lambda t, env: env.choice.get(t[1], ""),
+    "neg": lambda t, env: -_num(env.eval(t[1])),
+    "op": _op,
+    "call": _call,
+}

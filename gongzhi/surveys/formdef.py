@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -140,49 +141,11 @@ class FormDef:
         problems: list[str] = []
         names: set[str] = set()
         for q in self.questions():
-            where = _("row %(row)s (%(name)s)") % {"row": q.row, "name": q.name} if q.row \
-                else q.name
-            if not NAME_RE.match(q.name):
-                problems.append(_("%(where)s: a name has letters, digits and _ only, "
-                                  "starting with a letter") % {"where": where})
-            if q.name in names:
-                problems.append(_("%(where)s: the name is used twice") % {"where": where})
+            problems += self._question_problems(q, names)
             names.add(q.name)
-            if q.type not in TYPES:
-                problems.append(_("%(where)s: unsupported question type %(type)s")
-                                % {"where": where, "type": q.type})
-            if q.type.startswith("select") and q.list_name not in self.choices:
-                problems.append(_("%(where)s: no choice list called %(list)s")
-                                % {"where": where, "list": q.list_name or "—"})
-            if q.type == "calculate" and not q.calculation:
-                problems.append(_("%(where)s: a calculate needs a calculation")
-                                % {"where": where})
-            if q.type not in ("calculate",) and not q.label:
-                problems.append(_("%(where)s: the question has no label") % {"where": where})
-        known = names
         for g in self.groups:
             for q in g.questions:
-                where = _("row %(row)s (%(name)s)") % {"row": q.row, "name": q.name} \
-                    if q.row else q.name
-                for col, src, cols in (("relevant", q.relevant, False),
-                                       ("constraint", q.constraint, False),
-                                       ("calculation", q.calculation, False),
-                                       ("choice_filter", q.choice_filter, True)):
-                    if not src:
-                        continue
-                    try:
-                        e = parse(src, allow_columns=cols)
-                    except ExpressionError as exc:
-                        problems.append(_("%(where)s, %(col)s: unsupported expression "
-                                          "“%(src)s”: %(reason)s")
-                                        % {"where": where, "col": col, "src": src,
-                                           "reason": exc})
-                        continue
-                    unknown = sorted(e.refs - known)
-                    if unknown:
-                        problems.append(_("%(where)s, %(col)s: unknown question %(names)s")
-                                        % {"where": where, "col": col,
-                                           "names": ", ".join(unknown)})
+                problems += _expression_problems(q, names)
             if g.relevant:
                 try:
                     parse(g.relevant)
@@ -192,6 +155,28 @@ class FormDef:
                                     % {"name": g.name, "src": g.relevant, "reason": exc})
         if not self.questions():
             problems.append(_("The form has no questions."))
+        return problems
+
+    def _question_problems(self, q: Question, earlier: set[str]) -> list[str]:
+        """Name, type, choice list, calculation and label of one question."""
+        where = _where(q)
+        problems: list[str] = []
+        if not NAME_RE.match(q.name):
+            problems.append(_("%(where)s: a name has letters, digits and _ only, "
+                              "starting with a letter") % {"where": where})
+        if q.name in earlier:
+            problems.append(_("%(where)s: the name is used twice") % {"where": where})
+        if q.type not in TYPES:
+            problems.append(_("%(where)s: unsupported question type %(type)s")
+                            % {"where": where, "type": q.type})
+        if q.type.startswith("select") and q.list_name not in self.choices:
+            problems.append(_("%(where)s: no choice list called %(list)s")
+                            % {"where": where, "list": q.list_name or "—"})
+        if q.type == "calculate" and not q.calculation:
+            problems.append(_("%(where)s: a calculate needs a calculation")
+                            % {"where": where})
+        if q.type not in ("calculate",) and not q.label:
+            problems.append(_("%(where)s: the question has no label") % {"where": where})
         return problems
 
     # ------------------------------------------------------------------ answering
@@ -257,6 +242,7 @@ class FormDef:
 
     def _clean_value(self, q: Question, raw: Any, answers: dict[str, Any]
                      ) -> tuple[Any, str]:
+        """The answer as stored (or None) and the error to show ("" when none)."""
         if q.type == "select_multiple":
             vals = raw if isinstance(raw, list) else ([] if raw in (None, "") else [raw])
             vals = [str(v) for v in vals]
@@ -274,29 +260,12 @@ class FormDef:
             return "", ""
         if len(text) > MAX_TEXT:
             return None, _("At most %(n)s characters.") % {"n": MAX_TEXT}
-        if q.type == "integer":
-            try:
-                return int(text), ""
-            except ValueError:
-                return None, _("Enter a whole number.")
-        if q.type == "decimal":
-            try:
-                v = float(text)
-            except ValueError:
-                return None, _("Enter a number.")
-            if not math.isfinite(v):
-                return None, _("Enter a number.")
-            return v, ""
-        if q.type == "date":
-            try:
-                return dt.date.fromisoformat(text).isoformat(), ""
-            except ValueError:
-                return None, _("Enter a date as YYYY-MM-DD.")
         if q.type == "select_one":
             if text not in {c.name for c in self.options(q, answers)}:
                 return None, _("Choose from the options shown.")
             return text, ""
-        return text, ""
+        parse_text = _TYPED_ANSWERS.get(q.type)
+        return parse_text(text) if parse_text else (text, "")
 
     def clean_all(self, raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
         """Clean a whole submission (paper entry, API): every page in order."""
@@ -311,6 +280,63 @@ class FormDef:
         for name in unknown:
             errors[name] = _("There is no question called %(name)s.") % {"name": name}
         return answers, errors
+
+
+def _where(q: Question) -> str:
+    return _("row %(row)s (%(name)s)") % {"row": q.row, "name": q.name} if q.row else q.name
+
+
+def _expression_problems(q: Question, known: set[str]) -> list[str]:
+    """Each expression of a question parses and names only questions of the form."""
+    problems: list[str] = []
+    for col, src, cols in (("relevant", q.relevant, False),
+                           ("constraint", q.constraint, False),
+                           ("calculation", q.calculation, False),
+                           ("choice_filter", q.choice_filter, True)):
+        if not src:
+            continue
+        try:
+            e = parse(src, allow_columns=cols)
+        except ExpressionError as exc:
+            problems.append(_("%(where)s, %(col)s: unsupported expression "
+                              "“%(src)s”: %(reason)s")
+                            % {"where": _where(q), "col": col, "src": src, "reason": exc})
+            continue
+        unknown = sorted(e.refs - known)
+        if unknown:
+            problems.append(_("%(where)s, %(col)s: unknown question %(names)s")
+                            % {"where": _where(q), "col": col, "names": ", ".join(unknown)})
+    return problems
+
+
+def _integer_answer(text: str) -> tuple[Any, str]:
+    try:
+        return int(text), ""
+    except ValueError:
+        return None, _("Enter a whole number.")
+
+
+def _decimal_answer(text: str) -> tuple[Any, str]:
+    try:
+        v = float(text)
+    except ValueError:
+        return None, _("Enter a number.")
+    if not math.isfinite(v):
+        return None, _("Enter a number.")
+    return v, ""
+
+
+def _date_answer(text: str) -> tuple[Any, str]:
+    try:
+        return dt.date.fromisoformat(text).isoformat(), ""
+    except ValueError:
+        return None, _("Enter a date as YYYY-MM-DD.")
+
+
+# Answers typed as text that are stored as another type: (value, error) from the text.
+_TYPED_ANSWERS: dict[str, Callable[[str], tuple[Any, str]]] = {
+    "integer": _integer_answer, "decimal": _decimal_answer, "date": _date_answer,
+}
 
 
 _cache: dict[tuple[str, bool], Expr] = {}

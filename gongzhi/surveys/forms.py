@@ -1,20 +1,28 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.forms import form_field
 from gongzhi.surveys.formdef import NAME_RE
 from gongzhi.surveys.models import Survey, Wave
+
+if TYPE_CHECKING:
+    from gongzhi.places.models import Building
+    from gongzhi.projects.models import Project
+    from gongzhi.surveys.models import Instrument
+
 
 QTYPES = [("select_one", _("One choice")), ("select_multiple", _("Several choices")),
           ("text", _("Text")), ("integer", _("Whole number")), ("decimal", _("Number")),
           ("date", _("Date")), ("note", _("Note (no answer)"))]
 
 
-def _no_nul(value: str) -> str:
+def _no_nul(value: str) -> None:
     if "\x00" in value:
         raise forms.ValidationError(_("The text contains a character that is not allowed."))
-    return value
 
 
 class SurveyForm(forms.Form):
@@ -22,14 +30,16 @@ class SurveyForm(forms.Form):
     intro = forms.CharField(label=_("Introduction for respondents"), required=False,
                             max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
                             validators=[_no_nul])
-    instrument = forms.ModelChoiceField(label=_("Questionnaire"), queryset=None)
+    instrument: forms.ModelChoiceField[Instrument] = forms.ModelChoiceField(
+        label=_("Questionnaire"), queryset=None)
     purpose = forms.ChoiceField(label=_("Purpose"), choices=Survey.Purpose.choices)
     wave = forms.ChoiceField(label=_("Wave"), choices=Wave.choices)
     wave_year = forms.IntegerField(label=_("Year"), required=False, min_value=2000,
                                    max_value=2100)
-    pairs_with = forms.ModelChoiceField(
+    pairs_with: forms.ModelChoiceField[Survey] = forms.ModelChoiceField(
         label=_("Earlier wave (pairs the same respondents)"), queryset=None, required=False)
-    project = forms.ModelChoiceField(label=_("Project"), queryset=None, required=False)
+    project: forms.ModelChoiceField[Project] = forms.ModelChoiceField(
+        label=_("Project"), queryset=None, required=False)
     anonymous = forms.BooleanField(label=_("Anonymous: anyone with the link may answer, "
                                            "waves cannot be paired"), required=False)
 
@@ -38,10 +48,13 @@ class SurveyForm(forms.Form):
         from gongzhi.projects.models import Project
         from gongzhi.surveys.models import Instrument
 
-        self.fields["instrument"].queryset = Instrument.objects.filter(community=community)
-        self.fields["pairs_with"].queryset = Survey.objects.filter(community=community,
-                                                                   anonymous=False)
-        self.fields["project"].queryset = Project.objects.filter(community=community)
+        form_field(self, "instrument", forms.ModelChoiceField).queryset = (
+            Instrument.objects.filter(community=community))
+        form_field(self, "pairs_with", forms.ModelChoiceField).queryset = (
+            Survey.objects.filter(community=community,
+                                                                       anonymous=False))
+        form_field(self, "project", forms.ModelChoiceField).queryset = (
+            Project.objects.filter(community=community))
 
 
 class XLSFormUploadForm(forms.Form):
@@ -88,8 +101,9 @@ class QuestionForm(forms.Form):
                                           "letter."))
         return v
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         rows = []
         for n, line in enumerate((data.get("choices") or "").splitlines(), start=1):
             if not line.strip():
@@ -109,7 +123,8 @@ class QuestionForm(forms.Form):
 class PaperMetaForm(forms.Form):
     serial = forms.CharField(label=_("Number on the paper questionnaire"), max_length=40,
                              validators=[_no_nul])
-    building = forms.ModelChoiceField(label=_("Building"), queryset=None, required=False)
+    building: forms.ModelChoiceField[Building] = forms.ModelChoiceField(
+        label=_("Building"), queryset=None, required=False)
     respondent_code = forms.CharField(
         label=_("Respondent code (printed on before/after sheets; optional)"),
         max_length=40, required=False, validators=[_no_nul])
@@ -118,4 +133,5 @@ class PaperMetaForm(forms.Form):
         super().__init__(*args, **kwargs)
         from gongzhi.places.models import Building
 
-        self.fields["building"].queryset = Building.objects.filter(community=community)
+        form_field(self, "building", forms.ModelChoiceField).queryset = (
+            Building.objects.filter(community=community))

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from gongzhi.surveys.formdef import Choice, FormDef, Group, Question
@@ -186,12 +187,12 @@ def sci2_instrument() -> FormDef:
 @dataclass(frozen=True)
 class LibraryEntry:
     key: str
-    build: object
+    build: Callable[[], FormDef]
     attribution: str
     wording_included: bool = True
 
     def form(self) -> FormDef:
-        return self.build()  # type: ignore[operator]
+        return self.build()
 
 
 LIBRARY: dict[str, LibraryEntry] = {e.key: e for e in [

@@ -23,7 +23,7 @@ from gongzhi.surveys.formdef import FormDef, Question
 
 def _value(q: Question, answers: dict[str, Any]) -> float:
     v = answers.get(q.name)
-    if v in (None, "", []):
+    if v is None or v in ("", []):
         return math.nan
     try:
         return float(v)

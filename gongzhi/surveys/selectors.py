@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Count, QuerySet
 
@@ -11,8 +11,17 @@ from gongzhi.places.models import Building, Household
 from gongzhi.surveys.formdef import FormDef, pick
 from gongzhi.surveys.models import Instrument, Response, Survey
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
-def survey_list(user, community) -> QuerySet[Survey]:
+
+class SurveyCounts(TypedDict):
+    """What the list annotates on each survey."""
+
+    n_responses: int
+
+
+def survey_list(user, community) -> QuerySet[WithAnnotations[Survey, SurveyCounts]]:
     qs = (Survey.objects.filter(community=community).select_related("instrument")
           .annotate(n_responses=Count("responses")))
     if not user.has_perm("surveys.manage_surveys", community):

@@ -172,7 +172,7 @@ def survey_create(*, actor, community, instrument: Instrument, title: str,
 
 def survey_set_status(*, actor, survey: Survey, status: str) -> Survey:
     _require(actor, "surveys.manage_surveys", survey)
-    allowed = {Survey.Status.DRAFT: {Survey.Status.OPEN},
+    allowed: dict[str, set[str]] = {Survey.Status.DRAFT: {Survey.Status.OPEN},
                Survey.Status.OPEN: {Survey.Status.CLOSED},
                Survey.Status.CLOSED: {Survey.Status.OPEN}}
     with transaction.atomic():

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongzhi.core.forms import add_service_errors
-from gongzhi.core.http import community_or_404, require_perm
+from gongzhi.core.http import AuthedRequest, community_or_404, require_perm
 from gongzhi.core.qr import qr_svg
 from gongzhi.surveys import exports, selectors, services
 from gongzhi.surveys.formdef import Choice, FormDef, Group, Question, pick
@@ -57,7 +57,7 @@ def survey_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def instrument_list(request: HttpRequest, slug: str) -> HttpResponse:
+def instrument_list(request: AuthedRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     require_perm(request, "surveys.manage_surveys", community)
     upload = XLSFormUploadForm()
@@ -109,7 +109,7 @@ def _question_from_form(data: dict) -> tuple[Question, list[Choice]]:
 
 
 @login_required
-def instrument_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def instrument_detail(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     community = community_or_404(slug)
     require_perm(request, "surveys.manage_surveys", community)
     inst = get_object_or_404(Instrument, community=community, pk=pk)
@@ -156,7 +156,7 @@ def instrument_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def instrument_xlsform(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def instrument_xlsform(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     community = community_or_404(slug)
     require_perm(request, "surveys.manage_surveys", community)
     inst = get_object_or_404(Instrument, community=community, pk=pk)
@@ -170,7 +170,7 @@ def instrument_xlsform(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 
 
 @login_required
-def survey_create(request: HttpRequest, slug: str) -> HttpResponse:
+def survey_create(request: AuthedRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     require_perm(request, "surveys.manage_surveys", community)
     form = SurveyForm(request.POST or None, community=community)
@@ -205,7 +205,7 @@ def survey_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def survey_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def survey_status(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     community = community_or_404(slug)
     survey = _survey_or_404(request, community, pk, "surveys.manage_surveys")
     try:
@@ -218,7 +218,7 @@ def survey_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def survey_remind(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def survey_remind(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     community = community_or_404(slug)
     survey = _survey_or_404(request, community, pk, "surveys.manage_surveys")
     try:
@@ -326,7 +326,7 @@ def respond(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def paper_entry(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def paper_entry(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     community = community_or_404(slug)
     survey = _survey_or_404(request, community, pk, "surveys.enter_paper")
     form_def = survey.instrument.form()
@@ -375,7 +375,7 @@ def results(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     counts = selectors.choice_counts(form_def, answers)
     scores = survey_scores(form_def, answers)
     comparison = []
-    if survey.pairs_with_id:
+    if survey.pairs_with is not None:
         before = [(r["respondent_key"], r["answers"])
                   for r in selectors.response_dicts(survey.pairs_with)]
         after = [(r["respondent_key"], r["answers"]) for r in rows]

@@ -104,125 +104,53 @@ def read_xlsform(data: bytes) -> Imported:
     if "survey" not in sheets:
         raise XLSFormError([_("The workbook has no sheet called “survey”.")])
     problems: list[str] = []
-    notices: list[str] = []
     settings: dict[str, str] = {}
     if "settings" in sheets:
         _h, srows = _rows(sheets["settings"])
         if srows:
             settings = {k.lower(): v for k, v in srows[0][1].items()}
     default = _lang(settings.get("default_language", ""), "zh") or "zh"
-    choices: dict[str, list[Choice]] = {}
-    if "choices" in sheets:
-        _h, crows = _rows(sheets["choices"])
-        for n, cells in crows:
-            low = {k.lower(): v for k, v in cells.items()}
-            ln, name = low.get("list_name", "") or low.get("list name", ""), low.get("name", "")
-            if not ln or not name:
-                problems.append(_("choices row %(row)s: list_name and name are required")
-                                % {"row": n})
-                continue
-            if any(c.name == name for c in choices.get(ln, [])):
-                problems.append(_("choices row %(row)s: %(name)s appears twice in %(list)s")
-                                % {"row": n, "name": name, "list": ln})
-                continue
-            extra = {k: v for k, v in cells.items()
-                     if k.lower() not in ("list_name", "list name", "name")
-                     and k.split("::")[0].strip().lower() not in TRANSLATED and v}
-            choices.setdefault(ln, []).append(
-                Choice(name=name, label=_translated(cells, "label", default, problems, n,
-                                                    "choices"), extra=extra))
+    choices = _read_choices(sheets["choices"], default, problems) if "choices" in sheets else {}
+    survey = _SurveySheet(default, problems)
     _h, rows = _rows(sheets["survey"])
-    groups: list[Group] = []
-    stack: list[tuple[str, str, int]] = []  # (name, relevant, row) of open groups
-    current: Group | None = None
-    loose = 0
     for n, cells in rows:
-        low = {k.split("::")[0].strip().lower() if "::" in k else k.lower(): v
-               for k, v in cells.items()}
-        typ = re.sub(r"\s+", " ", low.get("type", "")).strip()
-        parts = typ.replace("begin_group", "begin group").replace(
-            "end_group", "end group").split(" ")
-        head = " ".join(parts[:2]) if parts[0] in ("begin", "end") else parts[0]
-        name = low.get("name", "")
-        if not typ:
-            problems.append(_("survey row %(row)s: the type is empty") % {"row": n})
+        survey.row(n, cells)
+    survey.finish()
+    form = FormDef(title=_form_title(settings, default),
+                   form_id=settings.get("form_id", "")[:64],
+                   version=settings.get("version", "")[:32], groups=survey.groups,
+                   choices=choices)
+    problems += form.check()
+    if problems:
+        raise XLSFormError(problems)
+    return Imported(form, survey.notices)
+
+
+def _read_choices(ws, default: str, problems: list[str]) -> dict[str, list[Choice]]:
+    """The ``choices`` sheet: one list per list_name, each name once."""
+    choices: dict[str, list[Choice]] = {}
+    _h, crows = _rows(ws)
+    for n, cells in crows:
+        low = {k.lower(): v for k, v in cells.items()}
+        ln, name = low.get("list_name", "") or low.get("list name", ""), low.get("name", "")
+        if not ln or not name:
+            problems.append(_("choices row %(row)s: list_name and name are required")
+                            % {"row": n})
             continue
-        if head == "begin group":
-            if not stack:
-                current = Group(name=name or f"page_{len(groups) + 1}",
-                                label=_translated(cells, "label", default, problems, n,
-                                                  "survey"),
-                                relevant=low.get("relevant", ""))
-                groups.append(current)
-            stack.append((name, low.get("relevant", "") if stack else "", n))
+        if any(c.name == name for c in choices.get(ln, [])):
+            problems.append(_("choices row %(row)s: %(name)s appears twice in %(list)s")
+                            % {"row": n, "name": name, "list": ln})
             continue
-        if head == "end group":
-            if not stack:
-                problems.append(_("survey row %(row)s: end group without begin group")
-                                % {"row": n})
-                continue
-            stack.pop()
-            if not stack:
-                current = None
-            continue
-        if head in ("begin repeat", "end repeat") or parts[0] in ("begin_repeat",
-                                                                 "end_repeat"):
-            problems.append(_("survey row %(row)s: repeats are not supported") % {"row": n})
-            continue
-        if parts[0] in META_TYPES:
-            notices.append(_("survey row %(row)s: metadata %(type)s skipped")
-                           % {"row": n, "type": parts[0]})
-            continue
-        qtype = parts[0]
-        list_name = ""
-        if qtype in ("select_one", "select_multiple"):
-            if len(parts) != 2:
-                problems.append(_("survey row %(row)s: %(type)s needs a choice list name "
-                                  "(or_other is not supported)") % {"row": n, "type": qtype})
-                continue
-            list_name = parts[1]
-        elif len(parts) > 1 or qtype not in ("text", "integer", "decimal", "note", "date",
-                                            "calculate"):
-            problems.append(_("survey row %(row)s: unsupported type “%(type)s”")
-                            % {"row": n, "type": typ})
-            continue
-        req = low.get("required", "").lower()
-        if req not in TRUE | FALSE:
-            problems.append(_("survey row %(row)s: required must be yes or no, not "
-                              "“%(value)s”") % {"row": n, "value": low.get("required")})
-            continue
-        rev = low.get("reverse", "").lower()
-        if rev not in TRUE | FALSE:
-            problems.append(_("survey row %(row)s: reverse must be yes or no") % {"row": n})
-            continue
-        relevant = low.get("relevant", "")
-        inherited = [r for _n, r, _row in stack[1:] if r]
-        if inherited:
-            relevant = " and ".join(f"({r})" for r in [*inherited, relevant] if r)
-        q = Question(
-            name=name, type=qtype, list_name=list_name,
-            label=_translated(cells, "label", default, problems, n, "survey"),
-            hint=_translated(cells, "hint", default, problems, n, "survey"),
-            required=req in TRUE,
-            required_message=_translated(cells, "required_message", default, problems, n,
-                                         "survey"),
-            relevant=relevant, constraint=low.get("constraint", ""),
-            constraint_message=_translated(cells, "constraint_message", default, problems,
-                                           n, "survey"),
-            appearance=low.get("appearance", ""), choice_filter=low.get("choice_filter", ""),
-            calculation=low.get("calculation", ""), subscale=low.get("subscale", ""),
-            reverse=rev in TRUE, row=n,
-        )
-        if current is None:
-            if not groups or not groups[-1].name.startswith("_loose"):
-                loose += 1
-                groups.append(Group(name=f"_loose{loose}"))
-            groups[-1].questions.append(q)
-        else:
-            current.questions.append(q)
-    if stack:
-        problems.append(_("survey row %(row)s: begin group without end group")
-                        % {"row": stack[-1][2]})
+        extra = {k: v for k, v in cells.items()
+                 if k.lower() not in ("list_name", "list name", "name")
+                 and k.split("::")[0].strip().lower() not in TRANSLATED and v}
+        choices.setdefault(ln, []).append(
+            Choice(name=name, label=_translated(cells, "label", default, problems, n,
+                                                "choices"), extra=extra))
+    return choices
+
+
+def _form_title(settings: dict[str, str], default: str) -> dict[str, str]:
     title = {}
     if settings.get("form_title"):
         title[default] = settings["form_title"][:200]
@@ -231,12 +159,139 @@ def read_xlsform(data: bytes) -> Imported:
             lang = _lang(k.partition("::")[2], default)
             if lang:
                 title[lang] = v[:200]
-    form = FormDef(title=title, form_id=settings.get("form_id", "")[:64],
-                   version=settings.get("version", "")[:32], groups=groups, choices=choices)
-    problems += form.check()
-    if problems:
-        raise XLSFormError(problems)
-    return Imported(form, notices)
+    return title
+
+
+class _SurveySheet:
+    """The ``survey`` sheet read row by row: groups (a top-level group is a page; nested
+    ones fold into it), questions, and a problem or notice for each row it cannot take."""
+
+    def __init__(self, default: str, problems: list[str]):
+        self.default = default
+        self.problems = problems
+        self.notices: list[str] = []
+        self.groups: list[Group] = []
+        self.stack: list[tuple[str, str, int]] = []  # (name, relevant, row) of open groups
+        self.current: Group | None = None
+        self.loose = 0
+
+    def row(self, n: int, cells: dict[str, str]) -> None:
+        low = {k.split("::")[0].strip().lower() if "::" in k else k.lower(): v
+               for k, v in cells.items()}
+        typ = re.sub(r"\s+", " ", low.get("type", "")).strip()
+        parts = typ.replace("begin_group", "begin group").replace(
+            "end_group", "end group").split(" ")
+        head = " ".join(parts[:2]) if parts[0] in ("begin", "end") else parts[0]
+        if not typ:
+            self.problems.append(_("survey row %(row)s: the type is empty") % {"row": n})
+        elif head == "begin group":
+            self._begin_group(n, cells, low)
+        elif head == "end group":
+            self._end_group(n)
+        elif head in ("begin repeat", "end repeat") or parts[0] in ("begin_repeat",
+                                                                   "end_repeat"):
+            self.problems.append(_("survey row %(row)s: repeats are not supported")
+                                 % {"row": n})
+        elif parts[0] in META_TYPES:
+            self.notices.append(_("survey row %(row)s: metadata %(type)s skipped")
+                                % {"row": n, "type": parts[0]})
+        else:
+            q = self._question(n, cells, low, typ, parts)
+            if q is not None:
+                self._place(q)
+
+    def finish(self) -> None:
+        if self.stack:
+            self.problems.append(_("survey row %(row)s: begin group without end group")
+                                 % {"row": self.stack[-1][2]})
+
+    def _begin_group(self, n: int, cells: dict[str, str], low: dict[str, str]) -> None:
+        name = low.get("name", "")
+        if not self.stack:
+            self.current = Group(name=name or f"page_{len(self.groups) + 1}",
+                                 label=self._translated(cells, "label", n),
+                                 relevant=low.get("relevant", ""))
+            self.groups.append(self.current)
+        self.stack.append((name, low.get("relevant", "") if self.stack else "", n))
+
+    def _end_group(self, n: int) -> None:
+        if not self.stack:
+            self.problems.append(_("survey row %(row)s: end group without begin group")
+                                 % {"row": n})
+            return
+        self.stack.pop()
+        if not self.stack:
+            self.current = None
+
+    def _question(self, n: int, cells: dict[str, str], low: dict[str, str], typ: str,
+                  parts: list[str]) -> Question | None:
+        kind = self._question_type(n, typ, parts)
+        if kind is None:
+            return None
+        req = self._yes_no(n, low, "required")
+        if req is None:
+            return None
+        rev = self._yes_no(n, low, "reverse")
+        if rev is None:
+            return None
+        qtype, list_name = kind
+        relevant = low.get("relevant", "")
+        inherited = [r for _n, r, _row in self.stack[1:] if r]
+        if inherited:
+            relevant = " and ".join(f"({r})" for r in [*inherited, relevant] if r)
+        return Question(
+            name=low.get("name", ""), type=qtype, list_name=list_name,
+            label=self._translated(cells, "label", n),
+            hint=self._translated(cells, "hint", n),
+            required=req, required_message=self._translated(cells, "required_message", n),
+            relevant=relevant, constraint=low.get("constraint", ""),
+            constraint_message=self._translated(cells, "constraint_message", n),
+            appearance=low.get("appearance", ""), choice_filter=low.get("choice_filter", ""),
+            calculation=low.get("calculation", ""), subscale=low.get("subscale", ""),
+            reverse=rev, row=n,
+        )
+
+    def _question_type(self, n: int, typ: str, parts: list[str]) -> tuple[str, str] | None:
+        """``(type, choice list)`` of a question row, or None (with a problem)."""
+        qtype = parts[0]
+        if qtype in ("select_one", "select_multiple"):
+            if len(parts) != 2:
+                self.problems.append(_("survey row %(row)s: %(type)s needs a choice list name "
+                                       "(or_other is not supported)")
+                                     % {"row": n, "type": qtype})
+                return None
+            return qtype, parts[1]
+        if len(parts) > 1 or qtype not in ("text", "integer", "decimal", "note", "date",
+                                          "calculate"):
+            self.problems.append(_("survey row %(row)s: unsupported type “%(type)s”")
+                                 % {"row": n, "type": typ})
+            return None
+        return qtype, ""
+
+    def _yes_no(self, n: int, low: dict[str, str], column: str) -> bool | None:
+        value = low.get(column, "").lower()
+        if value in TRUE | FALSE:
+            return value in TRUE
+        if column == "required":
+            self.problems.append(_("survey row %(row)s: required must be yes or no, not "
+                                   "“%(value)s”") % {"row": n, "value": low.get("required")})
+        else:
+            self.problems.append(_("survey row %(row)s: reverse must be yes or no")
+                                 % {"row": n})
+        return None
+
+    def _translated(self, cells: dict[str, str], base: str, n: int) -> dict[str, str]:
+        return _translated(cells, base, self.default, self.problems, n, "survey")
+
+    def _place(self, q: Question) -> None:
+        """In the open page, else in a page of loose questions."""
+        if self.current is not None:
+            self.current.questions.append(q)
+            return
+        if not self.groups or not self.groups[-1].name.startswith("_loose"):
+            self.loose += 1
+            self.groups.append(Group(name=f"_loose{self.loose}"))
+        self.groups[-1].questions.append(q)
 
 
 LANG_HEADERS = {"zh": "Chinese (zh)", "en": "English (en)"}

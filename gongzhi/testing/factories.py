@@ -13,7 +13,7 @@ PASSWORD = "correct horse 42"
 _HASHED = make_password(PASSWORD)
 
 
-class RegionFactory(factory.django.DjangoModelFactory):
+class RegionFactory(factory.django.DjangoModelFactory[Region]):
     class Meta:
         model = Region
 
@@ -21,7 +21,7 @@ class RegionFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"街道{n}")
 
 
-class CommunityFactory(factory.django.DjangoModelFactory):
+class CommunityFactory(factory.django.DjangoModelFactory[Community]):
     class Meta:
         model = Community
 
@@ -40,7 +40,7 @@ class CommunityFactory(factory.django.DjangoModelFactory):
     })
 
 
-class BuildingFactory(factory.django.DjangoModelFactory):
+class BuildingFactory(factory.django.DjangoModelFactory[Building]):
     class Meta:
         model = Building
 
@@ -50,7 +50,7 @@ class BuildingFactory(factory.django.DjangoModelFactory):
     lon = 121.5035
 
 
-class UnitFactory(factory.django.DjangoModelFactory):
+class UnitFactory(factory.django.DjangoModelFactory[Unit]):
     class Meta:
         model = Unit
 
@@ -58,7 +58,7 @@ class UnitFactory(factory.django.DjangoModelFactory):
     number = "1"
 
 
-class HouseholdFactory(factory.django.DjangoModelFactory):
+class HouseholdFactory(factory.django.DjangoModelFactory[Household]):
     class Meta:
         model = Household
 
@@ -69,7 +69,7 @@ class HouseholdFactory(factory.django.DjangoModelFactory):
     floor_area_m2 = 70
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
 
@@ -78,7 +78,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = _HASHED
 
 
-class OrganisationFactory(factory.django.DjangoModelFactory):
+class OrganisationFactory(factory.django.DjangoModelFactory[Organisation]):
     class Meta:
         model = Organisation
 

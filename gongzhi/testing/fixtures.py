@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 
-from gongzhi.accounts.models import AreaRole, Membership, Role
+from gongzhi.accounts.models import AreaRole, Membership, Role, User
+from gongzhi.places.models import Community, Household
 from gongzhi.testing.factories import (
     CommunityFactory,
     HouseholdFactory,
@@ -24,23 +25,23 @@ from gongzhi.testing.factories import (
 
 @dataclass
 class Personas:
-    community: object
-    other_community: object
-    household: object
+    community: Community
+    other_community: Community
+    household: Household
     anonymous: None
-    outsider: object           # signed in, no link to the community
-    resident: object           # pending verification
-    verified: object           # verified resident (tenant)
-    owner: object              # verified resident and owner
-    worker: object             # community worker
-    admin: object              # community admin
-    other_admin: object        # admin of another community
-    subdistrict_admin: object  # admin of the community's subdistrict
+    outsider: User           # signed in, no link to the community
+    resident: User           # pending verification
+    verified: User           # verified resident (tenant)
+    owner: User              # verified resident and owner
+    worker: User             # community worker
+    admin: User              # community admin
+    other_admin: User        # admin of another community
+    subdistrict_admin: User  # admin of the community's subdistrict
 
     NAMES = ("anonymous", "outsider", "resident", "verified", "owner", "worker", "admin",
              "other_admin", "subdistrict_admin")
 
-    def user(self, name: str):
+    def user(self, name: str) -> User | None:
         return getattr(self, name)
 
     def client(self, name: str) -> Client:
@@ -53,22 +54,24 @@ class Personas:
 
 @pytest.fixture
 def personas(db) -> Personas:
-    subdistrict = RegionFactory(name="四平路街道")
-    community = CommunityFactory(name="测试社区", slug="test-community", subdistrict=subdistrict)
-    other = CommunityFactory(name="隔壁社区", slug="other-community")
-    household = HouseholdFactory(building__community=community, building__number="3",
+    subdistrict = RegionFactory.create(name="四平路街道")
+    community = CommunityFactory.create(name="测试社区", slug="test-community",
+                                        subdistrict=subdistrict)
+    other = CommunityFactory.create(name="隔壁社区", slug="other-community")
+    household = HouseholdFactory.create(building__community=community, building__number="3",
                                  room="502")
-    outsider = UserFactory(display_name="路人")
-    resident = make_member(UserFactory(display_name="待审核居民"), community,
+    outsider = UserFactory.create(display_name="路人")
+    resident = make_member(UserFactory.create(display_name="待审核居民"), community,
                            status=Membership.Status.PENDING)
-    verified = make_member(UserFactory(display_name="租户居民"), community, Role.TENANT)
-    owner = make_member(UserFactory(display_name="业主居民"), community, Role.OWNER,
+    verified = make_member(UserFactory.create(display_name="租户居民"), community, Role.TENANT)
+    owner = make_member(UserFactory.create(display_name="业主居民"), community, Role.OWNER,
                         household=household)
-    worker = make_staff(UserFactory(display_name="社工"), community, Role.WORKER)
-    admin = make_staff(UserFactory(display_name="管理员"), community, Role.ADMIN, Role.WORKER)
-    other_admin = make_staff(UserFactory(display_name="隔壁管理员"), other, Role.ADMIN,
+    worker = make_staff(UserFactory.create(display_name="社工"), community, Role.WORKER)
+    admin = make_staff(UserFactory.create(display_name="管理员"), community, Role.ADMIN,
+                       Role.WORKER)
+    other_admin = make_staff(UserFactory.create(display_name="隔壁管理员"), other, Role.ADMIN,
                              Role.WORKER)
-    sub_admin = UserFactory(display_name="街道管理员")
+    sub_admin = UserFactory.create(display_name="街道管理员")
     AreaRole.objects.create(user=sub_admin, region=subdistrict,
                             role=AreaRole.Kind.SUBDISTRICT_ADMIN)
     return Personas(community=community, other_community=other, household=household,

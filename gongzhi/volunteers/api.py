@@ -124,5 +124,6 @@ def my_hours(request: HttpRequest, community: str):
     user = require_user(request)
     c = community_or_404(community)
     rows = [r for r in selectors.my_service(user, community=c) if r.confirmed_at]
-    return {"community": c.slug, "confirmed_hours": sum((r.hours for r in rows), Decimal(0)),
+    return {"community": c.slug,
+            "confirmed_hours": sum((r.counted_hours for r in rows), Decimal(0)),
             "shifts": len(rows)}

@@ -167,7 +167,7 @@ class Opportunity(TimeStampedModel):
     def point(self) -> tuple[float, float] | None:
         if self.lat is not None and self.lon is not None:
             return self.lat, self.lon
-        if self.space_id and self.space.lat is not None:
+        if self.space is not None and self.space.lat is not None and self.space.lon is not None:
             return self.space.lat, self.space.lon
         return None
 
@@ -184,6 +184,9 @@ class Shift(models.Model):
     checkin_code = models.CharField(_("check-in code"), max_length=12,
                                     default=new_checkin_code)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+
+    # Set by selectors.attach_mine: the viewer's live sign-up, if any.
+    mine: ShiftSignup | None
 
     class Meta:
         verbose_name = _("shift")

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongzhi.core.forms import add_service_errors
-from gongzhi.core.http import community_or_404, require_perm
+from gongzhi.core.http import AuthedRequest, community_or_404, require_perm
 from gongzhi.core.qr import qr_svg
 from gongzhi.volunteers import selectors, services
 from gongzhi.volunteers.models import Shift, ShiftSignup, Team
@@ -130,7 +130,7 @@ def shift_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def sign_up(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def sign_up(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     _community, shift = _shift(slug, pk)
     try:
         signup = services.shift_signup(actor=request.user, shift=shift,
@@ -150,7 +150,7 @@ def sign_up(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def cancel(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     _community, shift = _shift(slug, pk)
     try:
         services.shift_signup_cancel(actor=request.user, shift=shift)
@@ -162,7 +162,7 @@ def cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def check_in(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def check_in(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     """Self check-in: the QR code at the place opens this page with ``?code=``."""
     community, shift = _shift(slug, pk)
     code = (request.POST.get("code") or request.GET.get("code") or "")[:12]
@@ -183,7 +183,7 @@ def check_in(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def roster_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def roster_action(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     """The leader checks people in or out, or confirms their hours."""
     _community, shift = _shift(slug, pk)
     require_perm(request, "volunteers.lead", shift)
@@ -212,7 +212,7 @@ def roster_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def my_service(request: HttpRequest, slug: str) -> HttpResponse:
+def my_service(request: AuthedRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
     rows = selectors.my_service(request.user, community=community)
     return render(request, "volunteers/me.html", {
@@ -222,7 +222,7 @@ def my_service(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def certificate(request: HttpRequest, slug: str) -> HttpResponse:
+def certificate(request: AuthedRequest, slug: str) -> HttpResponse:
     from gongzhi.volunteers.certificate import certificate_pdf
 
     community = community_or_404(slug)
@@ -249,7 +249,7 @@ def _month(request) -> dt.date:
 
 
 @login_required
-def team_report(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpResponse:
+def team_report(request: AuthedRequest, slug: str, pk: int, fmt: str) -> HttpResponse:
     """The monthly team report: CSV (UTF-8 with BOM, for Excel) or XLSX."""
     community = community_or_404(slug)
     team = get_object_or_404(Team, community=community, pk=pk)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def funnel(steps: Sequence[tuple[str, int]]) -> list[FunnelStep]:
     return [FunnelStep(name, n, (n / first) if first else None) for name, n in steps]
 
 
-def repeat_share(actions_per_person: Mapping[object, int], at_least: int = 2) -> float | None:
+def repeat_share(actions_per_person: Mapping[Any, int], at_least: int = 2) -> float | None:
     """Share of participants with at least ``at_least`` distinct kinds of action."""
     if not actions_per_person:
         return None

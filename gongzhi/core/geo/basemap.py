@@ -219,6 +219,68 @@ def _anchor(geometry: dict[str, Any]) -> list[float]:
     return [round(point.x, ROUND), round(point.y, ROUND)]
 
 
+class _Collector:
+    """The features kept from one file: classified, clipped to the box, counted by layer.
+    Each object is read while osmium's iteration step lasts (copied out at once)."""
+
+    def __init__(self, bbox: BBox | None):
+        self.bbox = bbox
+        self.box = shapely.box(*bbox) if bbox is not None else None
+        self.factory = osmium.geom.GeoJSONFactory()
+        self.rows: list[tuple[int, str, int, dict[str, Any]]] = []
+        self.counts: Counter[str] = Counter()
+
+    def keep(self, layer: str, cls: str, tags: Mapping[str, str],
+             geometry: dict[str, Any] | None, ref: tuple[str, int],
+             extra: dict[str, Any] | None = None) -> None:
+        if geometry is None:
+            return
+        clipped = _clip(geometry, self.box, self.bbox)
+        if clipped is None:
+            return
+        props: dict[str, Any] = {"layer": layer, "class": cls}
+        name = _name(tags)
+        if name:
+            props["name"] = name
+        if extra:
+            props.update(extra)
+        self.rows.append((LAYERS.index(layer), ref[0], ref[1],
+                          {"type": "Feature", "geometry": clipped, "properties": props}))
+        self.counts[layer] += 1
+
+    def area(self, obj: osmium.osm.Area, tags: dict[str, str]) -> None:
+        """A closed way or multipolygon: its polygon, and a point if it is also a POI."""
+        found = classify(tags, is_area=True)
+        ref = ("w" if obj.from_way() else "r", obj.orig_id())
+        if found:
+            geometry = json.loads(self.factory.create_multipolygon(obj))
+            if len(geometry["coordinates"]) == 1:
+                geometry = {"type": "Polygon", "coordinates": geometry["coordinates"][0]}
+            extra = {}
+            if found[0] == "building" and tags.get("building:levels", "").isdigit():
+                extra["levels"] = int(tags["building:levels"])
+            self.keep(found[0], found[1], tags, geometry, ref, extra)
+        kind = _poi_kind(tags)
+        if kind and (found is None or found[0] in ("building", "site", "green")):
+            geometry = json.loads(self.factory.create_multipolygon(obj))
+            point = {"type": "Point", "coordinates": _anchor(geometry)}
+            self.keep("poi", _poi_group(tags, kind), tags, point, ref, {"kind": kind})
+
+    def way(self, obj: osmium.osm.Way, tags: dict[str, str]) -> None:
+        found = classify(tags, is_area=False)
+        if found:
+            geometry = json.loads(self.factory.create_linestring(obj))
+            self.keep(found[0], found[1], tags, geometry, ("w", obj.id))
+
+    def node(self, obj: osmium.osm.Node, tags: dict[str, str]) -> None:
+        kind = _poi_kind(tags)
+        if kind:
+            loc = obj.location
+            point = {"type": "Point", "coordinates": [loc.lon, loc.lat]}
+            self.keep("poi", _poi_group(tags, kind), tags, point, ("n", obj.id),
+                      {"kind": kind})
+
+
 def build_basemap(path: str | os.PathLike[str], bbox: BBox | None = None) -> BasemapResult:
     """Read ``path`` and return the basemap features that meet ``bbox`` (clipped to it).
 
@@ -232,64 +294,22 @@ def build_basemap(path: str | os.PathLike[str], bbox: BBox | None = None) -> Bas
         raise FileNotFoundError(f"OSM file not found: {file_path}")
     if bbox is not None and not (bbox[0] < bbox[2] and bbox[1] < bbox[3]):
         raise ValueError("bbox must be (min_lon, min_lat, max_lon, max_lat)")
-    box = shapely.box(*bbox) if bbox is not None else None
-    factory = osmium.geom.GeoJSONFactory()
-    rows: list[tuple[int, str, int, dict[str, Any]]] = []
-    counts: Counter[str] = Counter()
-
-    def keep(layer: str, cls: str, tags: Mapping[str, str], geometry: dict[str, Any] | None,
-             ref: tuple[str, int], extra: dict[str, Any] | None = None) -> None:
-        if geometry is None:
-            return
-        clipped = _clip(geometry, box, bbox)
-        if clipped is None:
-            return
-        props: dict[str, Any] = {"layer": layer, "class": cls}
-        name = _name(tags)
-        if name:
-            props["name"] = name
-        if extra:
-            props.update(extra)
-        rows.append((LAYERS.index(layer), ref[0], ref[1],
-                     {"type": "Feature", "geometry": clipped, "properties": props}))
-        counts[layer] += 1
-
+    collect = _Collector(bbox)
     for obj in osmium.FileProcessor(str(file_path)).with_areas():
         tags = {t.k: t.v for t in obj.tags}
         if not tags:
             continue
         try:
-            if obj.is_area():
-                found = classify(tags, is_area=True)
-                ref = ("w" if obj.from_way() else "r", obj.orig_id())
-                if found:
-                    geometry = json.loads(factory.create_multipolygon(obj))
-                    if len(geometry["coordinates"]) == 1:
-                        geometry = {"type": "Polygon", "coordinates": geometry["coordinates"][0]}
-                    extra = {}
-                    if found[0] == "building" and tags.get("building:levels", "").isdigit():
-                        extra["levels"] = int(tags["building:levels"])
-                    keep(found[0], found[1], tags, geometry, ref, extra)
-                kind = _poi_kind(tags)
-                if kind and (found is None or found[0] in ("building", "site", "green")):
-                    geometry = json.loads(factory.create_multipolygon(obj))
-                    point = {"type": "Point", "coordinates": _anchor(geometry)}
-                    keep("poi", _poi_group(tags, kind), tags, point, ref, {"kind": kind})
-            elif obj.is_way():
-                found = classify(tags, is_area=False)
-                if found:
-                    geometry = json.loads(factory.create_linestring(obj))
-                    keep(found[0], found[1], tags, geometry, ("w", obj.id))
-            elif obj.is_node():
-                kind = _poi_kind(tags)
-                if kind:
-                    loc = obj.location
-                    point = {"type": "Point", "coordinates": [loc.lon, loc.lat]}
-                    keep("poi", _poi_group(tags, kind), tags, point, ("n", obj.id),
-                         {"kind": kind})
+            if isinstance(obj, osmium.osm.Area):
+                collect.area(obj, tags)
+            elif isinstance(obj, osmium.osm.Way):
+                collect.way(obj, tags)
+            elif isinstance(obj, osmium.osm.Node):
+                collect.node(obj, tags)
         except (RuntimeError, ValueError, shapely.errors.GEOSException):
             # An area libosmium could not assemble, a way with missing nodes: skip it.
             continue
+    rows, counts = collect.rows, collect.counts
     rows.sort(key=lambda r: (r[0], r[1], r[2]))
     features = [r[3] for r in rows]
     named_roads = len({f["properties"].get("name") for f in features

@@ -587,13 +587,13 @@ def read_osm(
     for obj in processor:
         # Objects are only valid during their iteration step: every handler copies out
         # what it needs.
-        if obj.is_area():
+        if isinstance(obj, osmium.osm.Area):
             reader.area(obj)
-        elif obj.is_node():
+        elif isinstance(obj, osmium.osm.Node):
             reader.node(obj)
-        elif obj.is_way():
+        elif isinstance(obj, osmium.osm.Way):
             reader.way(obj)
-        elif obj.is_relation():
+        elif isinstance(obj, osmium.osm.Relation):
             reader.relation(obj)
     result = reader.finish()
     result.elapsed_s = time.perf_counter() - start

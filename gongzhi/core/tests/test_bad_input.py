@@ -51,9 +51,54 @@ def test_null_bytes_and_surrogates_in_json_are_a_400(personas):
 
 
 def test_null_byte_in_a_form_field_is_refused(personas):
+    # A view not marked form_reports_bad_input (sign-in) still gets the 400 page.
     c = personas.client("resident")
     r = c.post("/accounts/login/password/", {"login": "a\x00b", "password": "x"})
     assert r.status_code == 400
+
+
+def test_null_byte_in_a_form_posted_to_the_api_stays_a_problem_document(personas):
+    c = personas.client("resident")
+    r = c.post("/api/v1/reports/", {"community": personas.community.slug,
+                                    "category": "lamp", "description": "灯\x00"})
+    assert r.status_code == 400 and r["Content-Type"].startswith("application/problem+json")
+
+
+def test_null_byte_in_the_query_of_a_marked_form_view_is_still_a_400(personas):
+    from django.urls import reverse
+
+    url = reverse("reports:create", args=[personas.community.slug])
+    r = personas.client("verified").post(url + "?category=%00", {"description": "灯"})
+    assert r.status_code == 400
+
+
+def test_report_form_gets_the_null_byte_back_with_its_input(personas):
+    from django.urls import reverse
+
+    from gongzhi.reports.models import Report
+
+    url = reverse("reports:create", args=[personas.community.slug])
+    r = personas.client("verified").post(url, {
+        "category": "lamp", "description": "三号楼路灯不亮\x00", "lat": "31.2835",
+        "lon": "121.5035"})
+    assert r.status_code == 200 and not Report.objects.exists()
+    assert "description" in r.context["form"].errors
+    assert "三号楼路灯不亮" in r.content.decode()
+
+
+def test_join_form_gets_the_null_byte_back_with_its_input(personas):
+    from django.urls import reverse
+
+    from gongzhi.accounts.models import Membership
+    from gongzhi.accounts.services import consent_record
+
+    consent_record(user=personas.outsider)
+    url = reverse("accounts:join", args=[personas.community.slug])
+    r = personas.client("outsider").post(url, {"building": "3\x00", "unit": "",
+                                               "room": "502号", "tenure": ""})
+    assert r.status_code == 200
+    assert "building" in r.context["form"].errors and "502号" in r.content.decode()
+    assert not Membership.objects.filter(user=personas.outsider).exists()
 
 
 def test_null_byte_in_the_session_cookie_is_a_400(client):

@@ -190,105 +190,132 @@ def parse_pabulib(stream: Iterable[str], source: str | None = None, *,
     Repairable defects go to ``election.defects``; with ``strict`` the first one raises
     :class:`PabulibError` instead."""
     reader = csv.reader(stream, delimiter=";", quotechar='"')
-    meta: dict[str, str] = {}
-    meta_lines: dict[str, int] = {}
-    projects: dict[str, Project] = {}
-    voters: list[Voter] = []
-    project_columns: list[str] = []
-    vote_columns: list[str] = []
-    seen: list[str] = []
-    section: str | None = None
-    header: list[str] | None = None
-    expect_header = False
-    last_line = 0
-    defects: list[PabulibDefect] = []
-    project_lines: dict[str, int] = {}
-    voter_lines: list[int] = []
-
-    def fail(message: str, line: int | None) -> PabulibError:
-        return PabulibError(message, line=line, source=source)
-
-    def defect(message: str, line: int | None, code: str) -> None:
-        if strict:
-            raise fail(f"{message} (refused: --strict)", line)
-        defects.append(PabulibDefect(line, message, code))
-
+    state = _Reader(source, strict)
     try:
         for row in reader:
-            line = reader.line_num
-            last_line = line
-            if not row or all(not cell.strip() for cell in row):
-                continue
-            head = row[0].strip().lower()
-            if head in _SECTIONS and all(not cell.strip() for cell in row[1:]):
-                if head in seen:
-                    raise fail(f"section {head.upper()} appears twice", line)
-                expected = _SECTIONS[len(seen)]
-                if head != expected:
-                    raise fail(
-                        f"section {head.upper()} found where {expected.upper()} was expected "
-                        "(sections must be META, PROJECTS, VOTES in this order)",
-                        line,
-                    )
-                if section is not None and expect_header:
-                    raise fail(f"section {section.upper()} has no header row", line)
-                if head == "votes":
-                    _check_meta(meta, meta_lines, fail)
-                seen.append(head)
-                section = head
-                expect_header = True
-                continue
-            if section is None:
-                raise fail(
-                    f"expected the section marker META on the first line, found {row[0]!r}", line
-                )
-            if expect_header:
-                header = [cell.strip() for cell in row]
-                _check_header(section, header, line, fail)
-                if section == "projects":
-                    project_columns = header
-                elif section == "votes":
-                    vote_columns = header
-                expect_header = False
-                continue
-            assert header is not None
-            if section == "meta":
-                cells = _fit_row(row, 2, line, "META", fail)
-                key = cells[0].strip()
-                if not key:
-                    raise fail("META row has an empty key", line)
-                if key in meta:
-                    raise fail(f"META key {key!r} is repeated", line)
-                meta[key] = cells[1].strip()
-                meta_lines[key] = line
-            elif section == "projects":
-                project = _parse_project(row, header, line, fail)
-                if project.project_id in projects:
-                    raise fail(f"project id {project.project_id!r} is listed twice", line)
-                projects[project.project_id] = project
-                project_lines[project.project_id] = line
-            else:
-                voters.append(_parse_vote(row, header, line, projects, meta, fail, defect))
-                voter_lines.append(line)
+            state.row(row, reader.line_num)
     except csv.Error as exc:
-        raise fail(f"CSV syntax error: {exc}", reader.line_num) from None
+        raise state.fail(f"CSV syntax error: {exc}", reader.line_num) from None
+    return state.finish()
 
-    if expect_header and section is not None:
-        raise fail(f"section {section.upper()} has no header row", last_line or 1)
-    for name in _SECTIONS:
-        if name not in seen:
-            raise fail(f"missing section {name.upper()}", (last_line or 0) + 1)
-    if not projects:
-        raise fail("the PROJECTS section lists no project", last_line)
-    _check_counts(meta, meta_lines, projects, project_lines, voters, voter_lines, defect)
-    return PBElection(
-        meta=meta,
-        projects=projects,
-        voters=voters,
-        project_columns=project_columns,
-        vote_columns=vote_columns,
-        defects=defects,
-    )
+
+class _Reader:
+    """The state of one file being read: the sections seen, the current one and its
+    header, and what each section gave so far (with the line of each item)."""
+
+    def __init__(self, source: str | None, strict: bool):
+        self.source = source
+        self.strict = strict
+        self.meta: dict[str, str] = {}
+        self.meta_lines: dict[str, int] = {}
+        self.projects: dict[str, Project] = {}
+        self.project_lines: dict[str, int] = {}
+        self.voters: list[Voter] = []
+        self.voter_lines: list[int] = []
+        self.project_columns: list[str] = []
+        self.vote_columns: list[str] = []
+        self.seen: list[str] = []
+        self.section: str | None = None
+        self.header: list[str] | None = None
+        self.expect_header = False
+        self.last_line = 0
+        self.defects: list[PabulibDefect] = []
+
+    def fail(self, message: str, line: int | None) -> PabulibError:
+        return PabulibError(message, line=line, source=self.source)
+
+    def defect(self, message: str, line: int | None, code: str) -> None:
+        if self.strict:
+            raise self.fail(f"{message} (refused: --strict)", line)
+        self.defects.append(PabulibDefect(line, message, code))
+
+    def row(self, row: list[str], line: int) -> None:
+        self.last_line = line
+        if not row or all(not cell.strip() for cell in row):
+            return
+        head = row[0].strip().lower()
+        if head in _SECTIONS and all(not cell.strip() for cell in row[1:]):
+            self._start_section(head, line)
+        elif self.section is None:
+            raise self.fail(
+                f"expected the section marker META on the first line, found {row[0]!r}", line)
+        elif self.expect_header:
+            self._header_row(self.section, row, line)
+        elif self.section == "meta":
+            self._meta_row(row, line)
+        elif self.section == "projects":
+            self._project_row(row, line)
+        else:
+            assert self.header is not None
+            self.voters.append(_parse_vote(row, self.header, line, self.projects, self.meta,
+                                           self.fail, self.defect))
+            self.voter_lines.append(line)
+
+    def _start_section(self, head: str, line: int) -> None:
+        if head in self.seen:
+            raise self.fail(f"section {head.upper()} appears twice", line)
+        expected = _SECTIONS[len(self.seen)]
+        if head != expected:
+            raise self.fail(
+                f"section {head.upper()} found where {expected.upper()} was expected "
+                "(sections must be META, PROJECTS, VOTES in this order)",
+                line,
+            )
+        if self.section is not None and self.expect_header:
+            raise self.fail(f"section {self.section.upper()} has no header row", line)
+        if head == "votes":
+            _check_meta(self.meta, self.meta_lines, self.fail)
+        self.seen.append(head)
+        self.section = head
+        self.expect_header = True
+
+    def _header_row(self, section: str, row: list[str], line: int) -> None:
+        header = [cell.strip() for cell in row]
+        _check_header(section, header, line, self.fail)
+        if section == "projects":
+            self.project_columns = header
+        elif section == "votes":
+            self.vote_columns = header
+        self.header = header
+        self.expect_header = False
+
+    def _meta_row(self, row: list[str], line: int) -> None:
+        cells = _fit_row(row, 2, line, "META", self.fail)
+        key = cells[0].strip()
+        if not key:
+            raise self.fail("META row has an empty key", line)
+        if key in self.meta:
+            raise self.fail(f"META key {key!r} is repeated", line)
+        self.meta[key] = cells[1].strip()
+        self.meta_lines[key] = line
+
+    def _project_row(self, row: list[str], line: int) -> None:
+        assert self.header is not None
+        project = _parse_project(row, self.header, line, self.fail)
+        if project.project_id in self.projects:
+            raise self.fail(f"project id {project.project_id!r} is listed twice", line)
+        self.projects[project.project_id] = project
+        self.project_lines[project.project_id] = line
+
+    def finish(self) -> PBElection:
+        if self.expect_header and self.section is not None:
+            raise self.fail(f"section {self.section.upper()} has no header row",
+                            self.last_line or 1)
+        for name in _SECTIONS:
+            if name not in self.seen:
+                raise self.fail(f"missing section {name.upper()}", (self.last_line or 0) + 1)
+        if not self.projects:
+            raise self.fail("the PROJECTS section lists no project", self.last_line)
+        _check_counts(self.meta, self.meta_lines, self.projects, self.project_lines,
+                      self.voters, self.voter_lines, self.defect)
+        return PBElection(
+            meta=self.meta,
+            projects=self.projects,
+            voters=self.voters,
+            project_columns=self.project_columns,
+            vote_columns=self.vote_columns,
+            defects=self.defects,
+        )
 
 
 def _check_counts(meta, meta_lines, projects, project_lines, voters, voter_lines,

@@ -103,14 +103,9 @@ class PBProfile:
         vote_type = election.vote_type
         max_length = election.meta.get("max_length", "").strip()
         k_meta = int(parse_number(max_length)) if max_length else 0
-        common = {
-            "costs": [election.projects[p].cost for p in ids],
-            "budget": election.budget,
-            "project_ids": ids,
-            "names": [election.projects[p].name for p in ids],
-            "vote_type": vote_type,
-            "meta": dict(election.meta),
-        }
+        costs = [election.projects[p].cost for p in ids]
+        names = [election.projects[p].name for p in ids]
+        meta = dict(election.meta)
         if vote_type in ("approval", "choose-1") or (
             vote_type in ("cumulative", "scoring")
             and all(v.points is None for v in election.voters)
@@ -120,14 +115,14 @@ class PBProfile:
             types = sorted(counts)
             return cls(
                 project_ids=ids,
-                costs=common["costs"],
+                costs=costs,
                 budget=election.budget,
                 n_voters=len(election.voters),
                 type_ballots=[tuple((p, 1) for p in t) for t in types],
                 type_mult=np.array([counts[t] for t in types], dtype=np.int64),
-                names=common["names"],
+                names=names,
                 vote_type=vote_type,
-                meta=common["meta"],
+                meta=meta,
             )
         raw: list[tuple[tuple[int, Fraction], ...]] = []
         for voter in election.voters:
@@ -143,7 +138,9 @@ class PBProfile:
             else:
                 items = [(index[p], Fraction(1)) for p in voter.vote]
             raw.append(tuple(sorted((p, w) for p, w in items if w > 0)))
-        return cls.from_weighted_ballots(ballots=raw, **common)
+        return cls.from_weighted_ballots(ballots=raw, costs=costs, budget=election.budget,
+                                         project_ids=ids, names=names, vote_type=vote_type,
+                                         meta=meta)
 
     @classmethod
     def from_weighted_ballots(

@@ -71,15 +71,7 @@ def schulze(
             for b in opts:
                 if a != b and la < level.get(b, bottom):
                     d[a][b] += w
-    p = {a: {b: (d[a][b] if a != b and d[a][b] > d[b][a] else 0) for b in opts} for a in opts}
-    for k in opts:
-        for i in opts:
-            if i == k:
-                continue
-            for j in opts:
-                if j in (i, k):
-                    continue
-                p[i][j] = max(p[i][j], min(p[i][k], p[k][j]))
+    p = _strongest_paths(opts, d)
     beats = {a: sum(1 for b in opts if b != a and p[a][b] > p[b][a]) for a in opts}
     position = {o: i for i, o in enumerate(opts)}
     ordered = sorted(opts, key=lambda o: (-beats[o], position[o]))
@@ -90,6 +82,21 @@ def schulze(
         else:
             tiers.append([option])
     return SchulzeResult(opts, tiers, list(tiers[0]) if tiers else [], d, p)
+
+
+def _strongest_paths(opts: list[str], d: dict[str, dict[str, int]]
+                     ) -> dict[str, dict[str, int]]:
+    """Widest paths over the pairwise defeats (Floyd-Warshall with max-min)."""
+    p = {a: {b: (d[a][b] if a != b and d[a][b] > d[b][a] else 0) for b in opts} for a in opts}
+    for k in opts:
+        for i in opts:
+            if i == k:
+                continue
+            for j in opts:
+                if j in (i, k):
+                    continue
+                p[i][j] = max(p[i][j], min(p[i][k], p[k][j]))
+    return p
 
 
 @dataclass
@@ -166,24 +173,32 @@ def instant_runoff(
         if len(continuing) == 1 or (active and 2 * counts[leader] > active):
             result.winner = leader
             return result
-        low = min(counts.values())
-        tied = [o for o in continuing if counts[o] == low]
-        note = None
-        if len(tied) > 1:
-            note = f"tie between {', '.join(tied)} at {low} votes"
-            for idx in range(len(history) - 2, -1, -1):
-                past = history[idx]
-                least = min(past.get(o, 0) for o in tied)
-                narrowed = [o for o in tied if past.get(o, 0) == least]
-                if len(narrowed) < len(tied):
-                    tied = narrowed
-                    note += f"; fewer votes in round {idx + 1}"
-                if len(tied) == 1:
-                    break
-            if len(tied) > 1:
-                note += "; still tied, the option listed last is eliminated"
+        tied, note = _break_tie(continuing, counts, history)
         loser = max(tied, key=lambda o: position[o])
         rnd.eliminated = loser
         rnd.tie_break = note
         continuing.remove(loser)
     return result
+
+
+def _break_tie(continuing: list[str], counts: dict[str, int], history: list[dict[str, int]]
+               ) -> tuple[list[str], str | None]:
+    """The options with the fewest votes, narrowed backwards through earlier rounds, and a
+    note of how (None without a tie)."""
+    low = min(counts.values())
+    tied = [o for o in continuing if counts[o] == low]
+    if len(tied) == 1:
+        return tied, None
+    note = f"tie between {', '.join(tied)} at {low} votes"
+    for idx in range(len(history) - 2, -1, -1):
+        past = history[idx]
+        least = min(past.get(o, 0) for o in tied)
+        narrowed = [o for o in tied if past.get(o, 0) == least]
+        if len(narrowed) < len(tied):
+            tied = narrowed
+            note += f"; fewer votes in round {idx + 1}"
+        if len(tied) == 1:
+            break
+    if len(tied) > 1:
+        note += "; still tied, the option listed last is eliminated"
+    return tied, note

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -174,7 +174,7 @@ def _dispatch(profile: PBProfile, name: str, tb: TieBreak, threshold) -> Outcome
         return greedy(profile, by="ratio", tie_break=tb, rule=name)
     if name == "phragmen":
         return sequential_phragmen(profile, tie_break=tb, rule=name)
-    utility = "cardinality" if "cardinality" in name else "cost"
+    utility: Literal["cost", "cardinality"] = "cardinality" if "cardinality" in name else "cost"
     if "/add1" in name:
         outcome = equal_shares_add1(profile, utility=utility, tie_break=tb, rule=name)
     else:

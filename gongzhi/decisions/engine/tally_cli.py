@@ -16,13 +16,16 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING
 
 from .outcome import json_number
-from .pabulib import PabulibError, format_number, read_pabulib
+from .pabulib import Number, PabulibError, format_number, read_pabulib
 from .profile import PBProfile
 from .rules import UnknownRuleError, compute
 from .tiebreak import TieBreak
+
+if TYPE_CHECKING:  # Django's OutputWrapper or a file: anything with write(str)
+    from _typeshed import SupportsWrite
 
 EXIT_OK = 0
 EXIT_INPUT = 2
@@ -33,8 +36,8 @@ def tally(
     rule: str | None = None,
     as_json: bool = False,
     tie_break: str | None = None,
-    out: TextIO | None = None,
-    err: TextIO | None = None,
+    out: SupportsWrite[str] | None = None,
+    err: SupportsWrite[str] | None = None,
     strict: bool = False,
 ) -> int:
     """Print the outcome of ``path``; returns the process exit code."""
@@ -74,7 +77,7 @@ def _table(meta, profile: PBProfile, outcome) -> str:
     ]
     lines += [f"note: {n}" for n in outcome.notes]
     rows = [("#", "project", "votes", "score", "cost", "cumulative", "name")]
-    total = 0
+    total: Number = 0
     for i, pid in enumerate(outcome.selected, start=1):
         p = profile.index[pid]
         total += profile.costs[p]

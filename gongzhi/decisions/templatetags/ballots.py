@@ -229,7 +229,7 @@ def why_not_on_voter_list(ballot, user) -> dict[str, Any]:
         and membership.decided_at > ballot.opened_at)
     return {
         "opened_at": ballot.opened_at,
-        "verified_at": membership.decided_at if verified_after else None,
+        "verified_at": membership.decided_at if membership and verified_after else None,
         "verified_after": verified_after,
         "pending": bool(membership and membership.status == Membership.Status.PENDING),
         "member": membership is not None,

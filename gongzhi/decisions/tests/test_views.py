@@ -129,6 +129,20 @@ def test_worker_creates_a_pb_ballot_through_the_wizard(personas):
     assert "draft-preview-h" in draft.content.decode() and "车棚" in draft.content.decode()
 
 
+def test_wizard_gets_a_null_byte_back_as_a_form_error(personas):
+    from gongzhi.decisions.models import Ballot
+
+    url = reverse("decisions:create", args=[personas.community.slug])
+    client = personas.client("worker")
+    r = client.post(url, _pb_post(action="create", **{"options-1-label": "座椅\x00"}))
+    assert r.status_code == 200 and not Ballot.objects.exists()
+    assert "label" in r.context["formset"].forms[1].errors
+    assert "2026 微更新预算" in r.content.decode()
+    # A number of rows that is not a number no longer ends in a server error.
+    r = client.post(url, _pb_post(action="add_row", **{"options-TOTAL_FORMS": "x\x00"}))
+    assert r.status_code == 200
+
+
 @pytest.mark.parametrize("bad,field", [
     ({"options-1-cost": "-5"}, "cost"),
     ({"budget": "0"}, "budget"),
@@ -150,16 +164,17 @@ def test_wizard_keeps_input_and_explains_errors(personas, bad, field):
 
 
 def test_a_null_byte_in_the_wizard_is_refused_before_anything_is_stored(personas):
-    """The input middleware refuses NUL in any form field (docs/security.md) with a 400
-    page in the user's language; the form layer refuses it too when called directly."""
+    """The wizard is marked form_reports_bad_input (docs/security.md): a NUL in a field
+    comes back as that field's error, in the user's language, with the input kept."""
     from gongzhi.decisions.models import Ballot
 
     client = personas.client("worker")
     url = reverse("decisions:create", args=[personas.community.slug])
     r = client.post(url, _pb_post(action="create", title="花园\x00设计"),
                     HTTP_ACCEPT_LANGUAGE="zh-hans")
-    assert r.status_code == 400 and not Ballot.objects.exists()
-    assert "空字符" in r.content.decode()
+    assert r.status_code == 200 and not Ballot.objects.exists()
+    assert "title" in r.context["basics"].errors
+    assert "空字符" in r.content.decode() and "路灯" in r.content.decode()
 
 
 def test_wizard_adds_a_row_without_javascript_and_keeps_what_was_typed(personas):

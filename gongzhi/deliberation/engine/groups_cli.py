@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING
 
 from gongzhi.deliberation.engine.opinion import (
     Params,
@@ -19,6 +19,9 @@ from gongzhi.deliberation.engine.opinion import (
     in_conversation_history,
 )
 from gongzhi.deliberation.engine.polis_csv import Conversation, read_conversation
+
+if TYPE_CHECKING:  # Django's OutputWrapper or a file: anything with write(str)
+    from _typeshed import SupportsWrite
 
 
 def add_groups_arguments(parser: argparse.ArgumentParser) -> None:
@@ -52,8 +55,8 @@ def groups_of(conversation: Conversation, params: Params | None = None) -> dict:
     return out
 
 
-def groups(directory: str, *, as_json: bool, out: TextIO = sys.stdout,
-           err: TextIO = sys.stderr) -> int:
+def groups(directory: str, *, as_json: bool, out: SupportsWrite[str] = sys.stdout,
+           err: SupportsWrite[str] = sys.stderr) -> int:
     try:
         conversation = read_conversation(directory)
     except (FileNotFoundError, OSError) as exc:

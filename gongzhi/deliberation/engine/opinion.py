@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import sparse
 from scipy.spatial import cKDTree
 
@@ -186,7 +187,7 @@ def _top_components(
         q[:, : previous.shape[0]] = previous.T
     q, _ = np.linalg.qr(q)
     xt = x.T.tocsr()
-    best = None
+    best: np.ndarray | None = None  # the previous iteration's components
     for _ in range(60):
         q, _ = np.linalg.qr(xt @ (x @ q))
         b = x @ q
@@ -196,10 +197,9 @@ def _top_components(
         if best is not None:
             change = 1.0 - np.abs(np.sum(comps * best, axis=1))
             if float(change.max()) < 1e-13:
-                best = comps
                 break
         best = comps
-    return best
+    return comps
 
 
 @dataclass
@@ -461,7 +461,7 @@ def representative_statements(
                 best_agree = dict(st, tid=int(tids[j]))
         head: list[dict] = []
         if best_agree is not None:
-            f = _finalize(best_agree["tid"], best_agree)
+            f = _finalize(int(best_agree["tid"]), best_agree)
             f.update(n_agree=int(best_agree["na"]), best_agree=True)
             head = [f]
         elif best is not None:
@@ -526,8 +526,8 @@ def group_informed_consensus(
 
 
 def comment_priority(
-    agree: np.ndarray, passes: np.ndarray, seen: np.ndarray, extremity: np.ndarray,
-    is_meta: np.ndarray | None = None,
+    agree: ArrayLike, passes: ArrayLike, seen: ArrayLike, extremity: ArrayLike,
+    is_meta: ArrayLike | None = None,
 ) -> np.ndarray:
     """``priority-metric`` of conversation.clj: ((1 - p) (E + 1) a (1 + 8 * 2^(-S/5)))^2."""
     agree, passes = np.asarray(agree, float), np.asarray(passes, float)
@@ -592,21 +592,22 @@ class Result:
 
 def _recentre(points_by_id: dict[int, int], x: np.ndarray, previous: list[dict],
               weights: np.ndarray | None = None):
-    ids, centers = [], []
+    ids: list[int] = []
+    rows: list[np.ndarray] = []
     for cl in previous:
         idx = [points_by_id[m] for m in cl["members"] if m in points_by_id]
         if not idx:
             continue
         pts = x[idx]
         if weights is None:
-            centers.append(pts.mean(0))
+            rows.append(pts.mean(0))
         else:
             w = weights[idx]
-            centers.append((pts * w[:, None]).sum(0) / w.sum())
+            rows.append((pts * w[:, None]).sum(0) / w.sum())
         ids.append(int(cl["id"]))
     if not ids:
         return None
-    centers = np.asarray(centers)
+    centers = np.asarray(rows)
     # uniqify-clusters: identical centres merge
     _, first = np.unique(centers, axis=0, return_index=True)
     first = np.sort(first)

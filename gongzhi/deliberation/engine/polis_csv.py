@@ -163,7 +163,14 @@ def read_votes(path: Path, defects: list[Defect], known: dict[int, dict]):
         tids.append(tid)
         votes.append(vote)
         times.append(float(ts))
-    # comments.csv carries its own agree/disagree tallies; say where they disagree with the votes
+    _check_comment_tallies(latest, known, defects)
+    return pids, tids, votes, times
+
+
+def _check_comment_tallies(latest: dict[tuple[int, int], tuple[float, int, int]],
+                           known: dict[int, dict], defects: list[Defect]) -> None:
+    """comments.csv carries its own agree/disagree tallies; say where they disagree with
+    the latest votes."""
     tally: dict[int, list[int]] = {}
     for (_pid, tid), (_ts, vote, _line) in latest.items():
         counts = tally.setdefault(tid, [0, 0])
@@ -178,7 +185,6 @@ def read_votes(path: Path, defects: list[Defect], known: dict[int, dict]):
                 "comments.csv", st["line"],
                 f"comment {tid}: agrees/disagrees {st['agrees']}/{st['disagrees']} but "
                 f"votes.csv has {a}/{d} (latest votes); the votes are used"))
-    return pids, tids, votes, times
 
 
 def read_participants_votes(path: Path, defects: list[Defect], with_votes: bool):

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 
+from gongzhi.notifications.i18n import Text
 from gongzhi.projects.models import (
     Proposal,
     Result,
@@ -51,8 +52,8 @@ def _notify_after_commit(
     users: Iterable,
     *,
     kind: str,
-    title: str,
-    body: str = "",
+    title: Text,
+    body: Text = "",
     url: str = "",
     community=None,
     exclude=None,

@@ -134,7 +134,7 @@ def donation_create(
     return donation
 
 
-_NEXT_CONDITION = {
+_NEXT_CONDITION: dict[str, set[str]] = {
     Donation.Condition.PLEDGED: {Donation.Condition.RECEIVED, Donation.Condition.DECLINED},
     Donation.Condition.RECEIVED: {Donation.Condition.USED},
 }

@@ -374,7 +374,8 @@ def abuse_report_create(*, actor, target: Proposal | Comment, reason: str) -> Ab
     locked = (
         model.objects.select_for_update(of=("self",)).select_related("project").get(pk=target.pk)
     )
-    kwargs = {"proposal": locked} if isinstance(locked, Proposal) else {"comment": locked}
+    kwargs: dict[str, Proposal | Comment] = (
+        {"proposal": locked} if isinstance(locked, Proposal) else {"comment": locked})
     try:
         with transaction.atomic():
             report = AbuseReport.objects.create(

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_noop
 
 from gongzhi.core.audit import audit_record, snapshot
 from gongzhi.core.uploads import image_prepare
-from gongzhi.notifications.i18n import Message
+from gongzhi.notifications.i18n import Message, Text
 from gongzhi.projects import phases
 from gongzhi.projects.models import (
     Milestone,
@@ -130,9 +130,9 @@ def result_followers(result: Result) -> list:
     """Who hears about a result: the proposal's author and supporters, and the people who
     attended the meeting that decided it (a meeting decision has no supporters)."""
     users: list = []
-    if result.proposal_id is not None:
+    if result.proposal is not None:
         author = result.proposal.author
-        users = list(User.objects.filter(proposal_supports__proposal_id=result.proposal_id))
+        users = list(User.objects.filter(proposal_supports__proposal=result.proposal))
         if author:
             users = [author, *users]
     attendees = User.objects.filter(meeting_attendances__meeting__decisions__result=result)
@@ -141,7 +141,7 @@ def result_followers(result: Result) -> list:
     return users
 
 
-def _notify_result(result: Result, title: str, body: str = "") -> None:
+def _notify_result(result: Result, title: Text, body: Text = "") -> None:
     _notify_after_commit(
         result_followers(result),
         kind="result.update",
@@ -178,6 +178,33 @@ def milestone_add(
     return m
 
 
+def _apply_figures(result: Result, progress: int | None, spent_cost: Decimal | None) -> None:
+    """Progress (0-100) and the money spent (not negative), where given."""
+    if progress is not None:
+        if not 0 <= int(progress) <= 100:
+            raise ValidationError({"progress": _("Progress is between 0 and 100.")})
+        result.progress = int(progress)
+    if spent_cost is not None:
+        if spent_cost < 0:
+            raise ValidationError({"spent_cost": _("The amount cannot be negative.")})
+        result.spent_cost = spent_cost
+
+
+def _apply_status(result: Result, status: str | None) -> None:
+    """The status given, else the one progress implies; done means 100 % and a date."""
+    if status is not None:
+        if status not in Result.Status.values:
+            raise ValidationError({"status": _("Unknown status.")})
+        result.status = status
+    elif result.progress >= 100:
+        result.status = Result.Status.DONE
+    elif result.progress > 0 and result.status == Result.Status.PLANNED:
+        result.status = Result.Status.IN_PROGRESS
+    if result.status == Result.Status.DONE:
+        result.progress = 100
+        result.completed_on = result.completed_on or phases.today()
+
+
 @transaction.atomic
 def result_update_post(
     *,
@@ -209,25 +236,8 @@ def result_update_post(
         milestone.save(update_fields=["done_on"])
         if progress is None:
             progress = max(result.progress, milestone.progress)
-    if progress is not None:
-        if not 0 <= int(progress) <= 100:
-            raise ValidationError({"progress": _("Progress is between 0 and 100.")})
-        result.progress = int(progress)
-    if spent_cost is not None:
-        if spent_cost < 0:
-            raise ValidationError({"spent_cost": _("The amount cannot be negative.")})
-        result.spent_cost = spent_cost
-    if status is not None:
-        if status not in Result.Status.values:
-            raise ValidationError({"status": _("Unknown status.")})
-        result.status = status
-    elif result.progress >= 100:
-        result.status = Result.Status.DONE
-    elif result.progress > 0 and result.status == Result.Status.PLANNED:
-        result.status = Result.Status.IN_PROGRESS
-    if result.status == Result.Status.DONE:
-        result.progress = 100
-        result.completed_on = result.completed_on or phases.today()
+    _apply_figures(result, progress, spent_cost)
+    _apply_status(result, status)
     result.save()
     update = ResultUpdate(
         result=result,
@@ -308,7 +318,8 @@ def results_flag_overdue(*, today: dt.date | None = None) -> int:
                 users=recipients(result),
                 kind="result.overdue",
                 title=Message(gettext_noop("Overdue: “%(t)s” was due on %(d)s"),
-                              {"t": result.title, "d": result.due_on.isoformat()}),
+                              {"t": result.title,
+                               "d": result.due_on.isoformat() if result.due_on else "—"}),
                 url=result_url(result),
                 community=result.community,
             )

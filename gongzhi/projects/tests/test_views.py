@@ -86,6 +86,14 @@ def test_proposing_with_a_picture_and_bad_input_keeps_the_text(personas, project
     assert p.images.count() == 1 and p.lat == 31.28
 
 
+def test_a_null_byte_in_a_proposal_comes_back_as_a_form_error(personas, project):
+    client = personas.client("verified")
+    r = client.post(url("proposal_create", project), {"kind": "idea", "title": "种花\x00",
+                                                       "description": "南侧空地"})
+    assert r.status_code == 200 and "title" in r.context["form"].errors
+    assert "南侧空地" in r.content.decode() and not Proposal.objects.exists()
+
+
 def test_support_and_withdraw_through_the_page(personas, project):
     proposal = ProposalFactory(project=project)
     client = personas.client("owner")

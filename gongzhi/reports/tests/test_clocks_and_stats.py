@@ -155,3 +155,12 @@ def test_targets_page_saves(personas):
     assert services.targets_for(personas.community).accept_hours == 12
     response = c.post(url, {"accept_hours": 0, "resolve_days": 5, "confirm_days": 7})
     assert response.status_code == 200 and b"error" in response.content
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999999", "abc", "-3", ""])
+def test_queue_organisation_filter_of_any_size_is_not_a_server_error(personas, value):
+    # A 23-digit id reached the query and overflowed SQLite's integers (a 500) before the
+    # filter was bounded; it now just matches no organisation.
+    url = reverse("reports:queue", args=[personas.community.slug])
+    r = personas.client("worker").get(url, {"organisation": value})
+    assert r.status_code == 200

@@ -19,13 +19,16 @@ import argparse
 import json
 import math
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .access import AccessParams, Demand, Supply, analyse
 from .inequality import gini
 from .network import NetworkError, _float, _read_rows, read_csv_network
+
+if TYPE_CHECKING:  # Django's OutputWrapper or a file: anything with write(str)
+    from _typeshed import SupportsWrite
 
 EXIT_OK = 0
 EXIT_INPUT = 2
@@ -90,8 +93,8 @@ def access(
     supply: str,
     max_cost: float,
     as_json: bool = False,
-    out: TextIO | None = None,
-    err: TextIO | None = None,
+    out: SupportsWrite[str] | None = None,
+    err: SupportsWrite[str] | None = None,
 ) -> int:
     out = out or sys.stdout
     err = err or sys.stderr

@@ -237,6 +237,24 @@ def _walkable(tags: Any) -> bool:
                 and foot not in {"yes", "designated", "permissive"})
 
 
+def _node_position(node, bbox: tuple[float, float, float, float] | None,
+                   ref_to_pos: dict[int, int], lons: list[float], lats: list[float]) -> int:
+    """The node's index in the network (added the first time), or -1 where the way is cut:
+    a node without a location or outside ``bbox``."""
+    if not node.location.valid():
+        return -1
+    lon, lat = node.location.lon, node.location.lat
+    if bbox is not None and not (bbox[0] <= lon <= bbox[2] and bbox[1] <= lat <= bbox[3]):
+        return -1
+    pos = ref_to_pos.get(node.ref)
+    if pos is None:
+        pos = len(lons)
+        ref_to_pos[node.ref] = pos
+        lons.append(lon)
+        lats.append(lat)
+    return pos
+
+
 def read_osm_network(
     path: str | os.PathLike[str],
     *,
@@ -267,28 +285,14 @@ def read_osm_network(
     entities = osmium.osm.NODE | osmium.osm.WAY
     processor = osmium.FileProcessor(str(file_path), entities).with_locations()
     for way in processor:
-        if not way.is_way():
+        if not isinstance(way, osmium.osm.Way):
             continue
         if not (_walkable(way.tags) or (all_highways and "highway" in way.tags)):
             continue
         prev = -1
         for node in way.nodes:
-            if not node.location.valid():
-                prev = -1
-                continue
-            lon, lat = node.location.lon, node.location.lat
-            if bbox is not None and not (
-                bbox[0] <= lon <= bbox[2] and bbox[1] <= lat <= bbox[3]
-            ):
-                prev = -1
-                continue
-            pos = ref_to_pos.get(node.ref)
-            if pos is None:
-                pos = len(lons)
-                ref_to_pos[node.ref] = pos
-                lons.append(lon)
-                lats.append(lat)
-            if prev >= 0:
+            pos = _node_position(node, bbox, ref_to_pos, lons, lats)
+            if pos >= 0 and prev >= 0:
                 us.append(prev)
                 vs.append(pos)
             prev = pos

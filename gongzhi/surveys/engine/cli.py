@@ -15,11 +15,14 @@ import argparse
 import json
 import math
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING
 
 from .items import MISSING_RULES, reverse
 from .reliability import reliability
 from .table import TableError, read_items
+
+if TYPE_CHECKING:  # Django's OutputWrapper or a file: anything with write(str)
+    from _typeshed import SupportsWrite
 
 EXIT_OK = 0
 EXIT_INPUT = 2
@@ -43,29 +46,17 @@ def psychometrics(
     high: float | None = None,
     missing: str = "listwise",
     as_json: bool = False,
-    out: TextIO | None = None,
-    err: TextIO | None = None,
+    out: SupportsWrite[str] | None = None,
+    err: SupportsWrite[str] | None = None,
 ) -> int:
     """Print the reliability of the scale ``items`` in ``path``; returns the exit code."""
     out = out or sys.stdout
     err = err or sys.stderr
     cols = _split(items)
     rev = _split(reverse_items)
-    if len(cols) < 2:
-        err.write("error: --items needs at least two columns, separated by commas\n")
-        return EXIT_INPUT
-    if missing not in MISSING_RULES:
-        err.write(f"error: --missing must be one of {', '.join(MISSING_RULES)}\n")
-        return EXIT_INPUT
-    if rev and (low is None or high is None):
-        err.write("error: --reverse needs the scale range: --min and --max\n")
-        return EXIT_INPUT
-    if low is not None and high is not None and high <= low:
-        err.write("error: --max must be greater than --min\n")
-        return EXIT_INPUT
-    stray = [c for c in rev if c not in cols]
-    if stray:
-        err.write("error: --reverse names columns not in --items: " + ", ".join(stray) + "\n")
+    problem = _argument_problem(cols, rev, missing, low, high)
+    if problem:
+        err.write(f"error: {problem}\n")
         return EXIT_INPUT
     try:
         table = read_items(path, cols, low=low, high=high)
@@ -80,8 +71,8 @@ def psychometrics(
     if len(table.defects) > MAX_DEFECTS_SHOWN:
         err.write(f"defect: … {len(table.defects) - MAX_DEFECTS_SHOWN} more\n")
     x = table.matrix
-    if rev:
-        x = reverse(x, [cols.index(c) for c in rev], low=low, high=high)  # type: ignore[arg-type]
+    if rev and low is not None and high is not None:  # checked above: --reverse needs both
+        x = reverse(x, [cols.index(c) for c in rev], low=low, high=high)
     try:
         rel = reliability(x, cols, missing=missing)
     except ValueError as exc:
@@ -108,6 +99,28 @@ def psychometrics(
     if as_json:
         out.write(json.dumps(doc, ensure_ascii=False) + "\n")
         return EXIT_OK
+    _print_table(out, rel, missing, rev)
+    return EXIT_OK
+
+
+def _argument_problem(cols: list[str], rev: list[str], missing: str, low: float | None,
+                      high: float | None) -> str | None:
+    """What is wrong with the command line, if anything."""
+    if len(cols) < 2:
+        return "--items needs at least two columns, separated by commas"
+    if missing not in MISSING_RULES:
+        return f"--missing must be one of {', '.join(MISSING_RULES)}"
+    if rev and (low is None or high is None):
+        return "--reverse needs the scale range: --min and --max"
+    if low is not None and high is not None and high <= low:
+        return "--max must be greater than --min"
+    stray = [c for c in rev if c not in cols]
+    if stray:
+        return "--reverse names columns not in --items: " + ", ".join(stray)
+    return None
+
+
+def _print_table(out: SupportsWrite[str], rel, missing: str, rev: list[str]) -> None:
     lo, hi = rel.alpha_ci
     out.write(f"n = {rel.n}   items = {rel.k}   missing: {missing}\n")
     out.write(f"Cronbach's alpha = {rel.alpha:.3f}   95% CI (Feldt) [{lo:.3f}, {hi:.3f}]\n")
@@ -117,7 +130,6 @@ def psychometrics(
         aid = "" if s.alpha_if_deleted is None else f"{s.alpha_if_deleted:.3f}"
         mark = " (reversed)" if s.item in rev else ""
         out.write(f"{s.item:<20} {s.r_drop:>8.3f} {aid:>17} {s.loading:>8.3f}{mark}\n")
-    return EXIT_OK
 
 
 def add_psychometrics_arguments(p: argparse.ArgumentParser) -> None:

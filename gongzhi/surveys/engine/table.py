@@ -40,6 +40,25 @@ class TableError(ValueError):
     pass
 
 
+def _value(raw: str, line: int, name: str, low: float | None, high: float | None,
+           defects: list[Defect]) -> float:
+    """A cell as a number on the scale, else ``nan`` (missing; a defect unless blank/NA)."""
+    if raw.lower() in MISSING_TOKENS:
+        return np.nan
+    try:
+        v = float(raw)
+    except ValueError:
+        defects.append(Defect(line, name, raw, "not a number"))
+        return np.nan
+    if not np.isfinite(v):
+        defects.append(Defect(line, name, raw, "not a finite number"))
+        return np.nan
+    if (low is not None and v < low) or (high is not None and v > high):
+        defects.append(Defect(line, name, raw, f"outside the scale range {low}–{high}"))
+        return np.nan
+    return v
+
+
 def read_items(
     path: str,
     items: list[str],
@@ -79,29 +98,8 @@ def read_items(
                 defects.append(
                     Defect(line, None, f"{len(row)} cells", f"expected {len(header)} cells")
                 )
-            vals: list[float] = []
-            for name, j in zip(items, idx, strict=True):
-                raw = row[j].strip() if j < len(row) else ""
-                if raw.lower() in MISSING_TOKENS:
-                    vals.append(np.nan)
-                    continue
-                try:
-                    v = float(raw)
-                except ValueError:
-                    defects.append(Defect(line, name, raw, "not a number"))
-                    vals.append(np.nan)
-                    continue
-                if not np.isfinite(v):
-                    defects.append(Defect(line, name, raw, "not a finite number"))
-                    vals.append(np.nan)
-                    continue
-                if (low is not None and v < low) or (high is not None and v > high):
-                    defects.append(
-                        Defect(line, name, raw, f"outside the scale range {low}–{high}")
-                    )
-                    vals.append(np.nan)
-                    continue
-                vals.append(v)
+            vals = [_value(row[j].strip() if j < len(row) else "", line, name, low, high,
+                           defects) for name, j in zip(items, idx, strict=True)]
             rows.append(vals)
             lines.append(line)
     matrix = np.array(rows, dtype=float).reshape(len(rows), len(items))

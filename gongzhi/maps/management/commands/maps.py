@@ -38,9 +38,10 @@ class Command(BaseCommand):
             except ValidationError as exc:
                 raise CommandError(" ".join(exc.messages)) from None
         else:
-            basemap = Basemap.objects.filter(community=community).first()
-            if basemap is None:
+            found = Basemap.objects.filter(community=community).first()
+            if found is None:
                 raise CommandError(f"{community.slug} has no basemap.")
+            basemap = found
         self.stdout.write(f"basemap {community.slug}: {basemap.source}, "
                           f"{basemap.feature_count} features, {basemap.named_roads} named "
                           f"streets, {len(basemap.geojson.encode())} bytes "
