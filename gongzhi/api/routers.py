@@ -18,6 +18,7 @@ MOUNTED = [
     ("/volunteers", "gongzhi.volunteers.api"),
     ("/memory", "gongzhi.memory.api"),
     ("/activities", "gongzhi.activities.api"),
+    ("/analytics", "gongzhi.analytics.api"),
     ("/contests", "gongzhi.contests.api"),
     ("/news", "gongzhi.news.api"),
     ("/points", "gongzhi.points.api"),
