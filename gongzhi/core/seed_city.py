@@ -462,13 +462,13 @@ class CityGenerator:
                 pr_id += 1
                 t = templates[k % len(templates)]
                 specs = phases_from_template(t, self.today)
-                # start so that the phase where people propose is open today (project k=0,
-                # 1), the decision phase (k=2) or the work after it (k=3)
-                target = next((i for i, s in enumerate(specs)
-                               if ("projects.propose" in s["actions"]) == (k < 2)
-                               and (k < 2 or "decisions.vote" in s["actions"] or k == 3)), 0)
-                if k == 3:
-                    target = min(len(specs) - 1, target + 1)
+                # start so that the phase where people propose is open today (projects 1
+                # and 2), the decision phase (3) or the phase after it (4)
+                prop = next((i for i, s in enumerate(specs)
+                             if "projects.propose" in s["actions"]), 0)
+                dec = next((i for i, s in enumerate(specs)
+                            if "decisions.vote" in s["actions"]), prop)
+                target = prop if k < 2 else dec if k == 2 else min(len(specs) - 1, dec + 1)
                 offset = (specs[target]["starts_on"] - specs[0]["starts_on"]).days + 2
                 start = self.today - dt.timedelta(days=offset)
                 specs = phases_from_template(t, start)
@@ -569,8 +569,12 @@ class CityGenerator:
         e_id = o_id = le_id = 0
         for i, (c, n_votes) in enumerate(zip(self.communities, per_votes, strict=True)):
             bid = i + 1
-            project = next((pr for pr in c.projects if pr in self.decision_phase), None)
             closed = i % 2 == 1
+            # the open ballot belongs to the project in its decision phase today, the
+            # closed one to the project past it
+            project = c.projects[min(len(c.projects) - 1, 3 if closed else 2)]
+            if project not in self.decision_phase:
+                project = None
             opened_at = self.now - dt.timedelta(days=20 if closed else 3)
             keys = ["a", "b", "c", "d"]
             labels = ["方案一：花园", "方案二：座椅", "方案三：车棚", "方案四：健身点"]
