@@ -174,7 +174,8 @@ class Loader:
             if f.primary_key and isinstance(f, models.AutoField):
                 continue
             extra.append((f.column, _const(f, self.now)))
-        names = [meta.get_field(c).column if not c.endswith("_id") else c for c in given]
+        by_attname = {f.attname: f.column for f in meta.concrete_fields}
+        names = [by_attname[c] for c in given]
         cols = ", ".join(f'"{c}"' for c in names + [c for c, _v in extra])
         tail = tuple(v for _c, v in extra)
         start = time.perf_counter()
@@ -252,7 +253,11 @@ class CityGenerator:
                             "empty database (give --flush to empty it first)")
         with connection.cursor() as cursor:
             self.loader = Loader(cursor.connection.cursor(), self.now)
-            # every table is new: no need to fire the row-by-row trigger of any FK check
+            # Bulk-load technique: foreign keys and plain indexes of the seeded tables are
+            # dropped in this transaction and recreated after the COPYs, each checked or
+            # built in one pass instead of once per row (a deferred check per row at
+            # commit for millions of references). Unique and primary keys stay.
+            saved = self._drop_keys_and_indexes(cursor)
             self._regions()
             self._people()
             self._orgs_spaces()
@@ -262,8 +267,7 @@ class CityGenerator:
             self._reports()
             self._meetings()
             self._reset_sequences()
-            self._step("analyse")
-            cursor.execute("ANALYZE")
+            self._restore_keys_and_indexes(cursor, saved)
         return dict(self.loader.counts)
 
     # ------------------------------------------------------------------ places
@@ -304,8 +308,13 @@ class CityGenerator:
         p = self.plan
         r = self.rng
         per = _split(p.residents, p.communities)
-        compounds, buildings, units, households = [], [], [], []
-        users, members, roles = [], [], []
+        compounds: list[tuple] = []
+        buildings: list[tuple] = []
+        units: list[tuple] = []
+        households: list[tuple] = []
+        users: list[tuple] = []
+        members: list[tuple] = []
+        roles: list[tuple] = []
         hh_id = b_id = u_id = 0
         tenures = ["owner"] * 70 + ["public_rental"] * 10 + ["private_rental"] * 15 + \
             ["other"] * 5
@@ -339,18 +348,7 @@ class CityGenerator:
                 households.append((hh_id, c.pk, building, (building - 1) * 2 + unit + 1, room,
                                    Decimal(r.randint(3800, 12000)) / 100, tenure))
                 hh_info.append((hh_id, str(bn + 1), str(unit + 1), room, tenure))
-            # staff: admin first, then workers
-            for w in range(p.workers_per_community + 1):
-                uid = self.next_user
-                self.next_user += 1
-                name = self._name()
-                users.append((uid, f"w{c.slug}{w}", f"137{uid:08d}", name, name,
-                              self._ago(900, 300)))
-                c.workers.append(uid)
-                members.append((uid, uid, c.pk, "verified", None, "", "", "", "", None,
-                                None, self.now - dt.timedelta(days=300)))
-                roles.append((uid, c.pk, "admin" if w == 0 else "worker", None,
-                              self.now - dt.timedelta(days=300)))
+            self._staff(c, users, members, roles)
             for j in range(n_res):
                 uid = self.next_user
                 self.next_user += 1
@@ -407,6 +405,20 @@ class CityGenerator:
                  "subdistrict_admin" if i < p.subdistricts else "district_admin")
                 for i, uid in enumerate(self.subdistrict_admins)]
         L.copy(AreaRole, ["id", "user_id", "region_id", "role"], area)
+
+    def _staff(self, c: CommunityPlan, users: list, members: list, roles: list) -> None:
+        """The community's admin (first) and workers: verified members with their role."""
+        for w in range(self.plan.workers_per_community + 1):
+            uid = self.next_user
+            self.next_user += 1
+            name = self._name()
+            users.append((uid, f"w{c.slug}{w}", f"137{uid:08d}", name, name,
+                          self._ago(900, 300)))
+            c.workers.append(uid)
+            members.append((uid, uid, c.pk, "verified", None, "", "", "", "", None,
+                            None, self.now - dt.timedelta(days=300)))
+            roles.append((uid, c.pk, "admin" if w == 0 else "worker", None,
+                          self.now - dt.timedelta(days=300)))
 
     def _orgs_spaces(self) -> None:
         self._step("organisations and spaces")
@@ -564,15 +576,21 @@ class CityGenerator:
         r = self.rng
         p = self.plan
         per_votes = _split(p.ballot_votes, p.communities)
-        ballots, options, elig, records, contents, entries, heads, closes = \
-            [], [], [], [], [], [], [], []
+        ballots: list[tuple] = []
+        options: list[tuple] = []
+        elig: list[tuple] = []
+        records: list[tuple] = []
+        contents: list[tuple] = []
+        entries: list[tuple] = []
+        heads: list[tuple] = []
+        closes: list[tuple] = []
         e_id = o_id = le_id = 0
         for i, (c, n_votes) in enumerate(zip(self.communities, per_votes, strict=True)):
             bid = i + 1
             closed = i % 2 == 1
             # the open ballot belongs to the project in its decision phase today, the
             # closed one to the project past it
-            project = c.projects[min(len(c.projects) - 1, 3 if closed else 2)]
+            project: int | None = c.projects[min(len(c.projects) - 1, 3 if closed else 2)]
             if project not in self.decision_phase:
                 project = None
             opened_at = self.now - dt.timedelta(days=20 if closed else 3)
@@ -790,6 +808,40 @@ class CityGenerator:
                          meetings)
         self.loader.copy(AgendaItem, ["id", "meeting_id", "order", "title", "description"],
                          items)
+
+    def _tables(self) -> list[str]:
+        from django.apps import apps
+
+        return [apps.get_model(label)._meta.db_table for label in SEEDED_MODELS]
+
+    def _drop_keys_and_indexes(self, cursor) -> dict[str, list[tuple[str, str, str]]]:
+        tables = self._tables()
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+            "FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) "
+            "ORDER BY 1, 2", [tables])
+        fks = cursor.fetchall()
+        cursor.execute(
+            "SELECT i.indrelid::regclass::text, c.relname, pg_get_indexdef(i.indexrelid) "
+            "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+            "WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary "
+            "AND NOT i.indisunique AND NOT EXISTS (SELECT 1 FROM pg_constraint k "
+            "WHERE k.conindid = i.indexrelid) ORDER BY 1, 2", [tables])
+        indexes = cursor.fetchall()
+        for table, name, _d in fks:
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        for _table, name, _d in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+        return {"fks": fks, "indexes": indexes}
+
+    def _restore_keys_and_indexes(self, cursor, saved) -> None:
+        self._step(f"indexes ({len(saved['indexes'])}) and foreign keys "
+                   f"({len(saved['fks'])}), each built or checked in one pass")
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for _table, _name, definition in saved["indexes"]:
+            cursor.execute(definition)
+        for table, name, definition in saved["fks"]:
+            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
 
     def _reset_sequences(self) -> None:
         from django.apps import apps

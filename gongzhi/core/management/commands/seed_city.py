@@ -73,6 +73,9 @@ class Command(BaseCommand):
                 counts = gen.run()
         except SeedError as exc:
             raise CommandError(str(exc)) from exc
+        self.stdout.write("analyse")
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         took = time.perf_counter() - start
         total = sum(counts.values())
         for label, n in counts.items():
