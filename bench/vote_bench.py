@@ -227,6 +227,8 @@ def main() -> int:
         else:
             raise SystemExit("the server did not start")
 
+        # warm every worker up first (imports, first connections), then measure
+        run_pool(args.concurrency, [lambda: request(port, "GET", "/healthz")] * 200)
         jobs = [lambda: request(port, "GET", "/healthz")] * args.health_requests
         health, h_wall = run_pool(args.concurrency, jobs)
         h_lat = [t for _s, t in health]
