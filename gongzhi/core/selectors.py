@@ -22,6 +22,14 @@ def switcher_communities(user) -> list[Community]:
     return list(Community.objects.filter(pk__in=ids).order_by("name")[:200])
 
 
+def switcher_needed(user) -> bool:
+    """Whether the header's switcher has more than one community to offer (no query: the
+    person's own rows are read once per request). Most residents belong to one."""
+    if user is None or not user.is_authenticated:
+        return False
+    return (user.is_superuser or has_area_roles(user) or len(member_community_ids(user)) > 1)
+
+
 def public_communities() -> QuerySet[Community]:
     return Community.objects.filter(is_active=True).select_related("subdistrict")
 

@@ -11,6 +11,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.db.models import Count, F, Q
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from gongzhi.core.seed_city import Plan, checksums
 
@@ -84,11 +85,23 @@ def test_sizes_integrity_and_pages():
              f"/c/c001/ballots/{Ballot.objects.filter(community=community).first().pk}/",
              "/c/c001/meetings/", "/api/v1/reports/geojson?community=c001",
              f"/api/v1/projects/{project.pk}/proposals"]
-    anonymous, signed_in = Client(), Client()
+    worker = User.objects.filter(role_assignments__community=community,
+                                 role_assignments__role="worker").first()
+    anonymous, signed_in, staff = Client(), Client(), Client()
     signed_in.force_login(resident)
+    staff.force_login(worker)
     for path in paths:
-        for client in (anonymous, signed_in):
-            assert client.get(path).status_code == 200, path
+        counts = []
+        for client in (anonymous, signed_in, staff):
+            client.get(path)  # the first visit may remember the community in the session
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(path).status_code == 200, path
+            counts.append(len(ctx.captured_queries))
+        # signed in costs the session, the user, the person's access rows (one query
+        # whatever the community's size), unread notifications, the switcher, and what
+        # is personal on the page (measured on the 1,000,000-resident city: at most +9)
+        assert counts[1] <= counts[0] + 9 and counts[2] <= counts[0] + 9, (path, counts)
+        assert max(counts) <= 25, (path, counts)
 
 
 def test_same_seed_same_checksums_other_seed_differs():
