@@ -511,9 +511,9 @@ def vote_cast(*, user, ballot: Ballot, content: Any, voter_key: str | None = Non
             keys = [k for k in keys if k == voter_key]
         if not keys:
             raise PermissionDenied(_("You are not eligible to vote on this ballot."))
-        entry = {"action": "vote", "receipt": receipt, "content": clean,
-                 "channel": Channel.ONLINE, "total": str(_dec(total))}
-        if _first_vote_fast(ballot, user, keys, entry):
+        sealed_entry = {"action": "vote", "receipt": receipt, "content": clean,
+                        "channel": Channel.ONLINE, "total": str(_dec(total))}
+        if _first_vote_fast(ballot, user, keys, sealed_entry):
             return Receipt(receipt, clean, code, created=True)
     try:
         with transaction.atomic():
