@@ -1,7 +1,8 @@
 """Online vote throughput on PostgreSQL through the real HTTP stack (a benchmark, not a test).
 
     .venv/bin/python bench/vote_bench.py [--voters 400] [--concurrency 16]
-        [--server runserver|gunicorn] [--workers 2] [--threads 8] [--conn-max-age 60]
+        [--server serve|runserver|gunicorn] [--workers 2] [--threads 8] [--conn-max-age 60]
+        [--db-name gongzhi_vote_bench]
         [--pg postgres://postgres@127.0.0.1:5432] [--keep-db]
 
 ``--server gunicorn`` needs gunicorn in the same virtualenv (``pip install gunicorn``;
@@ -173,13 +174,19 @@ def _arguments() -> tuple[argparse.Namespace, Path]:
     parser.add_argument("--pg", default=os.environ.get("BENCH_PG",
                                                       "postgres://postgres@127.0.0.1:5432"))
     parser.add_argument("--keep-db", action="store_true")
-    parser.add_argument("--server", choices=["runserver", "gunicorn"], default="runserver")
+    parser.add_argument("--server", choices=["serve", "runserver", "gunicorn"], default="serve",
+                        help="serve = 'gongzhi serve' (the production server, default)")
+    parser.add_argument("--db-name", default=DB_NAME,
+                        help=f"the database to create and drop (default {DB_NAME})")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn processes")
     parser.add_argument("--threads", type=int, default=8, help="gunicorn threads each")
-    parser.add_argument("--conn-max-age", type=int, default=0,
+    parser.add_argument("--conn-max-age", type=int, default=None,
                         help="persistent database connections (seconds; 0 = per request)")
     args = parser.parse_args()
     gunicorn = Path(sys.executable).parent / "gunicorn"
+    globals()["DB_NAME"] = args.db_name  # recreate_db / drop_db use it
+    if args.conn_max_age is None:  # what each server runs with by default
+        args.conn_max_age = 60 if args.server == "serve" else 0
     if args.server == "gunicorn" and not gunicorn.exists():
         parser.error(f"--server gunicorn: {gunicorn} not found; install it in this "
                      "virtualenv yourself (pip install gunicorn)")
@@ -211,14 +218,17 @@ def main() -> int:
 
     port = free_port()
     log = open(os.environ.get("BENCH_SERVER_LOG", os.devnull), "w")  # noqa: SIM115
-    if args.server == "gunicorn":
+    if args.server == "serve":
+        cmd = [gongzhi, "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
+               "--threads", str(args.threads)]
+    elif args.server == "gunicorn":
         cmd = [str(gunicorn), "gongzhi.wsgi", "-b", f"127.0.0.1:{port}", "-w",
                str(args.workers), "--threads", str(args.threads), "--worker-class", "gthread",
                "--log-level", "warning"]
     else:
         cmd = [gongzhi, "runserver", "--noreload", f"127.0.0.1:{port}"]
     print(f"server: {args.server}" + (f" ({args.workers} workers x {args.threads} threads)"
-                                      if args.server == "gunicorn" else "")
+                                      if args.server != "runserver" else "")
           + f", CONN_MAX_AGE {args.conn_max_age}")
     server = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log)
     stop = threading.Event()
@@ -241,6 +251,8 @@ def main() -> int:
     try:
         _wait_until_up(port)
 
+        # warm every worker up first (imports, first connections), then measure
+        run_pool(args.concurrency, [lambda: request(port, "GET", "/healthz")] * 200)
         jobs = [lambda: request(port, "GET", "/healthz")] * args.health_requests
         health, h_wall = run_pool(args.concurrency, jobs)
         h_lat = [t for _s, t in health]

@@ -1,7 +1,9 @@
 """Who holds which role where. Every permission check in Gongzhi goes through here.
 
-Roles for a (user, community) pair are read in one query and cached on the user object
-for the rest of the request, so a page that checks ten permissions costs one query.
+A person's roles, memberships and area roles in every community are read in one query
+over their own rows (``_access``) and kept on the user object for the rest of the
+request, so a page that checks ten permissions, lists the person's communities and fills
+the header's switcher costs one query, whatever the size of the communities.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from gongzhi.accounts.models import AreaRole, Membership, Role, RoleAssignment
+from gongzhi.accounts.models import Membership, Role, RoleAssignment
 from gongzhi.places.models import Community, Region
 
 SUBDISTRICT_ADMIN = "subdistrict_admin"
@@ -41,12 +43,76 @@ def _unwrap(user):
     return user
 
 
-def _area_regions(user) -> frozenset[int]:
-    cached = getattr(user, "_gz_area_regions", None)
-    if cached is None:
-        cached = frozenset(AreaRole.objects.filter(user=user).values_list("region_id", flat=True))
-        user._gz_area_regions = cached
+_ACCESS_SQL = (
+    "SELECT 'r', community_id, role FROM accounts_roleassignment WHERE user_id = %s "
+    "UNION ALL SELECT 'm', community_id, status FROM accounts_membership WHERE user_id = %s "
+    "UNION ALL SELECT 'a', region_id, role FROM accounts_arearole WHERE user_id = %s "
+    "UNION ALL SELECT 'o', o.id, CAST(o.community_id AS varchar) FROM orgs_orgmember m "
+    "JOIN orgs_organisation o ON o.id = m.organisation_id "
+    "WHERE m.user_id = %s AND o.deleted_at IS NULL"
+)
+
+
+def _access(user) -> dict[str, Any]:
+    """Everything the person holds, in ONE query over their own rows (its cost grows with
+    the person's roles, never with the size of their communities), kept on the user
+    object for the rest of the request: ``assigned`` {community id: {role}}, ``status``
+    {community id: membership status}, ``regions`` (area-role region ids), ``orgs``
+    {organisation id: community id} (organisations the person is a member of, not
+    deleted)."""
+    user = _unwrap(user)
+    cached = user.__dict__.get("_gz_access")
+    if cached is not None:
+        return cached
+    from django.db import connections, router
+
+    assigned: dict[int, set[str]] = {}
+    status: dict[int, str] = {}
+    regions: set[int] = set()
+    orgs: dict[int, int] = {}
+    with connections[router.db_for_read(RoleAssignment)].cursor() as cursor:
+        cursor.execute(_ACCESS_SQL, [user.pk] * 4)
+        for kind, key, value in cursor.fetchall():
+            if kind == "r":
+                assigned.setdefault(key, set()).add(value)
+            elif kind == "m":
+                status[key] = value
+            elif kind == "a":
+                regions.add(key)
+            else:
+                orgs[key] = int(value)
+    cached = {"assigned": assigned, "status": status, "regions": frozenset(regions),
+              "orgs": orgs}
+    user.__dict__["_gz_access"] = cached
     return cached
+
+
+def _area_regions(user) -> frozenset[int]:
+    return _access(user)["regions"]
+
+
+def org_memberships(user) -> dict[int, int]:
+    """{organisation id: community id} of the organisations ``user`` is a member of."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    return _access(user)["orgs"]
+
+
+def has_area_roles(user) -> bool:
+    """Whether ``user`` holds a role over a whole region (subdistrict or district admin)."""
+    return user.is_authenticated and bool(_area_regions(user))
+
+
+def _own_roles(user, community_id: int) -> set[str]:
+    """Assigned roles plus those a membership gives, without area roles."""
+    access = _access(user)
+    roles = set(access["assigned"].get(community_id, ()))
+    status = access["status"].get(community_id)
+    if status == Membership.Status.VERIFIED:
+        roles.update({Role.RESIDENT, Role.VERIFIED_RESIDENT})
+    elif status == Membership.Status.PENDING:
+        roles.update({Role.RESIDENT, PENDING_RESIDENT})
+    return roles
 
 
 def _region_chain(community: Community) -> set[int]:
@@ -66,19 +132,7 @@ def community_roles(user, community: Community | None) -> frozenset[str]:
     cache: dict[int, frozenset[str]] = user.__dict__.setdefault("_gz_roles", {})
     if community.pk in cache:
         return cache[community.pk]
-    roles: set[str] = set(
-        RoleAssignment.objects.filter(user=user, community=community).values_list("role",
-                                                                                  flat=True)
-    )
-    status = (
-        Membership.objects.filter(user=user, community=community)
-        .values_list("status", flat=True)
-        .first()
-    )
-    if status == Membership.Status.VERIFIED:
-        roles.update({Role.RESIDENT, Role.VERIFIED_RESIDENT})
-    elif status == Membership.Status.PENDING:
-        roles.update({Role.RESIDENT, PENDING_RESIDENT})
+    roles = _own_roles(user, community.pk)
     area = _area_regions(user)
     if area and area & _region_chain(community):
         roles.add(SUBDISTRICT_ADMIN)
@@ -91,7 +145,7 @@ def forget_roles(user) -> None:
     """Drop cached roles after a change made in the same request."""
     user = _unwrap(user)
     user.__dict__.pop("_gz_roles", None)
-    user.__dict__.pop("_gz_area_regions", None)
+    user.__dict__.pop("_gz_access", None)
 
 
 def managed_communities(user) -> QuerySet[Community]:
@@ -100,41 +154,43 @@ def managed_communities(user) -> QuerySet[Community]:
         return Community.objects.none()
     if user.is_superuser:
         return Community.objects.all()
-    regions = list(AreaRole.objects.filter(user=user).values_list("region_id", flat=True))
-    q = Q(role_assignments__user=user, role_assignments__role__in=[Role.WORKER, Role.ADMIN])
+    user = _unwrap(user)
+    access = _access(user)
+    staff = sorted(pk for pk, roles in access["assigned"].items()
+                   if roles & {Role.WORKER, Role.ADMIN})
+    regions = sorted(access["regions"])
+    q = Q(pk__in=staff)
     if regions:
         q |= (Q(subdistrict_id__in=regions) | Q(subdistrict__parent_id__in=regions)
               | Q(subdistrict__parent__parent_id__in=regions))
-    return Community.objects.filter(q).distinct()
+    return Community.objects.filter(q)
 
 
 def member_communities(user) -> QuerySet[Community]:
     if not user.is_authenticated:
         return Community.objects.none()
-    # Two indexed subqueries instead of a join of memberships × role assignments with
-    # DISTINCT, whose cost grew with the size of the person's communities.
-    return Community.objects.filter(
-        Q(pk__in=Membership.objects.filter(user=user).values("community_id"))
-        | Q(pk__in=RoleAssignment.objects.filter(user=user).values("community_id"))
-    )
+    # The ids come from the person's own rows (one query per request, see _access), not
+    # from a join of memberships x role assignments whose cost grew with the community.
+    return Community.objects.filter(pk__in=member_community_ids(user))
+
+
+def member_community_ids(user) -> list[int]:
+    """Ids of the communities where ``user`` has a membership or a role (no query once
+    the request's access rows are read)."""
+    if not user.is_authenticated:
+        return []
+    access = _access(_unwrap(user))
+    return sorted(set(access["status"]) | set(access["assigned"]))
 
 
 def roles_by_community(user, communities: list[Community]) -> dict[int, frozenset[str]]:
-    """``community_roles`` for many communities in three queries (and cached like it)."""
+    """``community_roles`` for many communities (no query beyond ``_access``, one more for
+    area roles)."""
     user = _unwrap(user)
     if not user.is_authenticated or not communities:
         return {c.pk: frozenset() for c in communities}
     ids = [c.pk for c in communities]
-    roles: dict[int, set[str]] = {pk: set() for pk in ids}
-    for community_id, role in RoleAssignment.objects.filter(
-            user=user, community_id__in=ids).values_list("community_id", "role"):
-        roles[community_id].add(role)
-    for community_id, status in Membership.objects.filter(
-            user=user, community_id__in=ids).values_list("community_id", "status"):
-        if status == Membership.Status.VERIFIED:
-            roles[community_id].update({Role.RESIDENT, Role.VERIFIED_RESIDENT})
-        elif status == Membership.Status.PENDING:
-            roles[community_id].update({Role.RESIDENT, PENDING_RESIDENT})
+    roles: dict[int, set[str]] = {pk: _own_roles(user, pk) for pk in ids}
     regions = _area_regions(user)
     if regions:
         covered = Community.objects.filter(pk__in=ids).filter(

@@ -6,12 +6,15 @@ from django.utils.functional import SimpleLazyObject
 
 
 def gongzhi(request: HttpRequest) -> dict:
-    from gongzhi.core.selectors import switcher_communities
+    from gongzhi.core.selectors import switcher_communities, switcher_needed
     from gongzhi.notifications.selectors import unread_count
 
     user = getattr(request, "user", None)
     return {
         "site_name": settings.GONGZHI_SITE_NAME,
-        "switcher_communities": SimpleLazyObject(lambda: switcher_communities(user)),
+        # the header shows the switcher only for more than one community: a person with
+        # one costs no query for it
+        "switcher_communities": SimpleLazyObject(
+            lambda: switcher_communities(user) if switcher_needed(user) else []),
         "unread_notifications": SimpleLazyObject(lambda: unread_count(user) if user else 0),
     }

@@ -2,7 +2,11 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from gongzhi.accounts.access import managed_communities, member_communities
+from gongzhi.accounts.access import (
+    has_area_roles,
+    managed_communities,
+    member_community_ids,
+)
 from gongzhi.places.models import Community
 
 
@@ -10,9 +14,20 @@ def switcher_communities(user) -> list[Community]:
     """Communities offered in the header switcher: those the user manages or belongs to."""
     if user is None or not user.is_authenticated:
         return []
-    ids = set(member_communities(user).values_list("pk", flat=True))
-    ids |= set(managed_communities(user).values_list("pk", flat=True)[:200])
+    # member_community_ids covers every community where the person has a role, so the
+    # managed ones need a query only for area admins and superusers
+    ids = set(member_community_ids(user))
+    if user.is_superuser or has_area_roles(user):
+        ids |= set(managed_communities(user).values_list("pk", flat=True)[:200])
     return list(Community.objects.filter(pk__in=ids).order_by("name")[:200])
+
+
+def switcher_needed(user) -> bool:
+    """Whether the header's switcher has more than one community to offer (no query: the
+    person's own rows are read once per request). Most residents belong to one."""
+    if user is None or not user.is_authenticated:
+        return False
+    return (user.is_superuser or has_area_roles(user) or len(member_community_ids(user)) > 1)
 
 
 def public_communities() -> QuerySet[Community]:

@@ -40,7 +40,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def community(request: HttpRequest, slug: str) -> HttpResponse:
     community = community_or_404(slug)
-    if request.user.is_authenticated:
+    # remembered for the switcher; written only when it changes (a session save is an
+    # UPDATE and a commit on every visit otherwise)
+    if request.user.is_authenticated and \
+            request.session.get(COMMUNITY_SESSION_KEY) != community.pk:
         request.session[COMMUNITY_SESSION_KEY] = community.pk
     roles = community_roles(request.user, community)
     return render(request, "core/community.html", {

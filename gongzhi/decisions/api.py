@@ -119,7 +119,9 @@ def _ballot_dict(b: Ballot) -> dict[str, Any]:
 
 
 def _get(request: HttpRequest, ballot_id: int, perm: str = "decisions.view_ballot") -> Ballot:
-    ballot = get_object_or_404(Ballot.objects.select_related("community"), pk=ballot_id)
+    # the project (and its community) come in the same query: the vote's phase check
+    ballot = get_object_or_404(Ballot.objects.select_related("community", "project__community"),
+                               pk=ballot_id)
     if not request.user.has_perm("decisions.view_ballot", ballot):
         raise HttpError(404, "Not found.")
     if not request.user.has_perm(perm, ballot):
@@ -316,7 +318,9 @@ class PaperVoterOut(Schema):
 
 def _managed(request: HttpRequest, ballot_id: int) -> Ballot:
     user = require_user(request)
-    ballot = get_object_or_404(Ballot.objects.select_related("community"), pk=ballot_id)
+    # the project (and its community) come in the same query: the vote's phase check
+    ballot = get_object_or_404(Ballot.objects.select_related("community", "project__community"),
+                               pk=ballot_id)
     if not user.has_perm("decisions.manage_ballot", ballot.community):
         raise PermissionDenied
     return ballot
@@ -374,7 +378,9 @@ def ballot_close(request: HttpRequest, ballot_id: int):
              summary="Enter one paper ballot (double entry by two workers)")
 def paper_entry(request: HttpRequest, ballot_id: int, payload: PaperEntryIn):
     user = require_user(request)
-    ballot = get_object_or_404(Ballot.objects.select_related("community"), pk=ballot_id)
+    # the project (and its community) come in the same query: the vote's phase check
+    ballot = get_object_or_404(Ballot.objects.select_related("community", "project__community"),
+                               pk=ballot_id)
     try:
         paper = services.paper_entry_add(actor=user, ballot=ballot, serial=payload.serial,
                                          content=payload.content)
@@ -387,7 +393,9 @@ def paper_entry(request: HttpRequest, ballot_id: int, payload: PaperEntryIn):
              summary="Secret ballots: mark that a voter handed in a paper ballot")
 def paper_voter(request: HttpRequest, ballot_id: int, payload: PaperVoterIn):
     user = require_user(request)
-    ballot = get_object_or_404(Ballot.objects.select_related("community"), pk=ballot_id)
+    # the project (and its community) come in the same query: the vote's phase check
+    ballot = get_object_or_404(Ballot.objects.select_related("community", "project__community"),
+                               pk=ballot_id)
     try:
         record = services.paper_voter_mark(actor=user, ballot=ballot,
                                            voter_key=payload.voter_key)

@@ -192,7 +192,7 @@ def phase_allows(user, project: Project | None, code: str, *,
     from gongzhi.projects.rules import user_audiences
 
     user = _real_user(user)
-    if not wanted & user_audiences(user, project):
+    if not wanted & user_audiences(user, project, wanted):
         return False
     return action.perm is None or user.has_perm(action.perm, project)
 

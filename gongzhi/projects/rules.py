@@ -61,17 +61,23 @@ def _in_stakeholder_org(user, project: Project) -> bool:
     return cache[project.pk]
 
 
-def user_audiences(user, project: Project) -> set[str]:
-    """The audiences ``user`` belongs to in ``project``."""
+def user_audiences(user, project: Project, wanted: set[str] | None = None) -> set[str]:
+    """The audiences ``user`` belongs to in ``project``. With ``wanted``, stops as soon as
+    one of them is found (the organisation and team look-ups cost a query each, and a
+    verified resident voting or supporting needs neither)."""
     roles = community_roles(user, project.community)
     found: set[str] = set()
     if roles & {Role.RESIDENT, Role.VERIFIED_RESIDENT}:
         found.add(Audience.MEMBER)
     if Role.VERIFIED_RESIDENT in roles:
         found.add(Audience.VERIFIED)
+    if wanted is not None and found & wanted:
+        return found
     if user.is_authenticated and (Role.ORG_MEMBER in roles or _in_stakeholder_org(user,
                                                                                     project)):
         found.add(Audience.ORG_MEMBER)
+        if wanted is not None and found & wanted:
+            return found
     if _team_roles(user, project):
         found.add(Audience.TEAM)
     return found

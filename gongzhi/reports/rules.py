@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import rules
 
+from gongzhi.accounts.access import org_memberships
 from gongzhi.accounts.rules import is_community_admin, is_member, is_worker
 
 
@@ -29,24 +30,14 @@ def is_assigned_org_member(user, report) -> bool:
     org_id = getattr(report, "organisation_id", None)
     if not org_id or not getattr(user, "is_authenticated", False):
         return False
-    cache: dict[int, bool] = user.__dict__.setdefault("_gz_report_orgs", {})
-    if org_id not in cache:
-        from gongzhi.orgs.models import OrgMember
-
-        cache[org_id] = OrgMember.objects.filter(
-            organisation_id=org_id, user=user, organisation__deleted_at__isnull=True,
-        ).exists()
-    return cache[org_id]
+    return org_id in org_memberships(user)  # the request's access rows: no query
 
 
 @rules.predicate
 def is_any_org_member(user, community) -> bool:
     if not getattr(user, "is_authenticated", False) or community is None:
         return False
-    from gongzhi.orgs.models import OrgMember
-
-    return OrgMember.objects.filter(user=user, organisation__community=community,
-                                    organisation__deleted_at__isnull=True).exists()
+    return community.pk in org_memberships(user).values()
 
 
 rules.add_perm("reports.view", rules.always_allow)
