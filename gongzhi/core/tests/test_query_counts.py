@@ -29,7 +29,11 @@ def _grow(personas, n: int) -> None:
 def test_page_queries_do_not_grow_with_rows(personas, django_assert_max_num_queries, path):
     client = personas.client("admin")
     _grow(personas, 3)
-    with django_assert_max_num_queries(25) as small:
+    # the community home gathers one block from each participation app (news, activities,
+    # ballots, meetings, contests, results, points, memory, the feed…), each a constant
+    # number of queries; what must hold is that none grows with the rows
+    cap = 40 if path == "/c/test-community/" else 25
+    with django_assert_max_num_queries(cap) as small:
         assert client.get(path).status_code == 200
     _grow(personas, 25)
     with django_assert_max_num_queries(len(small.captured_queries)):
