@@ -15,6 +15,8 @@ urlpatterns = [
     path(P + "<int:pk>/", views.detail, name="detail"),
     path(P + "<int:pk>.ics", views.activity_ics, name="activity_ics"),
     path(P + "<int:pk>/edit/", views.edit, name="edit"),
+    path(P + "<int:pk>/attendance.<str:fmt>", views.attendance_export,
+         name="attendance_export"),
     path(P + "<int:pk>/cancel/", views.cancel_activity, name="cancel"),
     path(P + "<int:pk>/leave-out/", views.exdate, name="exdate"),
     path(P + "<int:pk>/photos/", views.photo_add, name="photo_add"),

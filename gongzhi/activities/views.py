@@ -419,3 +419,33 @@ def activity_ics(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     community, activity = _activity(slug, pk)
     return _ics_response(request, selectors.ics_occurrences(community, activity=activity),
                          activity.title, f"activity-{activity.pk}.ics")
+
+
+ATTENDANCE_HEADERS = ["日期", "开始", "状态", "登记人", "儿童", "报名状态", "报名时间", "到场",
+                      "到场方式"]
+
+
+@login_required
+def attendance_export(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpResponse:
+    """Every date's registrations and attendance: CSV (UTF-8 with BOM) or XLSX, for the
+    organisers. Children appear by first name only, never with an age."""
+    from gongzhi.core.tabular import spreadsheet_response
+
+    community, activity = _activity(slug, pk)
+    require_perm(request, "activities.view_registrants", activity)
+
+    def when(v):
+        return timezone.localtime(v).strftime("%Y-%m-%d %H:%M") if v else ""
+
+    regs = (Registration.objects.filter(occurrence__activity=activity)
+            .select_related("occurrence", "user", "child")
+            .order_by("occurrence__starts_at", "queued_at", "pk"))
+    rows = [[timezone.localtime(r.occurrence.starts_at).strftime("%Y-%m-%d"),
+             timezone.localtime(r.occurrence.starts_at).strftime("%H:%M"),
+             str(r.occurrence.get_status_display()), r.user.public_name,
+             r.child.name if r.child else "", str(r.get_status_display()), when(r.queued_at),
+             when(r.attended_at),
+             str(r.get_attendance_method_display()) if r.attendance_method else ""]
+            for r in regs]
+    return spreadsheet_response(fmt, f"activity-{activity.pk}-attendance.{fmt}",
+                                ATTENDANCE_HEADERS, rows, sheet=activity.title)

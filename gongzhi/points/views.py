@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.core.forms import add_service_errors
 from gongzhi.core.http import MAX_PAGE, community_or_404, require_perm
+from gongzhi.core.tabular import spreadsheet_response
 from gongzhi.points import forms, selectors, services
 from gongzhi.points.models import PointsEntry, Redemption, Reward
 
@@ -349,16 +348,9 @@ def report_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404
     month = _month(request)
-    rows = [[_cell(c) for c in row] for row in _report_rows(community, month)]
     name = f"points-{community.slug}-{month:%Y-%m}.{fmt}"
-    return _spreadsheet(fmt, name, month, rows)
-
-
-def _cell(value):
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+    return spreadsheet_response(fmt, name, REPORT_HEADERS, _report_rows(community, month),
+                                sheet=f"{month:%Y-%m}")
 
 
 def _report_rows(community, month):
@@ -370,25 +362,3 @@ def _report_rows(community, month):
             for e in selectors.month_entries(community, month)]
 
 
-def _spreadsheet(fmt: str, name: str, month: dt.date, rows: list[list]) -> HttpResponse:
-    if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response.write("\ufeff")
-        writer = csv.writer(response)
-        writer.writerow(REPORT_HEADERS)
-        writer.writerows(rows)
-    else:
-        from openpyxl import Workbook
-
-        wb = Workbook()
-        ws = wb.active
-        ws.title = f"{month:%Y-%m}"
-        ws.append(REPORT_HEADERS)
-        for r in rows:
-            ws.append(r)
-        buf = io.BytesIO()
-        wb.save(buf)
-        response = HttpResponse(buf.getvalue(), content_type=(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
@@ -20,6 +18,7 @@ from django.views.decorators.http import require_POST
 from gongzhi.core.forms import add_service_errors
 from gongzhi.core.http import AuthedRequest, community_or_404, require_perm
 from gongzhi.core.qr import qr_svg
+from gongzhi.core.tabular import spreadsheet_response
 from gongzhi.volunteers import selectors, services
 from gongzhi.volunteers.models import Shift, ShiftSignup, Team
 
@@ -267,25 +266,5 @@ def team_report(request: AuthedRequest, slug: str, pk: int, fmt: str) -> HttpRes
                 "是" if r["confirmed"] else "否"]
 
     name = f"team-{team.pk}-{month:%Y-%m}.{fmt}"
-    if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response.write("\ufeff")
-        writer = csv.writer(response)
-        writer.writerow(REPORT_HEADERS)
-        for r in rows:
-            writer.writerow(cells(r))
-    else:
-        from openpyxl import Workbook
-
-        wb = Workbook()
-        ws = wb.active
-        ws.title = f"{month:%Y-%m}"
-        ws.append(REPORT_HEADERS)
-        for r in rows:
-            ws.append(cells(r))
-        buf = io.BytesIO()
-        wb.save(buf)
-        response = HttpResponse(buf.getvalue(), content_type=(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return spreadsheet_response(fmt, name, REPORT_HEADERS, [cells(r) for r in rows],
+                                sheet=f"{month:%Y-%m}")

@@ -228,3 +228,29 @@ def test_today_block_and_feed(personas, after_school):
     r = personas.client("anonymous").get(reverse("activities:home",
                                                  args=[personas.community.slug]))
     assert "放学后1小时" in r.content.decode()
+
+
+def test_attendance_export_for_organisers_only(personas, after_school, first_date):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from gongzhi.activities import services as act
+
+    act.registration_create(actor=personas.verified, occurrence=first_date, age_confirmed=True)
+    base = f"/c/{personas.community.slug}/activities/{after_school.pk}/attendance."
+    for name in ("anonymous", "verified", "resident", "other_admin"):
+        r = personas.client(name).get(base + "csv")
+        assert r.status_code in (302, 403, 404), name
+    worker = personas.client("worker")
+    r = worker.get(base + "csv")
+    assert r.status_code == 200 and r.content.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["日期", "开始", "状态"]
+    r = worker.get(base + "xlsx")
+    assert r.status_code == 200
+    ws = load_workbook(io.BytesIO(r.content)).active
+    assert ws is not None and ws.cell(1, 4).value == "登记人"
+    assert ws.cell(2, 4).value == personas.verified.public_name
+    assert worker.get(base + "pdf").status_code == 404
