@@ -20,7 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -38,6 +38,7 @@ from gongzhi.activities.models import (
     Occurrence,
     Registration,
 )
+from gongzhi.core import seats
 from gongzhi.core.audit import audit_record
 from gongzhi.notifications.i18n import Message
 from gongzhi.notifications.services import notification_send
@@ -432,36 +433,18 @@ def _check_age(activity: Activity, child: Child | None, age_confirmed: bool,
 
 
 def _take_seat(occ: Occurrence) -> bool:
-    if occ.capacity is None:
-        Occurrence.objects.filter(pk=occ.pk).update(seats_taken=F("seats_taken") + 1)
-        return True
-    try:
-        with transaction.atomic():
-            updated = (Occurrence.objects.filter(pk=occ.pk, seats_taken__lt=F("capacity"))
-                       .update(seats_taken=F("seats_taken") + 1))
-    except IntegrityError:
-        return False
-    return bool(updated)
+    return seats.take_seat(occ, capacity=occ.capacity)
 
 
 def _free_seat(occ: Occurrence) -> None:
-    Occurrence.objects.filter(pk=occ.pk, seats_taken__gt=0).update(
-        seats_taken=F("seats_taken") - 1)
+    seats.free_seat(occ)
 
 
 def _promote_waitlist(occ: Occurrence) -> list[Registration]:
     """Move people up while places are free (the caller holds the occurrence's lock)."""
-    promoted: list[Registration] = []
-    while True:
-        nxt = (Registration.objects.select_for_update()
-               .filter(occurrence=occ, status=Registration.Status.WAITLISTED)
-               .order_by("queued_at", "id").first())
-        if nxt is None or not _take_seat(occ):
-            break
-        nxt.status = Registration.Status.REGISTERED
-        nxt.promoted_at = timezone.now()
-        nxt.save(update_fields=["status", "promoted_at"])
-        promoted.append(nxt)
+    promoted: list[Registration] = seats.promote_waitlist(
+        occ, Registration.objects.filter(occurrence=occ, status=Registration.Status.WAITLISTED),
+        capacity=occ.capacity, registered=Registration.Status.REGISTERED)
     if promoted:
         notification_send(
             users=_users(r.user_id for r in promoted), kind="activities.promoted",

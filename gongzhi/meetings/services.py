@@ -11,7 +11,6 @@ import hmac
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from gongzhi.accounts.models import LoginLock, Membership, Role, User
+from gongzhi.core import seats
 from gongzhi.core.audit import audit_record, snapshot
 from gongzhi.meetings.models import (
     DEFAULT_AUDIENCE,
@@ -248,37 +248,19 @@ def invitation_add(*, actor: User, meeting: Meeting, organisation,
 # --- registration, waitlist -----------------------------------------------------------------
 
 def _take_seat(meeting: Meeting) -> bool:
-    """Take one place if any is left. The CHECK constraint is the last line of defence."""
-    if meeting.capacity is None:
-        Meeting.objects.filter(pk=meeting.pk).update(seats_taken=F("seats_taken") + 1)
-        return True
-    try:
-        with transaction.atomic():
-            updated = (Meeting.objects.filter(pk=meeting.pk, seats_taken__lt=F("capacity"))
-                       .update(seats_taken=F("seats_taken") + 1))
-    except IntegrityError:
-        return False
-    return bool(updated)
+    return seats.take_seat(meeting, capacity=meeting.capacity)
 
 
 def _free_seat(meeting: Meeting) -> None:
-    Meeting.objects.filter(pk=meeting.pk, seats_taken__gt=0).update(
-        seats_taken=F("seats_taken") - 1)
+    seats.free_seat(meeting)
 
 
 def _promote_waitlist(meeting: Meeting) -> list[Registration]:
     """Move people up from the waitlist while places are free (caller holds the lock)."""
-    promoted: list[Registration] = []
-    while True:
-        nxt = (Registration.objects.select_for_update()
-               .filter(meeting=meeting, status=Registration.Status.WAITLISTED)
-               .order_by("queued_at", "id").first())
-        if nxt is None or not _take_seat(meeting):
-            break
-        nxt.status = Registration.Status.REGISTERED
-        nxt.promoted_at = timezone.now()
-        nxt.save(update_fields=["status", "promoted_at"])
-        promoted.append(nxt)
+    promoted: list[Registration] = seats.promote_waitlist(
+        meeting,
+        Registration.objects.filter(meeting=meeting, status=Registration.Status.WAITLISTED),
+        capacity=meeting.capacity, registered=Registration.Status.REGISTERED)
     if promoted:
         notification_send(users=User.objects.filter(pk__in=[r.user_id for r in promoted]),
                           kind="meeting.promoted", important=True,

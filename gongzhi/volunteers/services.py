@@ -12,13 +12,13 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from gongzhi.core import seats
 from gongzhi.core.audit import audit_record
 from gongzhi.notifications.i18n import Message
 from gongzhi.notifications.services import notification_send
@@ -176,33 +176,18 @@ def shift_cancel(*, actor, shift: Shift, reason: str = "") -> Shift:
 # --- sign-up, waiting list ------------------------------------------------------------------
 
 def _take_seat(shift: Shift) -> bool:
-    try:
-        with transaction.atomic():
-            updated = (Shift.objects.filter(pk=shift.pk, seats_taken__lt=F("capacity"))
-                       .update(seats_taken=F("seats_taken") + 1))
-    except IntegrityError:
-        return False
-    return bool(updated)
+    return seats.take_seat(shift, capacity=shift.capacity)
 
 
 def _free_seat(shift: Shift) -> None:
-    Shift.objects.filter(pk=shift.pk, seats_taken__gt=0).update(
-        seats_taken=F("seats_taken") - 1)
+    seats.free_seat(shift)
 
 
 def _promote_waitlist(shift: Shift) -> list[ShiftSignup]:
     """Move people up while places are free (the caller holds the shift's lock)."""
-    promoted: list[ShiftSignup] = []
-    while True:
-        nxt = (ShiftSignup.objects.select_for_update()
-               .filter(shift=shift, status=ShiftSignup.Status.WAITLISTED)
-               .order_by("queued_at", "id").first())
-        if nxt is None or not _take_seat(shift):
-            break
-        nxt.status = ShiftSignup.Status.REGISTERED
-        nxt.promoted_at = timezone.now()
-        nxt.save(update_fields=["status", "promoted_at"])
-        promoted.append(nxt)
+    promoted: list[ShiftSignup] = seats.promote_waitlist(
+        shift, ShiftSignup.objects.filter(shift=shift, status=ShiftSignup.Status.WAITLISTED),
+        capacity=shift.capacity, registered=ShiftSignup.Status.REGISTERED)
     if promoted:
         from gongzhi.accounts.models import User
 
