@@ -101,6 +101,7 @@ def _vote(ctx: DemoContext, contest: Contest, voters: list[User], weights: list[
     keys = [o.key for o in ballot.options.order_by("position")]
     for user in voters:
         user.__dict__.pop("_gz_roles", None)
+        user.__dict__.pop("_gz_access", None)
         picks = ctx.rng.choices(keys, weights=weights[:len(keys)], k=approvals)
         content: dict[str, object] = ({"choice": picks[0]} if contest.method == "plurality"
                                       else {"approve": sorted(set(picks))})

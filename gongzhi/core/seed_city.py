@@ -149,7 +149,7 @@ def _const(f: models.Field, now: dt.datetime) -> Any:
         return default
     if f.null:
         return None
-    if isinstance(f, (models.CharField, models.TextField)):
+    if isinstance(f, (models.CharField, models.TextField, models.FileField)):
         return ""
     raise SeedError(f"{f.model.__name__}.{f.name} is required: give it")
 

@@ -72,6 +72,7 @@ def _post(ctx, key: str, community, spec, now) -> Announcement | None:
     # The property company's own staff write their notices; the rest the worker posts.
     actor = _author(ctx, key, org) if kind == "property" else worker
     actor.__dict__.pop("_gz_roles", None)
+    actor.__dict__.pop("_gz_access", None)
     return services.announcement_create(
         actor=actor if actor.has_perm("news.create", community) else worker,
         community=community, organisation=org, title=title, body=body,

@@ -92,3 +92,6 @@ def org_member_remove(*, actor: User, member: OrgMember) -> None:
 
         RoleAssignment.objects.filter(user=user, community=organisation.community,
                                       role=Role.ORG_MEMBER).delete()
+    from gongzhi.accounts.access import forget_roles
+
+    forget_roles(user)

@@ -42,6 +42,7 @@ from gongzhi.spatial.engine import (
     summarise,
 )
 from gongzhi.spatial.models import (
+    DEFAULT_CATEGORIES,
     AccessConfig,
     AccessSnapshot,
     WalkingMode,
@@ -341,7 +342,12 @@ def run_analysis(network: Network, inputs: Inputs, config: AccessConfig, mode: s
                  ) -> dict[str, Any]:
     """The engine on these inputs, as a JSON-ready dict (what the snapshot stores)."""
     speed = mode_speed(config, mode)
-    categories = [Category(code, spec["tier"]) for code, spec in config.categories.items()]
+    # PostgreSQL's jsonb does not keep key order: the standard categories in their own order,
+    # then the community's own, alphabetically
+    standard = list(DEFAULT_CATEGORIES)
+    codes = sorted(config.categories, key=lambda c: (standard.index(c) if c in standard
+                                                     else len(standard), c))
+    categories = [Category(code, config.categories[code]["tier"]) for code in codes]
     tiers = tuple(Tier(code, TIER_MINUTES[code], metres)
                   for code, metres in tier_thresholds(config).items())
     params = AccessParams(catchment_m=float(config.catchment_m), search_m=2000.0,

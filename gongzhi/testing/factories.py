@@ -99,6 +99,7 @@ def make_member(user: User, community: Community, *roles: str,
     for role in wanted:
         RoleAssignment.objects.get_or_create(user=user, community=community, role=role)
     user.__dict__.pop("_gz_roles", None)
+    user.__dict__.pop("_gz_access", None)
     return user
 
 
@@ -106,4 +107,5 @@ def make_staff(user: User, community: Community, *roles: str) -> User:
     for role in roles:
         RoleAssignment.objects.get_or_create(user=user, community=community, role=role)
     user.__dict__.pop("_gz_roles", None)
+    user.__dict__.pop("_gz_access", None)
     return user

@@ -12,7 +12,8 @@ from gongzhi.activities import services
 
 def fresh(user):
     if user is not None:
-        for key in ("_gz_roles", "_gz_area_regions", "_gz_project_team", "_gz_project_orgs",
+        for key in ("_gz_roles", "_gz_access", "_gz_area_regions", "_gz_project_team",
+                    "_gz_project_orgs",
                     "_perm_cache"):
             user.__dict__.pop(key, None)
     return user

@@ -17,7 +17,8 @@ from gongzhi.contests.models import Contest, Licence
 
 def fresh(user):
     if user is not None:
-        for key in ("_gz_roles", "_gz_area_regions", "_gz_project_team", "_gz_project_orgs",
+        for key in ("_gz_roles", "_gz_access", "_gz_area_regions", "_gz_project_team",
+                    "_gz_project_orgs",
                     "_perm_cache", "_gz_contest_jury", "_gz_news_orgs", "_gz_news_place"):
             user.__dict__.pop(key, None)
     return user

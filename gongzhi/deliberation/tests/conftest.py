@@ -21,7 +21,7 @@ SEEDS = [
 
 def fresh(user):
     if user is not None:
-        for key in ("_gz_roles", "_gz_area_regions", "_perm_cache"):
+        for key in ("_gz_roles", "_gz_access", "_gz_area_regions", "_perm_cache"):
             user.__dict__.pop(key, None)
     return user
 

@@ -36,8 +36,9 @@ def test_basemap_streets_names_attribution_and_escaping(live_server, phone_page,
                         [121.5048, 31.2845], [121.505, 31.2845], [121.505, 31.2847],
                         [121.5048, 31.2847], [121.5048, 31.2845]]]})
     page.goto(f"{live_server.url}/c/{basemap.community.slug}/map/")
-    page.wait_for_function("(parseInt(document.getElementById('map').dataset.drawn, 10) || 0)"
-                           " >= 1")
+    # a function, not an expression string: a string is eval'd, which the CSP forbids
+    page.wait_for_function("() => (parseInt((document.getElementById('map') || {dataset: {}})"
+                           ".dataset.drawn, 10) || 0) >= 1")
     page.wait_for_selector(".gz-label")
     page.wait_for_timeout(300)
     labels = page.eval_on_selector_all(".gz-label", "els => els.map(e => e.textContent)")

@@ -14,7 +14,7 @@ from gongzhi.testing.factories import OrganisationFactory, UserFactory
 def fresh(user):
     """Forget cached roles after a change in the same test."""
     if user is not None:
-        for key in ("_gz_roles", "_gz_area_regions", "_gz_invited", "_perm_cache"):
+        for key in ("_gz_roles", "_gz_access", "_gz_area_regions", "_gz_invited", "_perm_cache"):
             user.__dict__.pop(key, None)
     return user
 

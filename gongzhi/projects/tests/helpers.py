@@ -38,6 +38,7 @@ def freeze_after(project: Project) -> Iterator[dt.date]:
 
 def fresh(user):
     """Drop per-request permission caches from a user object."""
-    for key in ("_gz_roles", "_gz_area_regions", "_gz_project_team", "_gz_project_orgs"):
+    for key in ("_gz_roles", "_gz_access", "_gz_area_regions", "_gz_project_team",
+                "_gz_project_orgs"):
         user.__dict__.pop(key, None)
     return user
