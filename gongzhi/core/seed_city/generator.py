@@ -1,210 +1,37 @@
-"""A synthetic district for benchmarks and load tests (``gongzhi seed-city``).
-
-At ``scale=1``: 1,000,000 residents (users, memberships, households in buildings and
-units, ~70 % verified with their roles), 300 communities under 12 subdistricts with their
-workers and admins, 100,000 proposals in 1,200 projects with phases, 1,000,000 votes
-(500,000 proposal supports and 500,000 ballot votes), 1,000,000 problem reports, spaces
-and meetings.
-
-Every table is written with PostgreSQL ``COPY`` (psycopg 3 ``cursor.copy``), ids chosen
-here, sequences reset at the end. Every value comes from one ``random.Random(seed)`` and
-the ``today`` date, so the same seed and day give byte-identical tables
-(:func:`checksums`).
-
-Ballot votes go through the decisions code, not around it: contents are normalised by
-``tally.validate``, the hash chain is built with ``chain.entry_body``/``chain.entry_hash``
-in shuffled batches with one coarse timestamp each (as the sequencer
-``services.ballot_seal`` writes them), the opening entry records
-``selectors.ballot_config``, and closed ballots carry the result counted by
-``tally.count`` with the close entry's ``result_hash`` — so ``gongzhi decisions verify
---all`` passes on the seeded data. Secret ballots store no receipt on voter records.
-"""
+"""The generator: regions, people, organisations and spaces, projects and proposals,
+reports and meetings, then keys, indexes and sequences restored."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import math
 import random
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
-from typing import Any
 
 from django.core.management.color import no_style
-from django.db import connection, models
+from django.db import connection
 from django.utils import timezone
 
-CN = dt.timezone(dt.timedelta(hours=8))
-SURNAMES = (
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
-    "余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯"
-    "龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+from gongzhi.core.seed_city.ballots import BallotSeeder
+from gongzhi.core.seed_city.base import CommunityPlan, Loader, Plan, SeedError, _split
+from gongzhi.core.seed_city.vocabulary import (
+    CN,
+    GIVEN,
+    MEETING_KINDS,
+    PROPOSAL_IDEAS,
+    REPORT_TEXTS,
+    ROADS,
+    SPACE_KINDS,
+    SUBDISTRICT_NAMES,
+    SURNAMES,
 )
-GIVEN = (
-    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建国文辉鹏飞琴云志新宇浩"
-    "然子涵欣怡梓轩雨萱佳琪思远海燕德福春梅晓东永庆"
-)
-ROADS = ["控江路", "长阳路", "平凉路", "许昌路", "国和路", "殷行路", "黄兴路", "四平路",
-         "鞍山路", "靖宇路", "延吉路", "安波路", "民京路", "政立路", "国权路", "铁岭路"]
-SUBDISTRICT_NAMES = ["四平路街道", "定海路街道", "平凉路街道", "江浦路街道", "控江路街道",
-                     "长白新村街道", "延吉新村街道", "殷行街道", "大桥街道", "五角场街道",
-                     "新江湾城街道", "长海路街道"]
-PROPOSAL_IDEAS = [
-    ("楼道加装扶手", "老人上下楼不方便，希望在楼道两侧加装扶手。"),
-    ("非机动车棚增设充电桩", "电瓶车在楼道里充电不安全，建议在车棚里集中充电。"),
-    ("锅炉房改社区花园", "闲置锅炉房周边杂草丛生，可以改成大家一起种的花园。"),
-    ("儿童游乐区铺设软垫", "滑梯下面是水泥地，孩子摔倒容易受伤。"),
-    ("增设休息座椅", "小区主路上没有可以坐的地方，老人散步走累了没处歇脚。"),
-    ("垃圾箱房除臭改造", "夏天垃圾箱房气味很大，希望加装除臭和冲洗设施。"),
-    ("夜间路灯补亮", "北侧小路晚上很黑，希望补装几盏路灯。"),
-    ("共享工具间", "建议设一个共享工具间，邻里之间借用梯子、电钻等工具。"),
-    ("社区读书角", "在活动室一角放几个书架，大家把看过的书放进来交换。"),
-    ("雨水花园", "下雨时广场积水严重，建议做一个雨水花园。"),
-    ("健身步道划线", "沿小区外圈划一条健身步道，标上距离。"),
-    ("停车位重新规划", "车位不够，消防通道常被占，希望重新规划停车。"),
-]
-REPORT_TEXTS = {
-    "lamp": "路灯不亮了，晚上走路看不清。",
-    "path": "步道砖松动翘起，老人容易绊倒。",
-    "rubbish": "楼下堆了很多装修垃圾，一直没人清运。",
-    "bike_shed": "车棚顶棚漏雨，电瓶车淋湿了。",
-    "charger": "充电桩坏了，扫码没有反应。",
-    "green": "绿化带里的树枝太长，挡住了窗户。",
-    "noise": "晚上广场舞音响声音太大。",
-    "safety": "围墙有裂缝，担心会倒。",
-    "other": "单元门禁坏了，门关不上。",
-}
-SPACE_KINDS = [("community_garden", "社区花园"), ("pocket_park", "口袋公园"),
-               ("plaza", "小广场"), ("activity_room", "活动室"),
-               ("community_living_room", "社区客厅"), ("bike_shed", "非机动车棚"),
-               ("ev_charger", "充电桩"), ("playground", "儿童游乐区"),
-               ("fitness_area", "健身点"), ("book_corner", "读书角"),
-               ("footpath", "步道"), ("derelict_site", "闲置锅炉房")]
-MEETING_KINDS = [("council", "居民议事会"), ("hearing", "听证会"),
-                 ("coordination", "协调会"), ("evaluation", "评议会"),
-                 ("workshop", "共创工作坊")]
 
 
-class SeedError(RuntimeError):
-    """The target database cannot be seeded (not PostgreSQL, not empty, ...)."""
-
-
-@dataclass
-class Plan:
-    """How many of each thing; ``scale`` multiplies the district's sizes."""
-
-    scale: float
-    residents: int = 0
-    communities: int = 0
-    subdistricts: int = 0
-    proposals: int = 0
-    supports: int = 0
-    ballot_votes: int = 0
-    reports: int = 0
-    spaces_per_community: int = 30
-    meetings_per_community: int = 20
-    projects_per_community: int = 4
-    workers_per_community: int = 4
-    verified_share: float = 0.7
-
-    def __post_init__(self) -> None:
-        s = self.scale
-        if not 0 < s <= 10:
-            raise SeedError("--scale must be above 0 and at most 10")
-        self.residents = max(60, round(1_000_000 * s))
-        self.communities = max(3, round(300 * s))
-        self.subdistricts = max(1, min(self.communities, round(12 * s)))
-        self.proposals = max(30, round(100_000 * s))
-        self.supports = max(100, round(500_000 * s))
-        self.ballot_votes = max(60, round(500_000 * s))
-        self.reports = max(60, round(1_000_000 * s))
-        if s < 0.05:
-            self.spaces_per_community = 10
-            self.meetings_per_community = 5
-
-
-def _split(total: int, parts: int) -> list[int]:
-    base, extra = divmod(total, parts)
-    return [base + (1 if i < extra else 0) for i in range(parts)]
-
-
-def _const(f: models.Field, now: dt.datetime) -> Any:
-    """The value COPY writes for a column the generator does not give."""
-    if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-        return now
-    if f.has_default():
-        default = f.default
-        if callable(default):
-            if default is timezone.now:
-                return now
-            if default in (dict, list):
-                return json.dumps(default())
-            raise SeedError(f"{f.model.__name__}.{f.name} has a random default: give it")
-        if isinstance(f, models.JSONField):
-            return json.dumps(default)
-        return default
-    if f.null:
-        return None
-    if isinstance(f, (models.CharField, models.TextField, models.FileField)):
-        return ""
-    raise SeedError(f"{f.model.__name__}.{f.name} is required: give it")
-
-
-@dataclass
-class Loader:
-    """Writes rows of a model with COPY; columns not given get their constant default."""
-
-    cursor: Any
-    now: dt.datetime
-    counts: dict[str, int] = field(default_factory=dict)
-    seconds: dict[str, float] = field(default_factory=dict)
-
-    def copy(self, model: type[models.Model], columns: Sequence[str],
-             rows: Iterable[Sequence[Any]]) -> int:
-        meta = model._meta
-        given = list(columns)
-        extra: list[tuple[str, Any]] = []
-        for f in meta.concrete_fields:
-            if f.attname in given:
-                continue
-            if f.primary_key and isinstance(f, models.AutoField):
-                continue
-            extra.append((f.column, _const(f, self.now)))
-        by_attname = {f.attname: f.column for f in meta.concrete_fields}
-        names = [by_attname[c] for c in given]
-        cols = ", ".join(f'"{c}"' for c in names + [c for c, _v in extra])
-        tail = tuple(v for _c, v in extra)
-        start = time.perf_counter()
-        n = 0
-        with self.cursor.copy(f'COPY "{meta.db_table}" ({cols}) FROM STDIN') as cp:
-            for row in rows:
-                cp.write_row(tuple(row) + tail)
-                n += 1
-        self.counts[meta.label] = self.counts.get(meta.label, 0) + n
-        self.seconds[meta.label] = self.seconds.get(meta.label, 0) + time.perf_counter() - start
-        return n
-
-
-@dataclass
-class CommunityPlan:
-    pk: int
-    slug: str
-    lat: float
-    lon: float
-    residents: list[int] = field(default_factory=list)      # user ids
-    verified: list[int] = field(default_factory=list)
-    workers: list[int] = field(default_factory=list)
-    orgs: list[int] = field(default_factory=list)
-    spaces: list[int] = field(default_factory=list)
-    projects: list[int] = field(default_factory=list)
-    propose_phases: list[int] = field(default_factory=list)
-
-
-class CityGenerator:
+class CityGenerator(BallotSeeder):
     """Generates the district into an empty PostgreSQL database."""
 
     def __init__(self, *, scale: float, seed: int, today: dt.date | None = None,
@@ -555,151 +382,6 @@ class CityGenerator:
                                     "visibility", "created_at", "updated_at"], proposals)
         self.loader.copy(Support, ["id", "proposal_id", "user_id", "created_at"], supports)
 
-    # ------------------------------------------------------------------ ballots
-    def _ballots(self) -> None:
-        """One ballot per community on the project in its decision phase: approval, secret,
-        eligibility = verified residents; every other community's ballot is closed with
-        its counted result."""
-        self._step("ballots: eligibility, votes, hash chains")
-        from gongzhi.decisions import chain, tally
-        from gongzhi.decisions.models import (
-            Ballot,
-            BallotContent,
-            Eligibility,
-            LogEntry,
-            LogHead,
-            Option,
-            VoterRecord,
-        )
-        from gongzhi.decisions.selectors import ballot_config
-
-        r = self.rng
-        p = self.plan
-        per_votes = _split(p.ballot_votes, p.communities)
-        ballots: list[tuple] = []
-        options: list[tuple] = []
-        elig: list[tuple] = []
-        records: list[tuple] = []
-        contents: list[tuple] = []
-        entries: list[tuple] = []
-        heads: list[tuple] = []
-        closes: list[tuple] = []
-        e_id = o_id = le_id = 0
-        for i, (c, n_votes) in enumerate(zip(self.communities, per_votes, strict=True)):
-            bid = i + 1
-            closed = i % 2 == 1
-            # the open ballot belongs to the project in its decision phase today, the
-            # closed one to the project past it
-            project: int | None = c.projects[min(len(c.projects) - 1, 3 if closed else 2)]
-            if project not in self.decision_phase:
-                project = None
-            opened_at = self.now - dt.timedelta(days=20 if closed else 3)
-            keys = ["a", "b", "c", "d"]
-            labels = ["方案一：花园", "方案二：座椅", "方案三：车棚", "方案四：健身点"]
-            b = Ballot(pk=bid, uid=self._uuid(), community_id=c.pk,
-                       title=f"{c.slug.upper()} 微更新方案表决",
-                       question="请选择你支持的方案（可多选）。",
-                       method="approval", eligibility="verified", secrecy="secret",
-                       state="open", max_choices=2, eligible_count=len(c.verified),
-                       project_id=project, created_by_id=c.workers[0])
-            opts = []
-            for k, (key, label) in enumerate(zip(keys, labels, strict=True)):
-                o_id += 1
-                opts.append(Option(pk=o_id, ballot_id=bid, key=key, label=label,
-                                   cost=Decimal(0), position=k))
-                options.append((o_id, bid, key, label, "", Decimal(0), k))
-            config = ballot_config(b, opts)
-            tokens: set[str] = set()
-            voters = []
-            for uid in c.verified:
-                e_id += 1
-                token = f"{r.getrandbits(40):010x}"
-                while token in tokens:
-                    token = f"{r.getrandbits(40):010x}"
-                tokens.add(token)
-                elig.append((e_id, bid, f"u:{uid}", token, uid, Decimal(1), ""))
-                voters.append((e_id, uid, token))
-            seq, prev = 0, chain.GENESIS
-
-            def append(action: str, payload: dict[str, Any], at: str, uid: str = str(b.uid),
-                       bid: int = bid) -> None:
-                nonlocal seq, prev, le_id
-                seq += 1
-                le_id += 1
-                digest = chain.entry_hash(prev, chain.entry_body(uid, seq, action, payload, at))
-                entries.append((le_id, bid, seq, action, chain.canonical(payload), at, prev,
-                                digest))
-                prev = digest
-
-            append("open", {"config": config, "eligible_count": len(voters),
-                            "eligible_weight": str(Decimal(len(voters)))},
-                   opened_at.isoformat())
-            chosen = r.sample(voters, min(n_votes, len(voters)))
-            final = {}
-            cast = []
-            for e, uid, _token in chosen:
-                raw = {"approve": r.sample(keys, r.choice((1, 1, 2)))}
-                clean, _total = tally.validate(config, raw)
-                receipt = hashlib.sha256(f"{b.uid}:{r.getrandbits(80):020x}".encode()
-                                         ).hexdigest()
-                when = opened_at + dt.timedelta(seconds=r.uniform(60, 86400 * 2.5))
-                records.append((self._uuid(), bid, e, f"u:{uid}", "online", uid, True, None,
-                                when.astimezone(CN).date()))
-                cast.append((when, receipt, clean))
-            cast.sort(key=lambda t: t[0])
-            # the sequencer: batches of 20-60 in arrival order, shuffled inside each batch,
-            # one timestamp to the minute per batch
-            k = 0
-            while k < len(cast):
-                size = r.randint(20, 60)
-                batch = cast[k:k + size]
-                k += size
-                r.shuffle(batch)
-                at = (batch[-1][0] + dt.timedelta(seconds=5)).replace(second=0, microsecond=0)
-                for _w, receipt, clean in batch:
-                    final[receipt] = {"content": clean, "voter": None, "channel": "online"}
-                    append("vote", {"receipt": receipt, "content": clean, "channel": "online"},
-                           at.isoformat())
-            order = list(final.items())
-            r.shuffle(order)   # physical order says nothing about who voted when
-            for receipt, item in order:
-                contents.append((self._uuid(), bid, receipt, json.dumps(item["content"]),
-                                 "online", Decimal(0), Decimal(0)))
-            if closed:
-                ordered = [{"receipt": rc, **v} for rc, v in sorted(final.items())]
-                result = json.loads(chain.canonical(tally.count(config, ordered)))
-                closed_at = opened_at + dt.timedelta(days=7)
-                append("close", {"ballots": result["ballots"],
-                                 "result_hash": chain.entry_hash("", result)},
-                       closed_at.isoformat())
-                closes.append((bid, json.dumps(result), closed_at))
-            heads.append((bid, bid, seq, prev))
-            ballots.append((bid, b.uid, c.pk, b.title, b.question, "approval", "verified",
-                            "secret", "open", opened_at, 2, len(voters), project, c.workers[0],
-                            opened_at - dt.timedelta(days=1), opened_at,
-                            opened_at + dt.timedelta(days=7)))
-        L = self.loader
-        L.copy(Ballot, ["id", "uid", "community_id", "title", "question", "method",
-                        "eligibility", "secrecy", "state", "opened_at", "max_choices",
-                        "eligible_count", "project_id", "created_by_id", "created_at",
-                        "updated_at", "closes_at"], ballots)
-        L.copy(Option, ["id", "ballot_id", "key", "label", "description", "cost", "position"],
-               options)
-        L.copy(LogHead, ["id", "ballot_id", "seq", "hash"], heads)
-        L.copy(Eligibility, ["id", "ballot_id", "voter_key", "token", "user_id", "weight",
-                             "label"], elig)
-        L.copy(VoterRecord, ["id", "ballot_id", "eligibility_id", "voter_key", "channel",
-                             "cast_by_id", "secret", "receipt_hash", "voted_on"], records)
-        L.copy(BallotContent, ["id", "ballot_id", "receipt_hash", "content", "channel",
-                               "total_cost", "budget_limit"], contents)
-        L.copy(LogEntry, ["id", "ballot_id", "seq", "action", "payload", "at", "prev_hash",
-                          "hash"], entries)
-        # closing last: from here on the database's triggers freeze these ballots
-        with connection.cursor() as cur:
-            cur.executemany("UPDATE decisions_ballot SET state = 'closed', result = %s, "
-                            "closed_at = %s WHERE id = %s",
-                            [(res, at, bid) for bid, res, at in closes])
-
     # ------------------------------------------------------------------ reports
     def _reports(self) -> None:
         self._step("problem reports and their timelines")
@@ -879,3 +561,4 @@ def checksums(labels: Iterable[str] = SEEDED_MODELS) -> dict[str, tuple[int, str
             n, digest = cur.fetchone()
             out[label] = (n, digest)
     return out
+
