@@ -128,6 +128,16 @@ def entries_for_archive(contest: Contest) -> QuerySet[Entry]:
             .exclude(image="").select_related("entrant").order_by("created_at", "id"))
 
 
+def community_entries_for_archive(community) -> QuerySet[Entry]:
+    """:func:`entries_for_archive` for every announced contest of ``community``, in one
+    query (the same rules: approved, consent to publish, CC BY or community use)."""
+    return (Entry.objects.filter(contest__community=community,
+                                 contest__announced_at__isnull=False,
+                                 status=Entry.Status.APPROVED, consent_publish=True,
+                                 licence__in=[Licence.CC_BY, Licence.COMMUNITY])
+            .exclude(image="").select_related("contest", "entrant").order_by("created_at", "id"))
+
+
 def photo_contests(community) -> QuerySet[Contest]:
     return Contest.objects.filter(community=community, kind=Kind.PHOTO,
                                   announced_at__isnull=False)

@@ -44,19 +44,17 @@ def _contest_candidates(community) -> list[Candidate]:
     if not apps.is_installed("gongzhi.contests"):
         return []
     from gongzhi.contests import selectors as contests
-    from gongzhi.contests.models import Contest
 
     out = []
-    for contest in Contest.objects.filter(community=community, announced_at__isnull=False):
-        for e in contests.entries_for_archive(contest):
-            out.append(Candidate(
-                key=f"contests.entry:{e.pk}",
-                source_label=_("Contest: %(title)s") % {"title": contest.title},
-                title=e.title[:120], body=e.statement, image=e.image,
-                alt=e.alt_text or e.title, by_line=str(e.by_line),
-                licence=Licence.CC_BY if e.licence == "cc-by" else Licence.COMMUNITY,
-                contributor=None if e.anonymised else e.entrant, taken_at=e.created_at,
-                year=e.created_at.year))
+    for e in contests.community_entries_for_archive(community):
+        out.append(Candidate(
+            key=f"contests.entry:{e.pk}",
+            source_label=_("Contest: %(title)s") % {"title": e.contest.title},
+            title=e.title[:120], body=e.statement, image=e.image,
+            alt=e.alt_text or e.title, by_line=str(e.by_line),
+            licence=Licence.CC_BY if e.licence == "cc-by" else Licence.COMMUNITY,
+            contributor=None if e.anonymised else e.entrant, taken_at=e.created_at,
+            year=e.created_at.year))
     return out
 
 
@@ -64,20 +62,19 @@ def _activity_candidates(community) -> list[Candidate]:
     if not apps.is_installed("gongzhi.activities"):
         return []
     from gongzhi.activities import selectors as activities
-    from gongzhi.activities.models import Activity
 
     out = []
-    for activity in Activity.objects.filter(community=community):
-        for p in activities.photos_for_archive(activity):
-            when = p.occurrence.starts_at if p.occurrence is not None else p.created_at
-            out.append(Candidate(
-                key=f"activities.photo:{p.pk}",
-                source_label=_("Activity: %(title)s") % {"title": activity.title},
-                title=(p.caption or activity.title)[:120], body=p.caption, image=p.image,
-                alt=p.caption or activity.title,
-                by_line=getattr(p.uploaded_by, "public_name", "") or _("a resident"),
-                licence=Licence.COMMUNITY, contributor=p.uploaded_by, taken_at=when,
-                year=when.year))
+    for p in activities.community_photos_for_archive(community):
+        activity = p.activity
+        when = p.occurrence.starts_at if p.occurrence is not None else p.created_at
+        out.append(Candidate(
+            key=f"activities.photo:{p.pk}",
+            source_label=_("Activity: %(title)s") % {"title": activity.title},
+            title=(p.caption or activity.title)[:120], body=p.caption, image=p.image,
+            alt=p.caption or activity.title,
+            by_line=getattr(p.uploaded_by, "public_name", "") or _("a resident"),
+            licence=Licence.COMMUNITY, contributor=p.uploaded_by, taken_at=when,
+            year=when.year))
     return out
 
 

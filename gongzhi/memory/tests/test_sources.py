@@ -42,8 +42,10 @@ def activity_photos(personas):
     return agreed
 
 
-def test_only_agreed_photos_are_offered_and_taken_in_once(personas, activity_photos):
-    offered = sources.candidates(personas.community)
+def test_only_agreed_photos_are_offered_and_taken_in_once(personas, activity_photos,
+                                                          django_assert_max_num_queries):
+    with django_assert_max_num_queries(3):  # taken keys, contest entries, activity photos
+        offered = sources.candidates(personas.community)
     assert [c.title for c in offered] == ["舞龙队在广场"]
     key = offered[0].key
     item = sources.take_in(actor=personas.worker, community=personas.community, key=key)
