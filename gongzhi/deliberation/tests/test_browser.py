@@ -4,6 +4,8 @@ themselves on the opinion map — with no horizontal scrolling and no axe violat
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.urls import reverse
 
@@ -23,10 +25,23 @@ def _crowd(conversation, community, n=24):
     for i in range(n):
         user = make_member(UserFactory(), community, "tenant")
         side = 1 if i % 2 else -1
+        # each camp's members differ a little (a spread, not a dot): some skip one or two
+        skipped = {1 + (i // 2) % 4, 6 if (i // 2) % 3 == 0 else -1}
         for s in statements:
+            if s.number in skipped:
+                continue
             value = 1 if s.number in (0, 5) else (side if s.number % 2 else -side)
             services.vote_cast(actor=user, statement=s, value=value)
     return services.snapshot_compute(conversation_id=conversation.pk)
+
+
+def _has_area(points: list[list[float]]) -> bool:
+    """Three distinct points not on one line: a group the map outlines."""
+    distinct = sorted({(round(x, 6), round(y, 6)) for x, y in points})
+    if len(distinct) < 3:
+        return False
+    (x0, y0), (x1, y1) = distinct[0], distinct[-1]
+    return any(abs((x1 - x0) * (y - y0) - (y1 - y0) * (x - x0)) > 1e-9 for x, y in distinct)
 
 
 def test_resident_votes_one_statement_at_a_time_on_a_phone(live_server, phone_page, personas,
@@ -42,6 +57,11 @@ def test_resident_votes_one_statement_at_a_time_on_a_phone(live_server, phone_pa
                          args=[personas.community.slug, conversation.pk])
     page.goto(url)
     page.wait_for_selector("#opinion-map svg")          # the map of the others is drawn
+    # each group of three or more is outlined by its hull (a translucent filled polygon)
+    hulls = page.locator("#opinion-map svg path[fill-opacity='0.12']").count()
+    payload = json.loads(page.inner_text("#opinion-map-data"))
+    assert hulls == sum(_has_area([p[:2] for p in payload["points"] if p[2] == i])
+                        for i in range(len(payload["groups"]))) >= 1, hulls
     assert "各组都同意的观点" in page.inner_text("main")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert_accessible(page, exclude=["#opinion-map"])
