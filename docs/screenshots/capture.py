@@ -9,6 +9,7 @@ and, for the real basemap, ``../shared/data/osm`` beside the checkout.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -26,8 +27,11 @@ GONGZHI = str(ROOT / ".venv" / "bin" / "gongzhi")
 ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 
-# (file name, account phone or None, path, viewport width[, "map"]); "map" shots wait for
-# the basemap's labels and photograph the first screen (what a phone shows first).
+# (file name, account phone or None, path, viewport width[, kind]). Kinds: "map" waits for
+# the basemap's labels and photographs the first screen (what a phone shows first);
+# "mapview" scrolls the map into view first; "screen" photographs the first screen of an
+# ordinary page; a CSS selector photographs that element only. Without a kind, phone
+# shots are whole pages. ``{name}`` in a path is filled from LOOKUP (a demo object's id).
 SHOTS = [
     ("01-community-phone.png", None, "/c/s-community/", 360),
     ("02-login-phone.png", None, "/accounts/login/", 360),
@@ -47,10 +51,53 @@ SHOTS = [
     ("16-ballot-pictures-phone.png", "13800000011", "/c/s-community/ballots/{garden}/", 360),
     ("12-people-roles.png", "13800000002", "/c/s-community/people/", 1280),
     ("13-access-phone.png", "13800000001", "/c/s-community/access/", 360),
+    # the second half of the loop
+    ("17-opinion-map-phone.png", "13800000011", "/c/s-community/deliberation/{boiler}/", 360,
+     "section[aria-labelledby=map-h]"),
+    ("18-consensus-phone.png", "13800000011", "/c/s-community/deliberation/{boiler}/", 360,
+     "section[aria-labelledby=consensus-h]"),
+    ("19-volunteers-phone.png", "13800000011", "/c/s-community/volunteers/", 360, "screen"),
+    ("20-activity-phone.png", "13800000011", "/c/s-community/activities/{activity}/", 360,
+     "screen"),
+    ("21-points-phone.png", "13800000013", "/c/b-community/points/", 360, "screen"),
+    ("22-memory-phone.png", None, "/c/s-community/memory/", 360, "screen"),
+    ("23-contest-phone.png", "13800000013", "/c/b-community/contests/{contest}/", 360,
+     "screen"),
+    ("24-news-receipts-phone.png", "13800000003", "/c/b-community/news/{notice}/receipts/",
+     360, "screen"),
+    ("25-survey-results-laptop.png", "13800000001", "/c/s-community/surveys/{survey}/results/",
+     1280, "screen"),
+    ("26-equity-laptop.png", "13800000001", "/c/s-community/analytics/", 1280, "screen"),
+    ("27-feed-phone.png", "13800000013", "/c/b-community/feed/", 360, "screen"),
     ("14-what-if-phone.png", "13800000001", "/c/s-community/access/what-if/?action=add"
      "&category=green&name=%E5%85%B1%E5%BB%BA%E8%8A%B1%E5%9B%AD&capacity=60&datum=wgs84"
      "&lon=121.501923&lat=31.282242", 360),
 ]
+
+
+# The ids of the demo objects the shots open, printed as JSON by ``gongzhi shell -c``.
+LOOKUP = """
+import json
+from django.db.models import Count
+from gongzhi.activities.models import Activity
+from gongzhi.contests.models import Contest
+from gongzhi.decisions.models import Ballot
+from gongzhi.deliberation.models import Conversation
+from gongzhi.news.models import Announcement
+from gongzhi.surveys.models import Survey
+print(json.dumps({
+    "garden": Ballot.objects.get(title="大院花园设计方案投票").pk,
+    "boiler": Conversation.objects.filter(community__slug="s-community",
+                                          state="closed").first().pk,
+    "activity": Activity.objects.filter(community__slug="s-community",
+                                        title__contains="放学后").first().pk,
+    "contest": Contest.objects.filter(community__slug="b-community").first().pk,
+    "notice": Announcement.objects.filter(community__slug="b-community").order_by("pk")
+              .first().pk,
+    "survey": Survey.objects.filter(community__slug="s-community")
+              .annotate(n=Count("responses")).order_by("-n").first().pk,
+}))
+"""
 
 
 def free_port() -> int:
@@ -66,10 +113,9 @@ def main() -> int:
     env.pop("DATABASE_URL", None)
     subprocess.run([GONGZHI, "migrate", "-v0"], env=env, check=True)
     subprocess.run([GONGZHI, "demo"], env=env, check=True, stdout=subprocess.DEVNULL)
-    garden = subprocess.run(
-        [GONGZHI, "shell", "-c", "from gongzhi.decisions.models import Ballot; "
-         "print(Ballot.objects.get(title='大院花园设计方案投票').pk)"],
-        env=env, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+    lookup = json.loads(subprocess.run(
+        [GONGZHI, "shell", "-c", LOOKUP], env=env, check=True, capture_output=True,
+        text=True).stdout.strip().splitlines()[-1])
     port = int(os.environ.get("SHOTS_PORT", "0")) or free_port()
     server = subprocess.Popen([GONGZHI, "runserver", f"127.0.0.1:{port}", "--noreload"],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -98,12 +144,12 @@ def main() -> int:
                     page.fill("#id_password", "gongzhi-demo")
                     page.click("main button[type=submit]")
                     page.wait_for_load_state("networkidle")
-                response = page.goto(base + path.format(garden=garden))
+                response = page.goto(base + path.format(**lookup))
                 if response is None or response.status >= 400:
                     print(f"skip {name}: {path} -> {response.status if response else '?'}")
                     ctx.close()
                     continue
-                if kind:
+                if kind in (["map"], ["mapview"]):
                     page.wait_for_selector(".gz-label", timeout=20_000)
                 page.wait_for_timeout(800)  # maps and charts draw after load
                 if width == 360 and not kind:  # load lazy pictures before a full-page shot
@@ -115,7 +161,10 @@ def main() -> int:
                     page.evaluate("document.querySelector('.leaflet-container')"
                                   ".scrollIntoView({block: 'center'})")
                     page.wait_for_timeout(300)
-                page.screenshot(path=str(HERE / name), full_page=width == 360 and not kind)
+                if kind and kind[0] not in ("map", "mapview", "screen"):
+                    page.locator(kind[0]).first.screenshot(path=str(HERE / name))
+                else:
+                    page.screenshot(path=str(HERE / name), full_page=width == 360 and not kind)
                 print("wrote", name)
                 ctx.close()
             browser.close()
