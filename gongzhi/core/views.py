@@ -15,9 +15,11 @@ from django.views.decorators.http import require_POST
 from gongzhi.accounts.access import community_roles
 from gongzhi.accounts.models import AreaRole
 from gongzhi.core import selectors
+from gongzhi.core.audit_actions import area_choices
 from gongzhi.core.http import AuthedRequest, community_or_404, require_perm
 from gongzhi.core.middleware import COMMUNITY_SESSION_KEY
 from gongzhi.core.now import community_now
+from gongzhi.core.templatetags.audit import name_related
 from gongzhi.places.models import Community, Region
 
 
@@ -73,8 +75,11 @@ def audit_log(request: AuthedRequest, slug: str) -> HttpResponse:
     action = request.GET.get("action", "").strip()
     entries = selectors.audit_entries(community=community, action=action)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    name_related(page.object_list)
     return render(request, "core/audit_log.html",
-                  {"community": community, "page": page, "action": action})
+                  {"community": community, "page": page, "action": action,
+                   "areas": area_choices()})
 
 
 @login_required

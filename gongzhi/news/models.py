@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongzhi.core.models import TimeStampedModel
 
@@ -40,7 +41,8 @@ class AnnouncementQuerySet(models.QuerySet):
 class Announcement(TimeStampedModel):
     community = models.ForeignKey("places.Community", verbose_name=_("community"),
                                   on_delete=models.CASCADE, related_name="announcements")
-    organisation = models.ForeignKey("orgs.Organisation", verbose_name=_("from"),
+    organisation = models.ForeignKey("orgs.Organisation",
+                                     verbose_name=pgettext_lazy("notice sender", "from"),
                                      on_delete=models.PROTECT, related_name="announcements")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("written by"),
                                null=True, blank=True, on_delete=models.SET_NULL,
