@@ -475,6 +475,8 @@ def contest_announce(*, actor, contest: Contest) -> Contest:
             community = contest.community
             community.logo = winner.image.name
             community.save(update_fields=["logo", "updated_at"])
+        if winner is not None and contest.kind == Kind.NAMING and winner.proposed_name:
+            _rename_space(actor, contest, winner)
         audit_record(actor=actor, action="contests.announce", community=contest.community,
                      target=contest, after={"winner": getattr(winner, "pk", None),
                                             "rows": len(result)})
@@ -487,6 +489,18 @@ def contest_announce(*, actor, contest: Contest) -> Contest:
             users=users, kind="contests.result", community=contest.community, url=url,
             title=title))
     return contest
+
+
+def _rename_space(actor, contest: Contest, winner: Entry) -> None:
+    """A naming contest's winner becomes the space's name (its history keeps the old)."""
+    from gongzhi.spaces.services import space_rename_by_decision
+
+    space = contest.space or winner.space
+    if space is None:
+        return
+    space_rename_by_decision(
+        actor=actor, space=space, name=winner.proposed_name,
+        decided_by=_("Chosen in the contest “%(title)s”.") % {"title": contest.title})
 
 
 def contests_open_due(now: dt.datetime | None = None) -> dict[str, int]:

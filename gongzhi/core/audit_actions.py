@@ -199,6 +199,7 @@ ACTIONS: dict[str, Promise] = {
     "spaces.osm_import": _("Spaces imported from OpenStreetMap"),
     "spaces.space_create": _("Space created"),
     "spaces.space_event_record": _("Space event recorded"),
+    "spaces.space_rename": _("Space renamed as the community chose"),
     "spaces.space_photo_add": _("Space photo added"),
     "spaces.space_photo_remove": _("Space photo removed"),
     "spaces.space_update": _("Space edited"),

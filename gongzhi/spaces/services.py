@@ -158,6 +158,34 @@ def _person(actor):
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
+NAME_MAX = 120  # Space.name's max_length
+
+
+@transaction.atomic
+def space_rename_by_decision(*, actor, space: Space, name: str, decided_by: str) -> Space:
+    """Give a space the name the community chose (a naming contest's winner): the caller
+    has checked its own permission (the contest's), so none is asked here. The old name is
+    kept in the space's history; the same name again changes nothing."""
+    name = (name or "").strip()
+    if not name or "\x00" in name or len(name) > NAME_MAX:
+        raise ValidationError({"name": _("This name cannot be given to a space.")})
+    space = Space.objects.select_for_update().get(pk=space.pk)
+    old = space.name
+    if old == name:
+        return space
+    space.name = name
+    space.save(update_fields=["name", "updated_at"])
+    SpaceEvent.objects.create(
+        space=space, community_id=space.community_id, kind=SpaceEvent.Kind.NOTE,
+        from_state=space.state, to_state=space.state, happened_on=timezone.localdate(),
+        title=_("Renamed “%(old)s” to “%(new)s”") % {"old": old, "new": name},
+        description=decided_by[:2000], actor=_person(actor))
+    audit_record(actor=actor, action="spaces.space_rename", community=space.community,
+                 target=space, before={"name": old}, after={"name": name},
+                 reason=decided_by[:500])
+    return space
+
+
 @transaction.atomic
 def space_event_record(*, actor, space: Space, kind: str, happened_on: dt.date,
                        title: str = "", description: str = "", to_state: str = "",

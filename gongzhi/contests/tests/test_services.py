@@ -163,6 +163,39 @@ def test_announcing_counts_the_ballot_and_a_winning_logo_goes_to_the_header(pers
     assert second.image.url in r.content.decode()
 
 
+def test_a_naming_contests_winner_becomes_the_spaces_name_and_history_keeps_the_old(
+        personas, cast):
+    from gongzhi.spaces.models import SpaceEvent
+    from gongzhi.spaces.services import space_create
+    from gongzhi.spaces.tests.conftest import LAT, LON, square
+
+    space = space_create(actor=None, community=personas.community, kind="pocket_park",
+                         name="小广场", geometry=square(LON, LAT))
+    contest = make_contest(personas, kind="naming", space=space)
+    names = {}
+    for user, name in ((personas.verified, "邻里广场"), (personas.owner, "向阳角")):
+        entry = services.entry_submit(actor=user, contest=contest, title=name, statement="好记",
+                                      proposed_name=name, licence=Licence.CC_BY,
+                                      consent_publish=True)
+        services.entry_moderate(actor=personas.worker, entry=entry, approve=True)
+        names[name] = entry
+    contest = services.contest_voting_open(actor=personas.worker,
+                                           contest=to_stage(contest, "exhibition"))
+    names["向阳角"].refresh_from_db()
+    _vote(personas.verified, contest, [names["向阳角"].option_key])
+    _vote(cast["volunteer"], contest, [names["向阳角"].option_key])
+    services.contest_announce(actor=personas.worker, contest=contest)
+    space.refresh_from_db()
+    assert space.name == "向阳角"
+    event = SpaceEvent.objects.get(space=space, kind=SpaceEvent.Kind.NOTE)
+    assert "小广场" in event.title and "向阳角" in event.title
+    audit = AuditEntry.objects.get(action="spaces.space_rename")
+    assert audit.before == {"name": "小广场"} and audit.after == {"name": "向阳角"}
+    # announcing again renames nothing twice
+    services.contest_announce(actor=personas.worker, contest=contest)
+    assert SpaceEvent.objects.filter(space=space, kind=SpaceEvent.Kind.NOTE).count() == 1
+
+
 def test_the_jury_counts_with_its_weight(personas, cast):
     contest = make_contest(personas, jury_weight="0.5", jury_criteria=["创意", "美观"])
     a = enter(personas.verified, contest, title="甲")
