@@ -135,7 +135,7 @@ class RateLimitMiddleware:
     """Makes the request visible to ``hit()`` and answers rate-limited pages with 429.
 
     A view that caught :class:`RateLimited` and showed it on its form (status 200 or 400)
-    is sent as 429 with ``Retry-After``; one that redirected is left alone. An uncaught
+    (or 429) is sent as 429 with ``Retry-After``; one that redirected is left alone. An uncaught
     one renders ``429.html``. The API sets its own status (gongzhi/api/api.py).
     """
 
@@ -149,7 +149,7 @@ class RateLimitMiddleware:
         finally:
             _request.reset(token)
         limited: RateLimited | None = getattr(request, "_gz_rate_limited", None)
-        if limited is not None and response.status_code in (200, 400):
+        if limited is not None and response.status_code in (200, 400, 429):
             response.status_code = 429
             response.reason_phrase = "Too Many Requests"
             response["Retry-After"] = str(limited.retry_after)

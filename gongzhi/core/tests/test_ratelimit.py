@@ -170,3 +170,21 @@ def test_uploads_are_counted_per_file(limits, personas, tmp_path, settings):
     assert refused.status_code == 429
     assert "又一盏路灯不亮" in refused.content.decode()
     assert Report.objects.count() == 1
+
+
+def test_a_limited_comment_keeps_what_was_written(limits, personas):
+    from gongzhi.projects.models import Comment
+    from gongzhi.projects.tests.factories import PhaseFactory, ProjectFactory, ProposalFactory
+
+    limits["comment"] = (1, None, 600)
+    project = ProjectFactory(community=personas.community, title="锅炉房花园")
+    PhaseFactory(project=project, order=1, key="open", name="进行中")
+    proposal = ProposalFactory(project=project, author=personas.owner)
+    client = personas.client("verified")
+    url = reverse("projects:comment", args=[personas.community.slug, project.pk, proposal.pk])
+    assert client.post(url, {"body": "第一条评论"}).status_code == 302
+    r = client.post(url, {"body": "第二条评论，请保留"})
+    assert r.status_code == 429 and int(r["Retry-After"]) <= 600
+    page = r.content.decode()
+    assert "第二条评论，请保留" in page and "您刚才发送得太频繁了" in page
+    assert Comment.objects.filter(proposal=proposal).count() == 1
