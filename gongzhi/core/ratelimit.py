@@ -86,8 +86,9 @@ def _who(user, request: HttpRequest | None) -> tuple[str | None, str | None]:
 def hit(scope: str, *, user=None, request: HttpRequest | None = None, n: int = 1) -> None:
     """Count ``n`` writes of ``scope`` for the person and the address; raise when over.
 
-    ``user`` defaults to the request's user and ``request`` to the request being served;
-    outside a request (commands, the demo) only the person is counted, if given.
+    ``user`` defaults to the request's user and ``request`` to the request being served.
+    Outside a request (management commands, the task worker, the demo) nothing is counted:
+    those are not writes of the public.
     """
     if not settings.RATE_LIMITS_ENABLED:
         return
@@ -95,6 +96,8 @@ def hit(scope: str, *, user=None, request: HttpRequest | None = None, n: int = 1
     if limit is None:
         return
     request = request if request is not None else _request.get()
+    if request is None:
+        return
     user_key, ip = _who(user, request)
     now = time.time()
     window_no = int(now // limit.window)

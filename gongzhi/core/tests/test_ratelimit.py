@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from functools import partial
 
 import pytest
 from django.core.cache import caches
@@ -33,9 +34,10 @@ class _User:
         self.pk = pk
 
 
-def test_threads_with_their_own_redis_connections_share_one_limit(limits, redis_cache):
+def test_threads_with_their_own_redis_connections_share_one_limit(limits, redis_cache, rf):
     limits["comment"] = (7, None, 60)
     user = _User(4242)
+    request = rf.post("/")
     barrier = threading.Barrier(2)
     outcomes: list[bool] = []
     clients: list[int] = []
@@ -46,7 +48,7 @@ def test_threads_with_their_own_redis_connections_share_one_limit(limits, redis_
         barrier.wait()
         for _ in range(10):
             try:
-                ratelimit.hit("comment", user=user)
+                ratelimit.hit("comment", user=user, request=request)
                 ok = True
             except ratelimit.RateLimited:
                 ok = False
@@ -68,22 +70,23 @@ def test_threads_with_their_own_redis_connections_share_one_limit(limits, redis_
     assert 0 < redis_cache.client.ttl(key) <= 65   # the counter expires with its window
 
 
-def test_the_window_ends_and_the_next_one_counts_from_zero(limits, redis_cache):
+def test_the_window_ends_and_the_next_one_counts_from_zero(limits, redis_cache, rf):
     limits["comment"] = (2, None, 2)
     user = _User(7)
+    hit = partial(ratelimit.hit, "comment", user=user, request=rf.post("/"))
     # start at the beginning of a window so the three hits fall in the same one
     time.sleep(2 - time.time() % 2 + 0.05)
-    ratelimit.hit("comment", user=user)
-    ratelimit.hit("comment", user=user)
+    hit()
+    hit()
     with pytest.raises(ratelimit.RateLimited) as exc:
-        ratelimit.hit("comment", user=user)
+        hit()
     assert 1 <= exc.value.retry_after <= 2
     assert exc.value.code == "rate_limited"
     time.sleep(exc.value.retry_after + 0.05)
-    ratelimit.hit("comment", user=user)      # a new window
-    ratelimit.hit("comment", user=user)
+    hit()                                    # a new window
+    hit()
     with pytest.raises(ratelimit.RateLimited):
-        ratelimit.hit("comment", user=user)
+        hit()
 
 
 def test_people_and_network_addresses_are_counted_apart(limits, redis_cache, rf):
@@ -105,9 +108,14 @@ def test_people_and_network_addresses_are_counted_apart(limits, redis_cache, rf)
     ratelimit.hit("statement", user=_User(3), request=rf.post("/", REMOTE_ADDR="198.51.100.4"))
 
 
-def test_off_unless_configured(settings, redis_cache):
+def test_off_unless_configured_and_outside_requests(settings, redis_cache, rf):
     settings.RATE_LIMITS_ENABLED = False
     for _ in range(50):
+        ratelimit.hit("comment", user=_User(1), request=rf.post("/"))
+    assert redis_cache.stored_keys() == []
+    settings.RATE_LIMITS_ENABLED = True
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "comment": (1, 1, 60)}
+    for _ in range(50):                      # a command, the task worker, the demo
         ratelimit.hit("comment", user=_User(1))
     assert redis_cache.stored_keys() == []
 
