@@ -42,10 +42,13 @@ lint: install
 
 # Production-style server on the configured database (no demo data): gunicorn, kept
 # connections, compressed immutable static files. See docs/operations.md.
+# The task worker is its own process beside the web server (as the gongzhi-worker unit of
+# docs/deployment.md), stopped when the server stops.
 serve: messages
 	$(BIN)/gongzhi migrate --noinput
 	$(BIN)/gongzhi collectstatic --noinput --verbosity 0
-	$(BIN)/gongzhi serve --bind 127.0.0.1:$(PORT)
+	$(BIN)/gongzhi db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/gongzhi serve --bind 127.0.0.1:$(PORT)
 
 test: messages lint
 	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)

@@ -12,7 +12,7 @@ os.environ.setdefault("GONGZHI_TESTING", "1")
 hypothesis_settings.register_profile("gongzhi", deadline=None)
 hypothesis_settings.load_profile("gongzhi")
 
-pytest_plugins = ["gongzhi.testing.fixtures", "gongzhi.testing.browser"]
+pytest_plugins = ["gongzhi.testing.fixtures", "gongzhi.testing.browser", "gongzhi.testing.redis"]
 
 
 def pytest_collection_modifyitems(config, items):

@@ -13,7 +13,15 @@ from typing import Any, Literal
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.core.env import envbool, envint, envlist, envstr, secret_key_from
+from gongzhi.core.env import (
+    envbool,
+    envint,
+    envlist,
+    envstr,
+    s3_origin,
+    s3_storage_from_env,
+    secret_key_from,
+)
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
@@ -81,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "gongzhi.core.ratelimit.RateLimitMiddleware",
     "gongzhi.core.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -214,19 +223,9 @@ STORAGES: dict[str, dict[str, Any]] = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-if envstr("S3_BUCKET"):
-    STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": envstr("S3_BUCKET"),
-            "endpoint_url": envstr("S3_ENDPOINT_URL") or None,
-            "access_key": envstr("S3_ACCESS_KEY_ID"),
-            "secret_key": envstr("S3_SECRET_ACCESS_KEY"),
-            "region_name": envstr("S3_REGION") or None,
-            "default_acl": "private",
-            "querystring_auth": True,
-        },
-    }
+_s3 = s3_storage_from_env()
+if _s3:
+    STORAGES["default"] = _s3
 # One-node deployments serve uploads themselves; behind S3 or nginx turn this off.
 SERVE_MEDIA = envbool("SERVE_MEDIA", not envstr("S3_BUCKET"))
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
@@ -253,12 +252,37 @@ TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
 # from the map settings, CSP_EXTRA_HOSTS adds more (e.g. "https://tiles.example.org").
 CSP_STYLE_SRC = "'self'"
 CSP_EXTRA_HOSTS = envlist("CSP_EXTRA_HOSTS", [])
+if _s3:  # pictures come from the bucket's signed URLs
+    CSP_EXTRA_HOSTS.append(s3_origin(_s3))
 # Sign-in limits (docs/security.md): wrong passwords per account and per network address
 # within the window lock password sign-in for LOGIN_LOCK_SECONDS.
 LOGIN_MAX_FAILURES_PER_ACCOUNT = envint("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)
 LOGIN_MAX_FAILURES_PER_IP = envint("LOGIN_MAX_FAILURES_PER_IP", 20)
 LOGIN_FAILURE_WINDOW_SECONDS = envint("LOGIN_FAILURE_WINDOW_SECONDS", 900)
 LOGIN_LOCK_SECONDS = envint("LOGIN_LOCK_SECONDS", 900)
+# Rate limits of the writes the public can make (gongzhi/core/ratelimit.py), counted in the
+# cache — Redis when REDIS_URL is set, so they hold across app nodes. Per scope: (per person,
+# per network address, window in seconds); None = not counted. RATE_LIMIT_<SCOPE>=10/60/3600
+# overrides one. A network address is generous: a community centre's Wi-Fi is one address.
+# Off under the tests unless a test turns it on (the counters would carry between tests).
+RATE_LIMITS_ENABLED = envbool("RATE_LIMITS", not TESTING)
+RATE_LIMIT_KEY_PREFIX = envstr("RATE_LIMIT_KEY_PREFIX", "gz:rl")
+RATE_LIMITS: dict[str, tuple[int | None, int | None, int]] = {
+    "signin_code": (None, 20, 600),   # sign-in code requests (also limited in the database)
+    "report": (10, 60, 3600),         # problem reports (also 5/hour, 20/day in the database)
+    "proposal": (10, 60, 3600),
+    "comment": (30, 200, 600),
+    "statement": (30, 200, 600),      # deliberation statements
+    "abuse_report": (20, 100, 3600),  # "report this content"
+    "upload": (60, 300, 3600),        # every uploaded picture, sound, video or PDF
+    "api_write": (120, 600, 60),      # every POST/PUT/PATCH/DELETE of /api/v1/
+}
+for _scope in RATE_LIMITS:
+    _spec = envstr(f"RATE_LIMIT_{_scope.upper()}")
+    if _spec:
+        _u, _ip, _w = (p.strip() for p in _spec.split("/"))
+        RATE_LIMITS[_scope] = (int(_u) if _u not in ("", "-") else None,
+                               int(_ip) if _ip not in ("", "-") else None, int(_w))
 # Meeting check-in codes: wrong codes per person and per meeting within the window.
 CHECKIN_MAX_FAILURES_PER_PERSON = envint("CHECKIN_MAX_FAILURES_PER_PERSON", 5)
 CHECKIN_MAX_FAILURES_PER_MEETING = envint("CHECKIN_MAX_FAILURES_PER_MEETING", 100)

@@ -30,6 +30,7 @@ from gongzhi.accounts.forms import (
     ProfileForm,
 )
 from gongzhi.accounts.models import Membership, OneTimeCode
+from gongzhi.core import ratelimit
 from gongzhi.core.forms import add_service_errors
 from gongzhi.core.http import AuthedRequest, community_or_404
 from gongzhi.core.middleware import form_reports_bad_input
@@ -62,9 +63,10 @@ def login_phone(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         phone = form.cleaned_data["phone"]
         try:
+            ratelimit.hit("signin_code", request=request)
             services.otp_request(channel=OneTimeCode.Channel.SMS, target=phone,
                                  ip=client_ip(request))
-        except services.RateLimited as exc:
+        except (services.RateLimited, ratelimit.RateLimited) as exc:
             form.add_error("phone", exc.message)
         else:
             request.session[LOGIN_TARGET] = phone
@@ -97,10 +99,11 @@ def login_code_resend(request: HttpRequest) -> HttpResponse:
     if not target:
         return redirect("accounts:login")
     try:
+        ratelimit.hit("signin_code", request=request)
         services.otp_request(channel=OneTimeCode.Channel.SMS, target=target,
                              ip=client_ip(request))
         messages.success(request, _("A new code has been sent."))
-    except services.RateLimited as exc:
+    except (services.RateLimited, ratelimit.RateLimited) as exc:
         messages.error(request, exc.message)
     return redirect("accounts:login_code")
 

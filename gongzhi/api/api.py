@@ -1,7 +1,8 @@
 """The public REST API, /api/v1/, with its OpenAPI schema at /api/v1/openapi.json.
 
 Every router lives in its app's ``api.py``; this module only assembles them and turns
-errors into RFC 9457 problem documents (400 for bad input, never 500).
+errors into RFC 9457 problem documents (400 for bad input, 429 with ``Retry-After`` when
+a rate limit is reached, never 500).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from gongzhi.api.auth import SessionOrToken
 from gongzhi.api.docs import OfflineSwagger
 from gongzhi.api.problems import problem
+from gongzhi.core.ratelimit import RateLimited
 
 api = NinjaAPI(
     title="Gongzhi API",
@@ -48,6 +50,14 @@ def on_django_validation_error(request: HttpRequest, exc: ValidationError) -> Ht
     else:
         errors = [{"field": "", "message": str(m)} for m in exc.messages]
     return problem(request, 400, _("The request is not valid."), errors=errors)
+
+
+@api.exception_handler(RateLimited)
+def on_rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    response = problem(request, 429, _("Too many requests."), detail=str(exc.message),
+                       retry_after=exc.retry_after)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(PermissionDenied)

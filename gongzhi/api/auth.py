@@ -5,6 +5,8 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer
 from ninja.utils import check_csrf
 
+from gongzhi.core import ratelimit
+
 
 class SessionOrToken(HttpBearer):
     """Bearer token if sent; otherwise the session (with CSRF on unsafe methods).
@@ -15,12 +17,17 @@ class SessionOrToken(HttpBearer):
 
     def __call__(self, request: HttpRequest):
         header = request.headers.get("Authorization", "")
-        if header.lower().startswith("bearer "):
-            return super().__call__(request)
-        user = request.user
         unsafe = request.method not in ("GET", "HEAD", "OPTIONS")
+        if header.lower().startswith("bearer "):
+            caller = super().__call__(request)
+            if caller is not None and unsafe:
+                ratelimit.hit("api_write", user=caller.user, request=request)
+            return caller
+        user = request.user
         if user.is_authenticated and unsafe and check_csrf(request) is not None:
             raise HttpError(403, "CSRF check failed.")
+        if unsafe:
+            ratelimit.hit("api_write", user=user, request=request)
         return _Caller(user)
 
     def authenticate(self, request: HttpRequest, token: str):

@@ -30,6 +30,8 @@ from django.core.files.uploadedfile import InMemoryUploadedFile, UploadedFile
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from gongzhi.core import ratelimit
+
 ALLOWED_IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 MAX_PIXELS = 40_000_000  # 40 megapixels: more than any phone camera
@@ -109,6 +111,7 @@ def random_name(fmt: str) -> str:
 def image_prepare(upload: UploadedFile, *, keep_location: bool = False) -> UploadedFile:
     """Check and re-encode a picture; the result has a random name with the right
     extension and no metadata but (when ``keep_location``) its GPS position."""
+    ratelimit.hit("upload")
     fmt = validate_image(upload)
     img = _open(upload)
     try:
@@ -278,6 +281,7 @@ def media_prepare(upload: UploadedFile, *, kinds: tuple[str, ...] = ("audio", "v
                   ) -> tuple[UploadedFile, str, str]:
     """Check an audio, video or PDF upload; return (file under a random name, kind,
     content type). Raises ValidationError with a message in the user's language."""
+    ratelimit.hit("upload")
     upload.seek(0)
     head = upload.read(64)
     upload.seek(0)

@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongzhi.core import ratelimit
 from gongzhi.core.audit import audit_record, snapshot
 from gongzhi.deliberation.models import (
     STATEMENT_MIN,
@@ -152,6 +153,7 @@ def statement_submit(*, actor, conversation: Conversation, text: str,
     existing = similar_statement(conversation, text)
     if existing is not None and not allow_similar:
         return Submitted(existing, True)
+    ratelimit.hit("statement", user=actor)
     participant = participant_for(actor, conversation, create=True)
     status = (Statement.Status.PENDING if conversation.moderation ==
               Conversation.Moderation.PRE else Statement.Status.ACCEPTED)

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gongzhi.core import ratelimit
 from gongzhi.core.forms import add_service_errors
 from gongzhi.core.http import AuthedRequest, community_or_404, require_perm
 from gongzhi.core.middleware import form_reports_bad_input
@@ -266,6 +267,16 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int, proposal_pk: int) 
     can_moderate = user.has_perm("projects.moderate", proposal)
     if not proposal.is_visible and not can_moderate and proposal.author_id != user.pk:
         raise Http404
+    return _proposal_page(request, community, project, proposal, can_moderate=can_moderate)
+
+
+def _proposal_page(request: HttpRequest, community, project: Project, proposal: Proposal, *,
+                   can_moderate: bool | None = None,
+                   comment_form: forms.CommentForm | None = None,
+                   status: int = 200) -> HttpResponse:
+    user = request.user
+    if can_moderate is None:
+        can_moderate = user.has_perm("projects.moderate", proposal)
     return render(request, "projects/proposal.html", {
         "community": community, "project": project, "proposal": proposal,
         "comments": selectors.comment_tree(proposal, project, show_hidden=can_moderate),
@@ -278,10 +289,10 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int, proposal_pk: int) 
         "can_report": user.has_perm("projects.report_abuse", proposal),
         "can_moderate": can_moderate,
         "can_answer": user.has_perm("projects.answer_proposal", proposal),
-        "comment_form": forms.CommentForm(), "answer_form": forms.AnswerForm(),
+        "comment_form": comment_form or forms.CommentForm(), "answer_form": forms.AnswerForm(),
         "merge_form": forms.MergeForm(), "moderate_form": forms.ModerateForm(),
         "report_form": forms.ReportForm(),
-    })
+    }, status=status)
 
 
 @login_required
@@ -300,7 +311,7 @@ def proposal_support(request: AuthedRequest, slug: str, pk: int, proposal_pk: in
 @login_required
 @require_POST
 def proposal_comment(request: AuthedRequest, slug: str, pk: int, proposal_pk: int) -> HttpResponse:
-    _c, project, proposal = _proposal(request, slug, pk, proposal_pk)
+    community, project, proposal = _proposal(request, slug, pk, proposal_pk)
     form = forms.CommentForm(request.POST)
     if form.is_valid():
         parent = None
@@ -309,6 +320,11 @@ def proposal_comment(request: AuthedRequest, slug: str, pk: int, proposal_pk: in
         try:
             services.comment_create(actor=request.user, project=project, proposal=proposal,
                                     parent=parent, body=form.cleaned_data["body"])
+        except ratelimit.RateLimited as exc:
+            # the page again, with what was written kept in the form (answered 429)
+            form.add_error("body", exc)
+            return _proposal_page(request, community, project, proposal, comment_form=form,
+                                  status=429)
         except ValidationError as exc:
             _service_error(request, exc)
         else:

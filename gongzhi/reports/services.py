@@ -16,6 +16,7 @@ from django.utils.translation import gettext_noop
 
 from gongzhi.accounts.access import community_roles
 from gongzhi.accounts.models import Role
+from gongzhi.core import ratelimit
 from gongzhi.core.audit import audit_record, snapshot
 from gongzhi.core.uploads import image_prepare
 from gongzhi.notifications.i18n import Message
@@ -98,6 +99,8 @@ def _prepare_photos(photos: Sequence[UploadedFile], keep_location: bool,
     for upload in photos:
         try:
             prepared.append(image_prepare(upload, keep_location=keep_location))
+        except ratelimit.RateLimited:
+            raise
         except ValidationError as exc:
             errors.extend(exc.messages)
     if errors:
@@ -153,6 +156,7 @@ def report_create(*, actor, community: Community, category: str, description: st
         raise ValidationError({"space": _("This space belongs to another community.")})
     if not actor.has_perm("reports.accept", community):
         _check_rate(actor, now)  # workers filing for callers are not limited
+        ratelimit.hit("report", user=actor)
     prepared = _prepare_photos(photos, keep_location)
     targets = targets_for(community)
     verified = Role.VERIFIED_RESIDENT in community_roles(actor, community)

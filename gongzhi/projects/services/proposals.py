@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from gongzhi.core import ratelimit
 from gongzhi.core.audit import audit_record, snapshot
 from gongzhi.core.uploads import image_prepare
 from gongzhi.notifications.i18n import Message
@@ -65,6 +66,7 @@ def proposal_create(
     keep_location: bool = False,
 ) -> Proposal:
     _require(actor, "projects.propose", project)
+    ratelimit.hit("proposal", user=actor)
     _check_location(project, space, lat, lon)
     if len(images) > MAX_IMAGES:
         raise ValidationError({"images": _("At most %(n)s pictures.") % {"n": MAX_IMAGES}})
@@ -73,6 +75,8 @@ def proposal_create(
     for upload in images:
         try:
             cleaned.append(image_prepare(upload, keep_location=keep_location))
+        except ratelimit.RateLimited:
+            raise
         except ValidationError as exc:
             errors.extend(exc.messages)
     if errors:
@@ -331,6 +335,7 @@ def comment_create(
     body = body.strip()
     if not body:
         raise ValidationError({"body": _("Write something first.")})
+    ratelimit.hit("comment", user=actor)
     if proposal is not None and proposal.project_id != project.pk:
         raise ValidationError(_("This proposal belongs to another project."))
     if parent is not None and (
@@ -370,6 +375,7 @@ def abuse_report_create(*, actor, target: Proposal | Comment, reason: str) -> Ab
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Say briefly what is wrong.")})
+    ratelimit.hit("abuse_report", user=actor)
     model = type(target)
     locked = (
         model.objects.select_for_update(of=("self",)).select_related("project").get(pk=target.pk)
