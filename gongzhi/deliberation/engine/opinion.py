@@ -592,26 +592,74 @@ class Result:
 
 def _recentre(points_by_id: dict[int, int], x: np.ndarray, previous: list[dict],
               weights: np.ndarray | None = None):
-    ids: list[int] = []
-    rows: list[np.ndarray] = []
-    for cl in previous:
-        idx = [points_by_id[m] for m in cl["members"] if m in points_by_id]
-        if not idx:
-            continue
-        pts = x[idx]
-        if weights is None:
-            rows.append(pts.mean(0))
-        else:
-            w = weights[idx]
-            rows.append((pts * w[:, None]).sum(0) / w.sum())
-        ids.append(int(cl["id"]))
-    if not ids:
+    """safe-recenter-clusters then uniqify-clusters (clusters.clj): each previous cluster
+    recentred on its members still present (weighted by ``weights``), clusters without any
+    dropped, identical centres merged (the first id kept)."""
+    members = [cl["members"] for cl in previous]
+    sizes = np.fromiter((len(ms) for ms in members), dtype=np.int64, count=len(members))
+    flat = np.fromiter((int(x_) for ms in members for x_ in ms), dtype=np.int64,
+                       count=int(sizes.sum()))
+    owner = np.repeat(np.arange(len(previous)), sizes)
+    known_ids = np.fromiter(points_by_id.keys(), dtype=np.int64, count=len(points_by_id))
+    known_pos = np.fromiter(points_by_id.values(), dtype=np.int64, count=len(points_by_id))
+    sort = np.argsort(known_ids)
+    known_ids, known_pos = known_ids[sort], known_pos[sort]
+    at = np.searchsorted(known_ids, flat)
+    at = np.minimum(at, max(len(known_ids) - 1, 0))
+    present = (len(known_ids) > 0) & (known_ids[at] == flat) if len(flat) else np.zeros(0, bool)
+    owner, idx = owner[present], known_pos[at[present]]
+    w = np.ones(len(idx)) if weights is None else weights[idx]
+    k = len(previous)
+    tot = np.bincount(owner, weights=w, minlength=k)
+    keep = np.flatnonzero(np.bincount(owner, minlength=k) > 0)
+    if not len(keep):
         return None
-    centers = np.asarray(rows)
+    sums = np.stack([np.bincount(owner, weights=w * x[idx, j], minlength=k)
+                     for j in range(x.shape[1])], axis=1)
+    centers = sums[keep] / tot[keep, None]
+    ids = np.asarray([int(previous[i]["id"]) for i in keep])
     # uniqify-clusters: identical centres merge
     _, first = np.unique(centers, axis=0, return_index=True)
     first = np.sort(first)
-    return np.asarray(ids)[first], centers[first]
+    return ids[first], centers[first]
+
+
+def _statistics(matrix: VoteMatrix, row_group: np.ndarray, group_ids: list[int],
+                active: np.ndarray, meta: set[int] | frozenset[int], p: Pca, params: Params):
+    """Repness, consensus, group-informed consensus and routing priorities of one update."""
+    m = matrix.shape[1]
+    tids = matrix.statements
+    repness = representative_statements(matrix, row_group, group_ids, active, params.pick_max)
+    consensus = consensus_statements(matrix, active, params.pick_max)
+    gac_a, gac_d, gac_min = group_informed_consensus(matrix, row_group, len(group_ids))
+
+    # routing priorities from all grouped votes (Pol.is sums group votes)
+    grouped = row_group[matrix.rows] >= 0
+    c, v = matrix.cols[grouped], matrix.vals[grouped]
+    a_cnt = np.bincount(c[v > 0], minlength=m)
+    d_cnt = np.bincount(c[v < 0], minlength=m)
+    s_cnt = np.bincount(c, minlength=m)
+    is_meta = np.isin(tids, list(meta)) if meta else None
+    priority = comment_priority(a_cnt, s_cnt - a_cnt - d_cnt, s_cnt, p.comment_extremity,
+                                is_meta)
+    priority = np.where(active | (is_meta if is_meta is not None else False), priority, -1.0)
+
+    return repness, consensus, gac_a, gac_d, gac_min, priority
+
+
+def _in_conversation(matrix: VoteMatrix, counts: np.ndarray, previous: list[int],
+                     params: Params) -> np.ndarray:
+    """``:in-conv`` of conversation.clj: the previous set, everyone with
+    ``min(7, n statements)`` votes, and while fewer than 15 the most active others."""
+    n, m = matrix.shape
+    in_conv = counts >= min(params.min_votes, m) if m else np.zeros(n, bool)
+    if previous:
+        in_conv |= np.isin(matrix.participants, list(previous))
+    if in_conv.sum() < params.greedy_n and n:
+        order = np.lexsort((np.arange(n), -counts))
+        extra = [i for i in order if not in_conv[i] and counts[i] > 0]
+        in_conv[extra[: params.greedy_n - int(in_conv.sum())]] = True
+    return in_conv
 
 
 def compute(
@@ -621,8 +669,13 @@ def compute(
     meta: set[int] | frozenset[int] = frozenset(),
     state: dict | None = None,
     params: Params = Params(),
+    statistics: bool = True,
 ) -> Result:
-    """One update of the opinion map. ``state`` is the previous ``Result.state`` (JSON-able)."""
+    """One update of the opinion map. ``state`` is the previous ``Result.state`` (JSON-able).
+
+    ``statistics=False`` skips what the next update does not need (representative statements,
+    consensus, group-informed consensus, routing priorities), as a replay does between polls.
+    """
     state = state or {}
     n, m = matrix.shape
     tids = matrix.statements
@@ -630,15 +683,7 @@ def compute(
     active = ~np.isin(tids, np.fromiter(excluded, dtype=np.int64, count=len(excluded)))
     counts = matrix.vote_counts()
 
-    # in conversation
-    in_conv = counts >= min(params.min_votes, m) if m else np.zeros(n, bool)
-    previous_in = set(state.get("in_conv", []))
-    if previous_in:
-        in_conv |= np.isin(matrix.participants, list(previous_in))
-    if in_conv.sum() < params.greedy_n and n:
-        order = np.lexsort((np.arange(n), -counts))
-        extra = [i for i in order if not in_conv[i] and counts[i] > 0]
-        in_conv[extra[: params.greedy_n - int(in_conv.sum())]] = True
+    in_conv = _in_conversation(matrix, counts, state.get("in_conv", []), params)
 
     # PCA, warm-started when the statements are the same set
     prev_comps = None
@@ -713,20 +758,13 @@ def compute(
     for g, i in gindex.items():
         row_group[group == g] = i
 
-    repness = representative_statements(matrix, row_group, group_ids, active, params.pick_max)
-    consensus = consensus_statements(matrix, active, params.pick_max)
-    gac_a, gac_d, gac_min = group_informed_consensus(matrix, row_group, len(group_ids))
-
-    # routing priorities from all grouped votes (Pol.is sums group votes)
-    grouped = row_group[matrix.rows] >= 0
-    c, v = matrix.cols[grouped], matrix.vals[grouped]
-    a_cnt = np.bincount(c[v > 0], minlength=m)
-    d_cnt = np.bincount(c[v < 0], minlength=m)
-    s_cnt = np.bincount(c, minlength=m)
-    is_meta = np.isin(tids, list(meta)) if meta else None
-    priority = comment_priority(a_cnt, s_cnt - a_cnt - d_cnt, s_cnt, p.comment_extremity,
-                                is_meta)
-    priority = np.where(active | (is_meta if is_meta is not None else False), priority, -1.0)
+    if statistics:
+        repness, consensus, gac_a, gac_d, gac_min, priority = _statistics(
+            matrix, row_group, group_ids, active, meta, p, params)
+    else:
+        repness, consensus = {}, {"agree": [], "disagree": []}
+        gac_a = gac_d = gac_min = np.zeros(m)
+        priority = np.where(active, 0.0, -1.0)
 
     new_state = {
         "in_conv": [int(x) for x in matrix.participants[in_conv]],
@@ -820,3 +858,60 @@ def in_conversation_history(
     _, first_seen = np.unique(p_idx, return_index=True)
     inside[p_idx[np.sort(first_seen)[: params.greedy_n]]] = True
     return np.unique(pid)[inside]
+
+
+POLL_MS = 1000.0  # poller.clj: default :polling-interval of the vote poller, in milliseconds
+
+
+def poll_batches(time: Any, poll_ms: float = POLL_MS) -> np.ndarray:
+    """End positions (exclusive) of the vote batches Pol.is' poller would have delivered.
+
+    ``poller.clj`` (``poll``) asks for the votes created since the last poll every ``poll_ms``
+    and ``conv_man.clj`` (``go-act!``) runs one ``conv-update`` per batch. Votes are taken in
+    time order and cut into windows of ``poll_ms`` counted from the first vote; an empty window
+    makes no update. Returns the end index of each non-empty batch in time order.
+    """
+    t = np.sort(np.asarray(time, dtype=np.float64), kind="stable")
+    if len(t) == 0:
+        return np.zeros(0, dtype=np.int64)
+    window = np.floor((t - t[0]) / poll_ms).astype(np.int64)
+    return np.r_[np.flatnonzero(np.diff(window)) + 1, len(t)].astype(np.int64)
+
+
+def replay(
+    participant: Any,
+    statement: Any,
+    vote: Any,
+    time: Any,
+    *,
+    moderated_out: set[int] | frozenset[int] = frozenset(),
+    meta: set[int] | frozenset[int] = frozenset(),
+    poll_ms: float = POLL_MS,
+    params: Params = Params(),
+) -> Result:
+    """Pol.is' live history of a conversation, replayed from the vote timestamps.
+
+    One ``compute`` per poll batch (``poll_batches``), each on all votes so far and started
+    from the previous update's state, as the conversation actor keeps it in memory: sticky
+    in-conversation set with the greedy top-up to 15 (``:in-conv``), PCA warm start
+    (``:start-vectors``), base and group clusters warm-started per k (``:last-clusters``) and
+    the k-smoother (``:group-k-smoother``). An export does not say when statements were
+    moderated, so the final moderation applies throughout. Returns the last update's result.
+    """
+    pid = np.asarray(participant)
+    tid = np.asarray(statement)
+    val = np.asarray(vote)
+    t = np.asarray(time, dtype=np.float64)
+    order = np.argsort(t, kind="stable")
+    pid, tid, val, t = pid[order], tid[order], val[order], t[order]
+    state: dict | None = None
+    result: Result | None = None
+    for end in poll_batches(t, poll_ms):
+        matrix = VoteMatrix.from_votes(pid[:end], tid[:end], val[:end], t[:end])
+        result = compute(matrix, moderated_out=moderated_out, meta=meta, state=state,
+                         params=params, statistics=end == len(t))
+        state = result.state
+    if result is None:
+        result = compute(VoteMatrix.from_votes(pid, tid, val, t), moderated_out=moderated_out,
+                         meta=meta, params=params)
+    return result
