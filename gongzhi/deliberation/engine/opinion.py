@@ -144,6 +144,13 @@ class VoteMatrix:
             vals=val[keep],
         )
 
+    def reorder_rows(self, order: np.ndarray) -> VoteMatrix:
+        """The same matrix with row ``order[i]`` as row ``i``."""
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        return VoteMatrix(self.participants[order], self.statements, rank[self.rows],
+                          self.cols, self.vals)
+
     def vote_counts(self) -> np.ndarray:
         return np.bincount(self.rows, minlength=self.shape[0])
 
@@ -292,22 +299,41 @@ def _weighted_means(x, labels, weights, k):
     return means, counts
 
 
-def _split_most_distal(x, ids, centers, k, next_id):
-    """clean-start-clusters: add clusters at the most distant points until k are possible."""
+def _member_means(x: np.ndarray, member_of: np.ndarray, weights: np.ndarray | None,
+                  previous: np.ndarray) -> np.ndarray:
+    """Weighted mean of each cluster's members (recenter-clusters); memberless keep theirs."""
+    k = len(previous)
+    inside = member_of >= 0
+    lab = member_of[inside]
+    w = np.ones(int(inside.sum())) if weights is None else weights[inside]
+    tot = np.bincount(lab, weights=w, minlength=k)
+    sums = np.stack([np.bincount(lab, weights=w * x[inside, j], minlength=k)
+                     for j in range(x.shape[1])], axis=1)
+    out = previous.copy()
+    has = tot > 0
+    out[has] = sums[has] / tot[has, None]
+    return out
+
+
+def _clean_start(x: np.ndarray, ids: np.ndarray, centers: np.ndarray, member_of: np.ndarray,
+                 k: int, weights: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """clean-start-clusters (clusters.clj), after safe-recenter and uniqify: while fewer than
+    ``min(k, distinct points)`` clusters, the point farthest from every centre (``most-distal``;
+    the last one on a tie) leaves its cluster and starts a new one with id max + 1, and all
+    clusters are recentred on their members (``recenter-clusters``)."""
     possible = min(k, len(np.unique(x, axis=0)))
-    if len(centers) == 0:
-        return ids, centers
-    mind = _sqdist(x, centers).min(1)
-    ids, centers = list(ids), list(centers)
-    while len(centers) < possible:
-        i = int(np.argmax(mind))
+    id_list = [int(i) for i in ids]
+    member_of = member_of.copy()
+    centers = _member_means(x, member_of, weights, np.asarray(centers, dtype=float))
+    while len(id_list) < possible:
+        mind = _sqdist(x, centers).min(1)
+        i = len(mind) - 1 - int(np.argmax(mind[::-1]))
         if mind[i] <= 0:
             break
-        centers.append(x[i].copy())
-        ids.append(next_id)
-        next_id += 1
-        mind = np.minimum(mind, ((x - x[i]) ** 2).sum(1))
-    return np.asarray(ids), np.asarray(centers)
+        member_of[i] = len(id_list)
+        id_list.append(max(id_list) + 1)
+        centers = _member_means(x, member_of, weights, np.vstack([centers, x[i]]))
+    return np.asarray(id_list, dtype=np.int64), centers
 
 
 def kmeans(
@@ -315,19 +341,19 @@ def kmeans(
     k: int,
     *,
     weights: np.ndarray | None = None,
-    start: tuple[np.ndarray, np.ndarray] | None = None,
+    start: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
     max_iters: int = 20,
     threshold: float = 0.01,
 ) -> Clusters:
     """Lloyd iterations; empty clusters are dropped; stop when no centre moves by ``threshold``.
 
-    ``start``: (ids, centres) of a previous clustering, already recentred on current data.
+    ``start``: (ids, centres, cluster index of each point or -1) of a previous clustering,
+    already recentred on current data (``_recentre``).
     """
     if len(x) == 0:
         return Clusters(np.zeros(0, np.int64), np.zeros((0, 2)), np.zeros(0, np.int64))
     if start is not None and len(start[0]):
-        next_id = int(np.max(start[0])) + 1
-        ids, centers = _split_most_distal(x, start[0], start[1], k, next_id)
+        ids, centers = _clean_start(x, start[0], start[1], start[2], k, weights)
     else:
         idx = _first_distinct(x, k)
         ids, centers = np.arange(len(idx)), x[idx].copy()
@@ -594,7 +620,8 @@ def _recentre(points_by_id: dict[int, int], x: np.ndarray, previous: list[dict],
               weights: np.ndarray | None = None):
     """safe-recenter-clusters then uniqify-clusters (clusters.clj): each previous cluster
     recentred on its members still present (weighted by ``weights``), clusters without any
-    dropped, identical centres merged (the first id kept)."""
+    dropped, identical centres merged (their members together, the first id kept).
+    Returns (ids, centres, cluster index of each point or -1), or None."""
     members = [cl["members"] for cl in previous]
     sizes = np.fromiter((len(ms) for ms in members), dtype=np.int64, count=len(members))
     flat = np.fromiter((int(x_) for ms in members for x_ in ms), dtype=np.int64,
@@ -619,9 +646,15 @@ def _recentre(points_by_id: dict[int, int], x: np.ndarray, previous: list[dict],
     centers = sums[keep] / tot[keep, None]
     ids = np.asarray([int(previous[i]["id"]) for i in keep])
     # uniqify-clusters: identical centres merge
-    _, first = np.unique(centers, axis=0, return_index=True)
+    _, first, inverse = np.unique(centers, axis=0, return_index=True, return_inverse=True)
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first)] = np.arange(len(first))
+    kept_index = np.full(k, -1, dtype=np.int64)
+    kept_index[keep] = rank[np.asarray(inverse).reshape(-1)]
+    member_of = np.full(len(x), -1, dtype=np.int64)
+    member_of[idx] = kept_index[owner]
     first = np.sort(first)
-    return ids[first], centers[first]
+    return ids[first], centers[first], member_of
 
 
 def _statistics(matrix: VoteMatrix, row_group: np.ndarray, group_ids: list[int],
@@ -878,6 +911,23 @@ def poll_batches(time: Any, poll_ms: float = POLL_MS) -> np.ndarray:
     return np.r_[np.flatnonzero(np.diff(window)) + 1, len(t)].astype(np.int64)
 
 
+def _polis_row_keys(pid: np.ndarray, tid: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Pol.is' row order: ``update-nmat`` (named_matrix.clj) appends a new participant's row
+    where their first vote comes in the batch, and ``conv-poll`` / ``poll`` (postgres.clj)
+    deliver a batch ordered by statement, then participant. Returns sorted participant ids
+    and their rank: (first batch, smallest statement in it, participant id)."""
+    batch = np.searchsorted(ends, np.arange(len(pid)), side="right")
+    ids, inverse = np.unique(pid, return_inverse=True)
+    first = np.full(len(ids), np.iinfo(np.int64).max)
+    np.minimum.at(first, inverse, batch)
+    in_first = batch == first[inverse]
+    min_tid = np.full(len(ids), np.iinfo(np.int64).max)
+    np.minimum.at(min_tid, inverse[in_first], tid[in_first].astype(np.int64))
+    rank = np.empty(len(ids), dtype=np.int64)
+    rank[np.lexsort((ids, min_tid, first))] = np.arange(len(ids))
+    return np.stack([ids.astype(np.int64), rank], axis=1)
+
+
 def replay(
     participant: Any,
     statement: Any,
@@ -904,10 +954,14 @@ def replay(
     t = np.asarray(time, dtype=np.float64)
     order = np.argsort(t, kind="stable")
     pid, tid, val, t = pid[order], tid[order], val[order], t[order]
+    ends = poll_batches(t, poll_ms)
+    row_key = _polis_row_keys(pid, tid, ends)
     state: dict | None = None
     result: Result | None = None
-    for end in poll_batches(t, poll_ms):
+    for end in ends:
         matrix = VoteMatrix.from_votes(pid[:end], tid[:end], val[:end], t[:end])
+        matrix = matrix.reorder_rows(np.argsort(row_key[np.searchsorted(row_key[:, 0],
+                                                 matrix.participants), 1], kind="stable"))
         result = compute(matrix, moderated_out=moderated_out, meta=meta, state=state,
                          params=params, statistics=end == len(t))
         state = result.state
