@@ -345,7 +345,8 @@ def kmeans(
     max_iters: int = 20,
     threshold: float = 0.01,
 ) -> Clusters:
-    """Lloyd iterations; empty clusters are dropped; stop when no centre moves by ``threshold``.
+    """Lloyd iterations; empty clusters are dropped; stop when no centre moves by ``threshold``
+    (``same-clustering?``: centres sorted and paired, so a dropped cluster does not count).
 
     ``start``: (ids, centres, cluster index of each point or -1) of a previous clustering,
     already recentred on current data (``_recentre``).
@@ -365,10 +366,10 @@ def kmeans(
         remap = np.cumsum(keep) - 1
         new_centers, new_ids = means[keep], ids[keep]
         labels = remap[labels]
-        same = len(new_centers) == len(centers) and bool(
-            np.all(np.linalg.norm(_sorted_rows(new_centers) - _sorted_rows(centers), axis=1)
-                   < threshold)
-        )
+        # same-clustering?: sorted centres paired by utils/zip, which stops at the shorter list
+        n_pair = min(len(new_centers), len(centers))
+        same = bool(np.all(np.linalg.norm(_sorted_rows(new_centers)[:n_pair]
+                                          - _sorted_rows(centers)[:n_pair], axis=1) < threshold))
         centers, ids = new_centers, new_ids
         if same or it == max_iters:
             break
@@ -772,10 +773,12 @@ def compute(
         last_k = smoother.get("last_k")
         count = smoother.get("last_k_count", 0) + 1 if last_k == this_k else 1
         smoothed = smoother.get("smoothed_k")
-        if count >= params.k_buffer or smoothed not in clusterings:
+        if count >= params.k_buffer or smoothed is None:
             smoothed = this_k
         smoother = {"last_k": this_k, "last_k_count": count, "smoothed_k": smoothed}
-        chosen_k = smoothed
+        # :group-k-smoother keeps smoothed-k even when this update has no clustering with it
+        # (Pol.is then shows no groups until it has); we show this update's best k meanwhile
+        chosen_k = smoothed if smoothed in clusterings else this_k
 
     group = np.full(n, -1, dtype=np.int64)
     base_of = np.full(n, -1, dtype=np.int64)
