@@ -21,7 +21,8 @@ The steps, each as Pol.is' Clojure code (``math/src/polismath/math/*.clj``) does
    (moderated-out columns count as voted, as the zeroed column does in Pol.is).
 5. **Base clusters** (``clusters.clj``): k-means with k = 100 on the projections of the
    participants in conversation, started from the first 100 distinct points, or from the
-   previous snapshot's clusters (recentred on their members, most distant points split off).
+   previous snapshot's clusters as ``clean-start-clusters`` does (recentred on their members,
+   the most distal point split off and everything recentred, until k clusters are possible).
 6. **Group clusters**: weighted k-means (weights = base cluster sizes) of the base cluster
    centres for every k in 2..min(5, 2 + n_base // 12), each warm-started from the previous
    clustering with the same k; k is chosen by the silhouette coefficient over base clusters
@@ -30,6 +31,8 @@ The steps, each as Pol.is' Clojure code (``math/src/polismath/math/*.clj``) does
    ``select-rep-comments`` does; **consensus** as ``select-consensus-comments``;
    **group-informed consensus** as the product over groups of (agree + 1) / (seen + 2).
 8. **Statement routing priority** (``comment-priorities``).
+9. **Replay** (``replay``): an export's history as Pol.is' poller delivered it, one update
+   per 1000 ms of votes (``poller.clj``, ``conv_man.clj``).
 
 No Django in here: numpy and scipy only.
 """
