@@ -46,11 +46,11 @@ def groups_of(conversation: Conversation, params: Params | None = None, *,
     params = params or Params()
     if live_replay:
         result = replay(c.participant, c.statement, c.vote, c.time,
-                        moderated_out=c.moderated_out, params=params)
+                        moderated_out=c.moderated_out, meta=c.meta, params=params)
     else:
         matrix = VoteMatrix.from_votes(c.participant, c.statement, c.vote, c.time)
         in_conv = in_conversation_history(c.participant, c.statement, c.time, params)
-        result = compute(matrix, moderated_out=c.moderated_out,
+        result = compute(matrix, moderated_out=c.moderated_out, meta=c.meta,
                          state={"in_conv": [int(p) for p in in_conv]}, params=params)
     out = result.summary()
     if c.exported_groups:

@@ -292,3 +292,20 @@ def test_k_smoother_keeps_smoothed_k_missing_from_this_update():
     r = compute(m, state={"k_smoother": {"last_k": 9, "last_k_count": 1, "smoothed_k": 9}})
     assert r.state["k_smoother"]["smoothed_k"] == 9
     assert r.k == r.state["k_smoother"]["last_k"]
+
+
+def test_is_meta_statements_are_left_out_as_polis_mod_update_does(tmp_path):
+    # conversation.clj mod-update: is_meta puts a statement in mod-out (zeroed, no repness)
+    (tmp_path / "comments.csv").write_text(
+        "timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,is-meta,is-seed,"
+        "group-informed-consensus,comment-body\n"
+        "1,x,0,0,0,0,1,true,true,,I am a tenant\n"
+        "2,x,1,0,0,0,1,false,true,,Keep the chimney\n", encoding="utf-8")
+    (tmp_path / "votes.csv").write_text(
+        "timestamp,datetime,comment-id,voter-id,vote\n10,x,0,1,1\n11,x,1,1,1\n",
+        encoding="utf-8")
+    conv = read_conversation(tmp_path)
+    assert conv.meta == {0} and conv.moderated_out == set()
+    res = groups_of(conv)
+    # both agreed by the one voter; only the statement that is not meta is consensus
+    assert res["consensus"] == [1]
