@@ -1,7 +1,7 @@
 """Opinion-group benchmark (a script, not a test).
 
     .venv/bin/python bench/deliberation_bench.py [--participants 30000 --statements 1000
-        --votes-per-participant 50] [--no-reddwarf] [--real]
+        --votes-per-participant 50] [--no-reddwarf] [--real | --real-only [--replay]]
 
 Generates a synthetic conversation with planted opinion groups (1.5 M votes by default), then
 times, each in its own subprocess pinned to one BLAS thread (one core):
@@ -25,6 +25,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -134,7 +135,7 @@ def ari_against(labels: dict, truth: dict) -> float:
                                [truth[k] for k in keys])
 
 
-def real_data(python: Path | None) -> None:
+def real_data(python: Path | None, live_replay: bool = False) -> None:
     from gongzhi.deliberation.engine import read_conversation
     from gongzhi.deliberation.engine.groups_cli import groups_of
 
@@ -147,6 +148,12 @@ def real_data(python: Path | None) -> None:
     for folder in sorted(p for p in POLIS.iterdir() if p.is_dir()):
         conv = read_conversation(folder)
         ours = groups_of(conv)["polis_comparison"]["adjusted_rand_index"]
+        replayed = ""
+        if live_replay:
+            t0 = time.perf_counter()
+            res_r = groups_of(conv, live_replay=True)
+            replayed = (f"   replayed {res_r['polis_comparison']['adjusted_rand_index']:.3f} "
+                        f"(k {res_r['k']}, {time.perf_counter() - t0:.0f} s)")
         theirs = "-"
         if python is not None:
             with tempfile.TemporaryDirectory() as tmp:
@@ -155,7 +162,7 @@ def real_data(python: Path | None) -> None:
                          time=conv.time, modout=np.array(sorted(conv.moderated_out), int))
                 res = run(str(python), "reddwarf", str(data))
             theirs = f"{ari_against(res['labels'], conv.exported_groups):.3f}"
-        print(f"  {folder.name:28s} ours {ours:.3f}   red-dwarf {theirs}")
+        print(f"  {folder.name:28s} ours {ours:.3f}   red-dwarf {theirs}{replayed}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -166,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-reddwarf", action="store_true")
     parser.add_argument("--real", action="store_true")
     parser.add_argument("--real-only", action="store_true")
+    parser.add_argument("--replay", action="store_true",
+                        help="with --real/--real-only: also replay each history poll by poll")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     import numpy as np
@@ -173,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     from gongzhi.deliberation.engine.synthetic import synthetic_votes
 
     if args.real_only:
-        real_data(None if args.no_reddwarf else ensure_reddwarf())
+        real_data(None if args.no_reddwarf else ensure_reddwarf(), args.replay)
         return 0
     pid, tid, vote, truth = synthetic_votes(
         args.participants, args.statements, votes_per_participant=args.votes_per_participant,
@@ -195,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
               f"ARI vs planted {ari_against(res['labels'], truth):.3f}")
     print(f"  ratio {ref_name} / ours: {ref['seconds'] / ours['seconds']:.1f}x")
     if args.real:
-        real_data(python)
+        real_data(python, args.replay)
     return 0
 
 

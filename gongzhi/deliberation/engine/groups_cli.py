@@ -17,6 +17,7 @@ from gongzhi.deliberation.engine.opinion import (
     adjusted_rand_index,
     compute,
     in_conversation_history,
+    replay,
 )
 from gongzhi.deliberation.engine.polis_csv import Conversation, read_conversation
 
@@ -29,16 +30,28 @@ def add_groups_arguments(parser: argparse.ArgumentParser) -> None:
                         "or participants-votes.csv")
     parser.add_argument("--json", action="store_true", dest="as_json",
                         help="print the result as JSON")
+    parser.add_argument("--replay", action="store_true",
+                        help="replay the vote history as Pol.is' poller delivered it (one update "
+                        "per second of votes; slower) instead of one update on the final votes")
 
 
-def groups_of(conversation: Conversation, params: Params | None = None) -> dict:
-    """The result the command prints, as a dict."""
+def groups_of(conversation: Conversation, params: Params | None = None, *,
+              live_replay: bool = False) -> dict:
+    """The result the command prints, as a dict.
+
+    By default one update on the final votes (the in-conversation set replayed from the
+    timestamps); with ``live_replay`` the whole history, one update per poll (``replay``).
+    """
     c = conversation
     params = params or Params()
-    matrix = VoteMatrix.from_votes(c.participant, c.statement, c.vote, c.time)
-    in_conv = in_conversation_history(c.participant, c.statement, c.time, params)
-    result = compute(matrix, moderated_out=c.moderated_out,
-                     state={"in_conv": [int(p) for p in in_conv]}, params=params)
+    if live_replay:
+        result = replay(c.participant, c.statement, c.vote, c.time,
+                        moderated_out=c.moderated_out, meta=c.meta, params=params)
+    else:
+        matrix = VoteMatrix.from_votes(c.participant, c.statement, c.vote, c.time)
+        in_conv = in_conversation_history(c.participant, c.statement, c.time, params)
+        result = compute(matrix, moderated_out=c.moderated_out, meta=c.meta,
+                         state={"in_conv": [int(p) for p in in_conv]}, params=params)
     out = result.summary()
     if c.exported_groups:
         ours = result.groups_by_participant()
@@ -56,7 +69,7 @@ def groups_of(conversation: Conversation, params: Params | None = None) -> dict:
 
 
 def groups(directory: str, *, as_json: bool, out: SupportsWrite[str] = sys.stdout,
-           err: SupportsWrite[str] = sys.stderr) -> int:
+           err: SupportsWrite[str] = sys.stderr, live_replay: bool = False) -> int:
     try:
         conversation = read_conversation(directory)
     except (FileNotFoundError, OSError) as exc:
@@ -67,7 +80,7 @@ def groups(directory: str, *, as_json: bool, out: SupportsWrite[str] = sys.stdou
     if len(conversation.vote) == 0:
         err.write("error: no usable votes\n")
         return 1
-    result = groups_of(conversation)
+    result = groups_of(conversation, live_replay=live_replay)
     if as_json:
         out.write(json.dumps(result, ensure_ascii=False, indent=1) + "\n")
         return 0
@@ -92,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="deliberation-groups")
     add_groups_arguments(parser)
     args = parser.parse_args(argv)
-    return groups(args.directory, as_json=args.as_json)
+    return groups(args.directory, as_json=args.as_json, live_replay=args.replay)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,8 @@ The steps, each as Pol.is' Clojure code (``math/src/polismath/math/*.clj``) does
    (moderated-out columns count as voted, as the zeroed column does in Pol.is).
 5. **Base clusters** (``clusters.clj``): k-means with k = 100 on the projections of the
    participants in conversation, started from the first 100 distinct points, or from the
-   previous snapshot's clusters (recentred on their members, most distant points split off).
+   previous snapshot's clusters as ``clean-start-clusters`` does (recentred on their members,
+   the most distal point split off and everything recentred, until k clusters are possible).
 6. **Group clusters**: weighted k-means (weights = base cluster sizes) of the base cluster
    centres for every k in 2..min(5, 2 + n_base // 12), each warm-started from the previous
    clustering with the same k; k is chosen by the silhouette coefficient over base clusters
@@ -30,6 +31,8 @@ The steps, each as Pol.is' Clojure code (``math/src/polismath/math/*.clj``) does
    ``select-rep-comments`` does; **consensus** as ``select-consensus-comments``;
    **group-informed consensus** as the product over groups of (agree + 1) / (seen + 2).
 8. **Statement routing priority** (``comment-priorities``).
+9. **Replay** (``replay``): an export's history as Pol.is' poller delivered it, one update
+   per 1000 ms of votes (``poller.clj``, ``conv_man.clj``).
 
 No Django in here: numpy and scipy only.
 """
@@ -143,6 +146,13 @@ class VoteMatrix:
             cols=s_idx[keep].astype(np.int64),
             vals=val[keep],
         )
+
+    def reorder_rows(self, order: np.ndarray) -> VoteMatrix:
+        """The same matrix with row ``order[i]`` as row ``i``."""
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        return VoteMatrix(self.participants[order], self.statements, rank[self.rows],
+                          self.cols, self.vals)
 
     def vote_counts(self) -> np.ndarray:
         return np.bincount(self.rows, minlength=self.shape[0])
@@ -292,22 +302,41 @@ def _weighted_means(x, labels, weights, k):
     return means, counts
 
 
-def _split_most_distal(x, ids, centers, k, next_id):
-    """clean-start-clusters: add clusters at the most distant points until k are possible."""
+def _member_means(x: np.ndarray, member_of: np.ndarray, weights: np.ndarray | None,
+                  previous: np.ndarray) -> np.ndarray:
+    """Weighted mean of each cluster's members (recenter-clusters); memberless keep theirs."""
+    k = len(previous)
+    inside = member_of >= 0
+    lab = member_of[inside]
+    w = np.ones(int(inside.sum())) if weights is None else weights[inside]
+    tot = np.bincount(lab, weights=w, minlength=k)
+    sums = np.stack([np.bincount(lab, weights=w * x[inside, j], minlength=k)
+                     for j in range(x.shape[1])], axis=1)
+    out = previous.copy()
+    has = tot > 0
+    out[has] = sums[has] / tot[has, None]
+    return out
+
+
+def _clean_start(x: np.ndarray, ids: np.ndarray, centers: np.ndarray, member_of: np.ndarray,
+                 k: int, weights: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """clean-start-clusters (clusters.clj), after safe-recenter and uniqify: while fewer than
+    ``min(k, distinct points)`` clusters, the point farthest from every centre (``most-distal``;
+    the last one on a tie) leaves its cluster and starts a new one with id max + 1, and all
+    clusters are recentred on their members (``recenter-clusters``)."""
     possible = min(k, len(np.unique(x, axis=0)))
-    if len(centers) == 0:
-        return ids, centers
-    mind = _sqdist(x, centers).min(1)
-    ids, centers = list(ids), list(centers)
-    while len(centers) < possible:
-        i = int(np.argmax(mind))
+    id_list = [int(i) for i in ids]
+    member_of = member_of.copy()
+    centers = _member_means(x, member_of, weights, np.asarray(centers, dtype=float))
+    while len(id_list) < possible:
+        mind = _sqdist(x, centers).min(1)
+        i = len(mind) - 1 - int(np.argmax(mind[::-1]))
         if mind[i] <= 0:
             break
-        centers.append(x[i].copy())
-        ids.append(next_id)
-        next_id += 1
-        mind = np.minimum(mind, ((x - x[i]) ** 2).sum(1))
-    return np.asarray(ids), np.asarray(centers)
+        member_of[i] = len(id_list)
+        id_list.append(max(id_list) + 1)
+        centers = _member_means(x, member_of, weights, np.vstack([centers, x[i]]))
+    return np.asarray(id_list, dtype=np.int64), centers
 
 
 def kmeans(
@@ -315,19 +344,20 @@ def kmeans(
     k: int,
     *,
     weights: np.ndarray | None = None,
-    start: tuple[np.ndarray, np.ndarray] | None = None,
+    start: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
     max_iters: int = 20,
     threshold: float = 0.01,
 ) -> Clusters:
-    """Lloyd iterations; empty clusters are dropped; stop when no centre moves by ``threshold``.
+    """Lloyd iterations; empty clusters are dropped; stop when no centre moves by ``threshold``
+    (``same-clustering?``: centres sorted and paired, so a dropped cluster does not count).
 
-    ``start``: (ids, centres) of a previous clustering, already recentred on current data.
+    ``start``: (ids, centres, cluster index of each point or -1) of a previous clustering,
+    already recentred on current data (``_recentre``).
     """
     if len(x) == 0:
         return Clusters(np.zeros(0, np.int64), np.zeros((0, 2)), np.zeros(0, np.int64))
     if start is not None and len(start[0]):
-        next_id = int(np.max(start[0])) + 1
-        ids, centers = _split_most_distal(x, start[0], start[1], k, next_id)
+        ids, centers = _clean_start(x, start[0], start[1], start[2], k, weights)
     else:
         idx = _first_distinct(x, k)
         ids, centers = np.arange(len(idx)), x[idx].copy()
@@ -339,10 +369,10 @@ def kmeans(
         remap = np.cumsum(keep) - 1
         new_centers, new_ids = means[keep], ids[keep]
         labels = remap[labels]
-        same = len(new_centers) == len(centers) and bool(
-            np.all(np.linalg.norm(_sorted_rows(new_centers) - _sorted_rows(centers), axis=1)
-                   < threshold)
-        )
+        # same-clustering?: sorted centres paired by utils/zip, which stops at the shorter list
+        n_pair = min(len(new_centers), len(centers))
+        same = bool(np.all(np.linalg.norm(_sorted_rows(new_centers)[:n_pair]
+                                          - _sorted_rows(centers)[:n_pair], axis=1) < threshold))
         centers, ids = new_centers, new_ids
         if same or it == max_iters:
             break
@@ -592,26 +622,81 @@ class Result:
 
 def _recentre(points_by_id: dict[int, int], x: np.ndarray, previous: list[dict],
               weights: np.ndarray | None = None):
-    ids: list[int] = []
-    rows: list[np.ndarray] = []
-    for cl in previous:
-        idx = [points_by_id[m] for m in cl["members"] if m in points_by_id]
-        if not idx:
-            continue
-        pts = x[idx]
-        if weights is None:
-            rows.append(pts.mean(0))
-        else:
-            w = weights[idx]
-            rows.append((pts * w[:, None]).sum(0) / w.sum())
-        ids.append(int(cl["id"]))
-    if not ids:
+    """safe-recenter-clusters then uniqify-clusters (clusters.clj): each previous cluster
+    recentred on its members still present (weighted by ``weights``), clusters without any
+    dropped, identical centres merged (their members together, the first id kept).
+    Returns (ids, centres, cluster index of each point or -1), or None."""
+    members = [cl["members"] for cl in previous]
+    sizes = np.fromiter((len(ms) for ms in members), dtype=np.int64, count=len(members))
+    flat = np.fromiter((int(x_) for ms in members for x_ in ms), dtype=np.int64,
+                       count=int(sizes.sum()))
+    owner = np.repeat(np.arange(len(previous)), sizes)
+    known_ids = np.fromiter(points_by_id.keys(), dtype=np.int64, count=len(points_by_id))
+    known_pos = np.fromiter(points_by_id.values(), dtype=np.int64, count=len(points_by_id))
+    sort = np.argsort(known_ids)
+    known_ids, known_pos = known_ids[sort], known_pos[sort]
+    at = np.searchsorted(known_ids, flat)
+    at = np.minimum(at, max(len(known_ids) - 1, 0))
+    present = (len(known_ids) > 0) & (known_ids[at] == flat) if len(flat) else np.zeros(0, bool)
+    owner, idx = owner[present], known_pos[at[present]]
+    w = np.ones(len(idx)) if weights is None else weights[idx]
+    k = len(previous)
+    tot = np.bincount(owner, weights=w, minlength=k)
+    keep = np.flatnonzero(np.bincount(owner, minlength=k) > 0)
+    if not len(keep):
         return None
-    centers = np.asarray(rows)
+    sums = np.stack([np.bincount(owner, weights=w * x[idx, j], minlength=k)
+                     for j in range(x.shape[1])], axis=1)
+    centers = sums[keep] / tot[keep, None]
+    ids = np.asarray([int(previous[i]["id"]) for i in keep])
     # uniqify-clusters: identical centres merge
-    _, first = np.unique(centers, axis=0, return_index=True)
+    _, first, inverse = np.unique(centers, axis=0, return_index=True, return_inverse=True)
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first)] = np.arange(len(first))
+    kept_index = np.full(k, -1, dtype=np.int64)
+    kept_index[keep] = rank[np.asarray(inverse).reshape(-1)]
+    member_of = np.full(len(x), -1, dtype=np.int64)
+    member_of[idx] = kept_index[owner]
     first = np.sort(first)
-    return np.asarray(ids)[first], centers[first]
+    return ids[first], centers[first], member_of
+
+
+def _statistics(matrix: VoteMatrix, row_group: np.ndarray, group_ids: list[int],
+                active: np.ndarray, meta: set[int] | frozenset[int], p: Pca, params: Params):
+    """Repness, consensus, group-informed consensus and routing priorities of one update."""
+    m = matrix.shape[1]
+    tids = matrix.statements
+    repness = representative_statements(matrix, row_group, group_ids, active, params.pick_max)
+    consensus = consensus_statements(matrix, active, params.pick_max)
+    gac_a, gac_d, gac_min = group_informed_consensus(matrix, row_group, len(group_ids))
+
+    # routing priorities from all grouped votes (Pol.is sums group votes)
+    grouped = row_group[matrix.rows] >= 0
+    c, v = matrix.cols[grouped], matrix.vals[grouped]
+    a_cnt = np.bincount(c[v > 0], minlength=m)
+    d_cnt = np.bincount(c[v < 0], minlength=m)
+    s_cnt = np.bincount(c, minlength=m)
+    is_meta = np.isin(tids, list(meta)) if meta else None
+    priority = comment_priority(a_cnt, s_cnt - a_cnt - d_cnt, s_cnt, p.comment_extremity,
+                                is_meta)
+    priority = np.where(active | (is_meta if is_meta is not None else False), priority, -1.0)
+
+    return repness, consensus, gac_a, gac_d, gac_min, priority
+
+
+def _in_conversation(matrix: VoteMatrix, counts: np.ndarray, previous: list[int],
+                     params: Params) -> np.ndarray:
+    """``:in-conv`` of conversation.clj: the previous set, everyone with
+    ``min(7, n statements)`` votes, and while fewer than 15 the most active others."""
+    n, m = matrix.shape
+    in_conv = counts >= min(params.min_votes, m) if m else np.zeros(n, bool)
+    if previous:
+        in_conv |= np.isin(matrix.participants, list(previous))
+    if in_conv.sum() < params.greedy_n and n:
+        order = np.lexsort((np.arange(n), -counts))
+        extra = [i for i in order if not in_conv[i] and counts[i] > 0]
+        in_conv[extra[: params.greedy_n - int(in_conv.sum())]] = True
+    return in_conv
 
 
 def compute(
@@ -621,8 +706,13 @@ def compute(
     meta: set[int] | frozenset[int] = frozenset(),
     state: dict | None = None,
     params: Params = Params(),
+    statistics: bool = True,
 ) -> Result:
-    """One update of the opinion map. ``state`` is the previous ``Result.state`` (JSON-able)."""
+    """One update of the opinion map. ``state`` is the previous ``Result.state`` (JSON-able).
+
+    ``statistics=False`` skips what the next update does not need (representative statements,
+    consensus, group-informed consensus, routing priorities), as a replay does between polls.
+    """
     state = state or {}
     n, m = matrix.shape
     tids = matrix.statements
@@ -630,15 +720,7 @@ def compute(
     active = ~np.isin(tids, np.fromiter(excluded, dtype=np.int64, count=len(excluded)))
     counts = matrix.vote_counts()
 
-    # in conversation
-    in_conv = counts >= min(params.min_votes, m) if m else np.zeros(n, bool)
-    previous_in = set(state.get("in_conv", []))
-    if previous_in:
-        in_conv |= np.isin(matrix.participants, list(previous_in))
-    if in_conv.sum() < params.greedy_n and n:
-        order = np.lexsort((np.arange(n), -counts))
-        extra = [i for i in order if not in_conv[i] and counts[i] > 0]
-        in_conv[extra[: params.greedy_n - int(in_conv.sum())]] = True
+    in_conv = _in_conversation(matrix, counts, state.get("in_conv", []), params)
 
     # PCA, warm-started when the statements are the same set
     prev_comps = None
@@ -694,10 +776,12 @@ def compute(
         last_k = smoother.get("last_k")
         count = smoother.get("last_k_count", 0) + 1 if last_k == this_k else 1
         smoothed = smoother.get("smoothed_k")
-        if count >= params.k_buffer or smoothed not in clusterings:
+        if count >= params.k_buffer or smoothed is None:
             smoothed = this_k
         smoother = {"last_k": this_k, "last_k_count": count, "smoothed_k": smoothed}
-        chosen_k = smoothed
+        # :group-k-smoother keeps smoothed-k even when this update has no clustering with it
+        # (Pol.is then shows no groups until it has); we show this update's best k meanwhile
+        chosen_k = smoothed if smoothed in clusterings else this_k
 
     group = np.full(n, -1, dtype=np.int64)
     base_of = np.full(n, -1, dtype=np.int64)
@@ -713,20 +797,13 @@ def compute(
     for g, i in gindex.items():
         row_group[group == g] = i
 
-    repness = representative_statements(matrix, row_group, group_ids, active, params.pick_max)
-    consensus = consensus_statements(matrix, active, params.pick_max)
-    gac_a, gac_d, gac_min = group_informed_consensus(matrix, row_group, len(group_ids))
-
-    # routing priorities from all grouped votes (Pol.is sums group votes)
-    grouped = row_group[matrix.rows] >= 0
-    c, v = matrix.cols[grouped], matrix.vals[grouped]
-    a_cnt = np.bincount(c[v > 0], minlength=m)
-    d_cnt = np.bincount(c[v < 0], minlength=m)
-    s_cnt = np.bincount(c, minlength=m)
-    is_meta = np.isin(tids, list(meta)) if meta else None
-    priority = comment_priority(a_cnt, s_cnt - a_cnt - d_cnt, s_cnt, p.comment_extremity,
-                                is_meta)
-    priority = np.where(active | (is_meta if is_meta is not None else False), priority, -1.0)
+    if statistics:
+        repness, consensus, gac_a, gac_d, gac_min, priority = _statistics(
+            matrix, row_group, group_ids, active, meta, p, params)
+    else:
+        repness, consensus = {}, {"agree": [], "disagree": []}
+        gac_a = gac_d = gac_min = np.zeros(m)
+        priority = np.where(active, 0.0, -1.0)
 
     new_state = {
         "in_conv": [int(x) for x in matrix.participants[in_conv]],
@@ -820,3 +897,81 @@ def in_conversation_history(
     _, first_seen = np.unique(p_idx, return_index=True)
     inside[p_idx[np.sort(first_seen)[: params.greedy_n]]] = True
     return np.unique(pid)[inside]
+
+
+POLL_MS = 1000.0  # poller.clj: default :polling-interval of the vote poller, in milliseconds
+
+
+def poll_batches(time: Any, poll_ms: float = POLL_MS) -> np.ndarray:
+    """End positions (exclusive) of the vote batches Pol.is' poller would have delivered.
+
+    ``poller.clj`` (``poll``) asks for the votes created since the last poll every ``poll_ms``
+    and ``conv_man.clj`` (``go-act!``) runs one ``conv-update`` per batch. Votes are taken in
+    time order and cut into windows of ``poll_ms`` counted from the first vote; an empty window
+    makes no update. Returns the end index of each non-empty batch in time order.
+    """
+    t = np.sort(np.asarray(time, dtype=np.float64), kind="stable")
+    if len(t) == 0:
+        return np.zeros(0, dtype=np.int64)
+    window = np.floor((t - t[0]) / poll_ms).astype(np.int64)
+    return np.r_[np.flatnonzero(np.diff(window)) + 1, len(t)].astype(np.int64)
+
+
+def _polis_row_keys(pid: np.ndarray, tid: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Pol.is' row order: ``update-nmat`` (named_matrix.clj) appends a new participant's row
+    where their first vote comes in the batch, and ``conv-poll`` / ``poll`` (postgres.clj)
+    deliver a batch ordered by statement, then participant. Returns sorted participant ids
+    and their rank: (first batch, smallest statement in it, participant id)."""
+    batch = np.searchsorted(ends, np.arange(len(pid)), side="right")
+    ids, inverse = np.unique(pid, return_inverse=True)
+    first = np.full(len(ids), np.iinfo(np.int64).max)
+    np.minimum.at(first, inverse, batch)
+    in_first = batch == first[inverse]
+    min_tid = np.full(len(ids), np.iinfo(np.int64).max)
+    np.minimum.at(min_tid, inverse[in_first], tid[in_first].astype(np.int64))
+    rank = np.empty(len(ids), dtype=np.int64)
+    rank[np.lexsort((ids, min_tid, first))] = np.arange(len(ids))
+    return np.stack([ids.astype(np.int64), rank], axis=1)
+
+
+def replay(
+    participant: Any,
+    statement: Any,
+    vote: Any,
+    time: Any,
+    *,
+    moderated_out: set[int] | frozenset[int] = frozenset(),
+    meta: set[int] | frozenset[int] = frozenset(),
+    poll_ms: float = POLL_MS,
+    params: Params = Params(),
+) -> Result:
+    """Pol.is' live history of a conversation, replayed from the vote timestamps.
+
+    One ``compute`` per poll batch (``poll_batches``), each on all votes so far and started
+    from the previous update's state, as the conversation actor keeps it in memory: sticky
+    in-conversation set with the greedy top-up to 15 (``:in-conv``), PCA warm start
+    (``:start-vectors``), base and group clusters warm-started per k (``:last-clusters``) and
+    the k-smoother (``:group-k-smoother``). An export does not say when statements were
+    moderated, so the final moderation applies throughout. Returns the last update's result.
+    """
+    pid = np.asarray(participant)
+    tid = np.asarray(statement)
+    val = np.asarray(vote)
+    t = np.asarray(time, dtype=np.float64)
+    order = np.argsort(t, kind="stable")
+    pid, tid, val, t = pid[order], tid[order], val[order], t[order]
+    ends = poll_batches(t, poll_ms)
+    row_key = _polis_row_keys(pid, tid, ends)
+    state: dict | None = None
+    result: Result | None = None
+    for end in ends:
+        matrix = VoteMatrix.from_votes(pid[:end], tid[:end], val[:end], t[:end])
+        matrix = matrix.reorder_rows(np.argsort(row_key[np.searchsorted(row_key[:, 0],
+                                                 matrix.participants), 1], kind="stable"))
+        result = compute(matrix, moderated_out=moderated_out, meta=meta, state=state,
+                         params=params, statistics=end == len(t))
+        state = result.state
+    if result is None:
+        result = compute(VoteMatrix.from_votes(pid, tid, val, t), moderated_out=moderated_out,
+                         meta=meta, params=params)
+    return result

@@ -40,6 +40,7 @@ class Conversation:
     vote: np.ndarray  # int8: 1 agree, -1 disagree, 0 pass
     time: np.ndarray  # float64 (ms since epoch, or row order when unknown)
     moderated_out: set[int] = field(default_factory=set)
+    meta: set[int] = field(default_factory=set)  # is-meta statements (Pol.is: moderated out)
     statements: dict[int, dict] = field(default_factory=dict)
     exported_groups: dict[int, int] = field(default_factory=dict)
     defects: list[Defect] = field(default_factory=list)
@@ -115,6 +116,8 @@ def read_comments(path: Path, defects: list[Defect]) -> tuple[dict[int, dict], s
             "moderated": mod,
             "timestamp": _int(row.get("timestamp", "")),
             "agrees": _int(row.get("agrees", "")),
+            # newer exports (export.clj csv-format) carry is-meta as true / false
+            "meta": (row.get("is-meta") or "").strip().lower() in ("true", "t", "1"),
             "disagrees": _int(row.get("disagrees", "")),
             "line": line,
         }
@@ -254,6 +257,7 @@ def read_conversation(directory: str | Path) -> Conversation:
         vote=np.asarray(votes, dtype=np.int8),
         time=np.asarray(times, dtype=np.float64),
         moderated_out=moderated_out,
+        meta={tid for tid, st in statements.items() if st["meta"]},
         statements=statements,
         exported_groups=groups,
         defects=defects,

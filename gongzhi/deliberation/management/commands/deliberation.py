@@ -19,6 +19,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         code = groups(options["directory"], as_json=options["as_json"], out=self.stdout,
-                      err=self.stderr)
+                      err=self.stderr, live_replay=options["replay"])
         if code:
             raise SystemExit(code)

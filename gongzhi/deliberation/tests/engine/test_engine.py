@@ -227,3 +227,85 @@ def test_export_reads_back_with_the_same_groups(tmp_path):
     (tmp_path / "votes.csv").unlink()
     conv2 = read_conversation(tmp_path)
     assert len(conv2.vote) == len(m.vals)
+
+
+def test_clean_start_splits_the_most_distal_point_and_recentres():
+    # clusters.clj clean-start-clusters: one previous cluster {a, b, c} on a line; k = 2
+    x = np.array([[0.0, 0.0], [1.0, 0.0], [10.0, 0.0], [4.0, 0.0]])
+    member_of = np.array([0, 0, 0, -1])  # the fourth point is new, in no cluster yet
+    ids, centers = op._clean_start(x, np.array([7]), np.array([[11 / 3, 0.0]]), member_of, 2,
+                                   None)
+    # the point at 10 is farthest from the recentred centre 11/3 and starts cluster 8; the old
+    # cluster is recentred on its remaining members (0 and 1), not left at 11/3
+    assert ids.tolist() == [7, 8]
+    np.testing.assert_allclose(centers, [[0.5, 0.0], [10.0, 0.0]])
+    # ties: the last point at the largest distance
+    x2 = np.array([[-1.0, 0.0], [0.0, 0.0], [1.0, 0.0]])
+    _, c2 = op._clean_start(x2, np.array([0]), np.array([[0.0, 0.0]]), np.array([-1, 0, -1]), 2,
+                            None)
+    np.testing.assert_allclose(c2[1], [1.0, 0.0])
+
+
+def test_recentre_merges_identical_centres_and_maps_members():
+    x = np.array([[0.0, 0.0], [2.0, 0.0], [1.0, 0.0], [5.0, 5.0]])
+    pos = {10: 0, 11: 1, 12: 2, 13: 3}
+    prev = [{"id": 1, "members": [10, 11]}, {"id": 2, "members": [12]},
+            {"id": 3, "members": [99]}, {"id": 4, "members": [13]}]
+    ids, centers, member_of = op._recentre(pos, x, prev)
+    assert ids.tolist() == [1, 4]  # 2 has the same centre as 1; 3 has no member left
+    np.testing.assert_allclose(centers, [[1.0, 0.0], [5.0, 5.0]])
+    assert member_of.tolist() == [0, 0, 0, 1]
+
+
+def test_poll_batches_and_replay_equal_stepwise_compute():
+    times = [0, 10, 999, 1000, 1500, 5000, 5001]
+    assert op.poll_batches(times).tolist() == [3, 5, 7]
+    pid, tid, vote, _ = synthetic_votes(80, 12, votes_per_participant=8, seed=4)
+    t = np.arange(len(pid), dtype=float) * 37.0
+    r = op.replay(pid, tid, vote, t)
+    state = None
+    ends = op.poll_batches(t)
+    keys = op._polis_row_keys(pid, tid, ends)
+    rank = dict(zip(keys[:, 0].tolist(), keys[:, 1].tolist(), strict=True))
+    for end in ends:
+        m = VoteMatrix.from_votes(pid[:end], tid[:end], vote[:end], t[:end])
+        m = m.reorder_rows(np.argsort([rank[int(p)] for p in m.participants], kind="stable"))
+        step = compute(m, state=state, statistics=False)
+        state = step.state
+    assert state["k_smoother"] == r.state["k_smoother"]
+    assert r.groups_by_participant() == {
+        int(p): int(g) for p, g in zip(step.participants, step.group, strict=True) if g >= 0}
+    assert r.repness  # the last update has the statistics
+
+
+def test_replay_rows_in_polis_batch_order():
+    # one batch: Pol.is appends new rows in (statement, participant) order, not vote time
+    keys = op._polis_row_keys(np.array([9, 4, 4, 9]), np.array([3, 5, 1, 2]), np.array([4]))
+    ranks = dict(zip(keys[:, 0].tolist(), keys[:, 1].tolist(), strict=True))
+    assert ranks == {4: 0, 9: 1}  # 4 voted on statement 1, 9's smallest is 2
+
+
+def test_k_smoother_keeps_smoothed_k_missing_from_this_update():
+    pid, tid, vote, _ = synthetic_votes(60, 10, votes_per_participant=8, n_groups=2, seed=2)
+    m = VoteMatrix.from_votes(pid, tid, vote)
+    # a smoothed k of 9 cannot be clustered (at most 5): Pol.is keeps it in the smoother
+    r = compute(m, state={"k_smoother": {"last_k": 9, "last_k_count": 1, "smoothed_k": 9}})
+    assert r.state["k_smoother"]["smoothed_k"] == 9
+    assert r.k == r.state["k_smoother"]["last_k"]
+
+
+def test_is_meta_statements_are_left_out_as_polis_mod_update_does(tmp_path):
+    # conversation.clj mod-update: is_meta puts a statement in mod-out (zeroed, no repness)
+    (tmp_path / "comments.csv").write_text(
+        "timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,is-meta,is-seed,"
+        "group-informed-consensus,comment-body\n"
+        "1,x,0,0,0,0,1,true,true,,I am a tenant\n"
+        "2,x,1,0,0,0,1,false,true,,Keep the chimney\n", encoding="utf-8")
+    (tmp_path / "votes.csv").write_text(
+        "timestamp,datetime,comment-id,voter-id,vote\n10,x,0,1,1\n11,x,1,1,1\n",
+        encoding="utf-8")
+    conv = read_conversation(tmp_path)
+    assert conv.meta == {0} and conv.moderated_out == set()
+    res = groups_of(conv)
+    # both agreed by the one voter; only the statement that is not meta is consensus
+    assert res["consensus"] == [1]

@@ -80,3 +80,11 @@ def test_repness_and_consensus_are_statements_of_the_conversation(results):
             assert tids and set(tids) <= known - conv.moderated_out
         assert set(res["consensus"]) <= known - conv.moderated_out
         assert len(res["consensus"]) <= 5
+
+
+def test_replay_finds_polis_k_on_london(polis_dir):
+    # the live history replayed poll by poll (2 s here): Pol.is' k = 3, where one update has 2
+    conv = read_conversation(polis_dir / "london.youth.policing")
+    res = groups_of(conv, live_replay=True)
+    assert res["k"] == res["polis_comparison"]["polis_k"] == 3
+    assert res["polis_comparison"]["adjusted_rand_index"] >= 0.105 - MARGIN
