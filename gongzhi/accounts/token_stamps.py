@@ -39,6 +39,7 @@ _lock = threading.Lock()
 _pending: dict[int, dt.datetime] = {}
 _oldest: float | None = None  # monotonic time of the oldest stamp not yet written
 _timer: threading.Timer | None = None
+_timer_due = 0.0  # monotonic time the timer fires
 CHUNK = 500
 
 
@@ -116,10 +117,15 @@ def _write(stamps: dict[int, dt.datetime]) -> int:
 
 
 def _schedule(interval: float) -> None:
-    """Start the timer that writes the stamps (caller holds the lock)."""
-    global _timer
+    """Start the timer that writes the stamps, unless one fires soon enough (caller holds
+    the lock)."""
+    global _timer, _timer_due
+    due = time.monotonic() + interval
     if _timer is not None and _timer.is_alive():
-        return
+        if _timer_due <= due:
+            return
+        _timer.cancel()  # the interval was shortened: a timer of the old one is too late
+    _timer_due = due
     _timer = threading.Timer(interval, _flush_in_timer)
     _timer.daemon = True
     _timer.name = "gongzhi-token-stamps"
@@ -135,7 +141,8 @@ def _flush_in_timer() -> None:
     finally:
         connections.close_all()  # this thread's connections only
         with _lock:
-            _timer = None
+            if _timer is threading.current_thread():
+                _timer = None
             if _pending:
                 _schedule(stamp_interval())
 
