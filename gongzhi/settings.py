@@ -113,8 +113,8 @@ DATABASES = {
     "default": dj_database_url.parse(
         envstr("DATABASE_URL", _default_sqlite), conn_max_age=envint("DB_CONN_MAX_AGE", 0),
         # A kept connection is checked before a request reuses it (after a database restart
-        # the first request would otherwise fail).
-        conn_health_checks=True,
+        # the first request would otherwise fail); costs a round trip per request.
+        conn_health_checks=envbool("DB_CONN_HEALTH_CHECKS", True),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
