@@ -41,7 +41,10 @@ DROP FUNCTION IF EXISTS gongzhi_option_touches_ballot();
 DROP TRIGGER IF EXISTS decisions_ballot_touch ON decisions_ballot;
 DROP FUNCTION IF EXISTS gongzhi_ballot_touch();
 """
-_NOW = "strftime('%Y-%m-%d %H:%M:%f', 'now')"
+# SQLite's clock has milliseconds: two writes in one millisecond would leave the same
+# version, so the new one is at least a millisecond after the old.
+_NOW = ("strftime('%Y-%m-%d %H:%M:%f', max(julianday('now'), "
+        "julianday(updated_at) + 0.0000000116))")
 _SQLITE_UP = [
     f"CREATE TRIGGER decisions_option_touches_ballot_insert AFTER INSERT ON decisions_option "
     f"BEGIN UPDATE decisions_ballot SET updated_at = {_NOW} WHERE id = NEW.ballot_id; END;",
