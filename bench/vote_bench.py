@@ -126,6 +126,51 @@ def run_pool(concurrency: int, jobs) -> tuple[list[tuple[int, float]], float]:
     return results, time.perf_counter() - t0
 
 
+def _proc_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far (0 if it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def cpu_snapshot(server_pid: int) -> dict[str, float]:
+    """CPU seconds so far of the server (gunicorn master + workers), of PostgreSQL's
+    backends serving the bench database, and of this process (the client threads and the
+    sequencer). Linux only; the bench database's backends are found by their title."""
+    import resource
+
+    server = [server_pid, *_children(server_pid)]
+    pg = 0.0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                title = (entry / "cmdline").read_bytes().decode(errors="replace")
+            except OSError:
+                continue
+            if title.startswith("postgres: ") and f" {DB_NAME} " in title:
+                pg += _proc_cpu(int(entry.name))
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return {"server": sum(_proc_cpu(p) for p in server), "postgres": pg,
+            "bench client + sequencer": own.ru_utime + own.ru_stime}
+
+
+def cpu_report(before: dict[str, float], after: dict[str, float], n: int, wall: float
+               ) -> str:
+    """CPU milliseconds per request by component, and the cores they kept busy."""
+    parts = [f"{k} {(after[k] - before[k]) / max(n, 1) * 1000:.2f} ms" for k in before]
+    busy = sum(after[k] - before[k] for k in before) / wall
+    return "CPU per request: " + ", ".join(parts) + f"  ({busy:.2f} cores busy)"
+
+
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
@@ -254,18 +299,38 @@ def main() -> int:
         # warm every worker up first (imports, first connections), then measure
         run_pool(args.concurrency, [lambda: request(port, "GET", "/healthz")] * 200)
         jobs = [lambda: request(port, "GET", "/healthz")] * args.health_requests
+        cpu0 = cpu_snapshot(server.pid)
         health, h_wall = run_pool(args.concurrency, jobs)
+        cpu1 = cpu_snapshot(server.pid)
         h_lat = [t for _s, t in health]
         print(f"/healthz: {len(health) / h_wall:8.1f} req/s   p50 {pct(h_lat, 50) * 1000:6.1f} ms"
               f"   p99 {pct(h_lat, 99) * 1000:6.1f} ms   (reference, same server)")
+        print("  " + cpu_report(cpu0, cpu1, len(health), h_wall))
 
-        seq_thread.start()
         rng = random.Random(1)
         path = f"/api/v1/decisions/ballots/{ballot.pk}/vote"
+        # the floor of a vote: the same authenticated POST, parsed and checked, refused
+        # before anything is written (an unknown option: 400)
+        bad = json.dumps({"content": {"approve": ["nope"]}}).encode()
+        floor_jobs = [lambda t=t: request(port, "POST", path, bad, t)
+                      for t in tokens[:args.health_requests]]
+        cpu0 = cpu_snapshot(server.pid)
+        floor, f_wall = run_pool(args.concurrency, floor_jobs)
+        cpu1 = cpu_snapshot(server.pid)
+        f_lat = [t for _s, t in floor]
+        assert all(st == 400 for st, _t in floor), {st for st, _t in floor}
+        print(f"refused:  {len(floor) / f_wall:8.1f} req/s   p50 {pct(f_lat, 50) * 1000:6.1f} ms"
+              f"   p99 {pct(f_lat, 99) * 1000:6.1f} ms   (same POST with a token, 400 before"
+              " any write)")
+        print("  " + cpu_report(cpu0, cpu1, len(floor), f_wall))
+
+        seq_thread.start()
         vote_jobs, kinds = _vote_jobs(port, path, tokens, rng)
         order = list(range(len(vote_jobs)))
         rng.shuffle(order)
+        cpu0 = cpu_snapshot(server.pid)
         results, v_wall = run_pool(args.concurrency, [vote_jobs[i] for i in order])
+        cpu1 = cpu_snapshot(server.pid)
         statuses: dict[int, int] = {}
         for status, _t in results:
             statuses[status] = statuses.get(status, 0) + 1
@@ -274,7 +339,10 @@ def main() -> int:
         print(f"votes:    {created / v_wall:8.1f} votes/s ({len(results) / v_wall:.1f} req/s)"
               f"   p50 {pct(v_lat, 50) * 1000:6.1f} ms   p99 {pct(v_lat, 99) * 1000:6.1f} ms"
               f"   mean {statistics.mean(v_lat) * 1000:.1f} ms")
+        print("  " + cpu_report(cpu0, cpu1, len(results), v_wall))
         print(f"statuses: {dict(sorted(statuses.items()))}   concurrency {args.concurrency}")
+        print(f"ratio: {created / v_wall / (len(health) / h_wall):.3f} of /healthz's rate, "
+              f"{created / v_wall / (len(floor) / f_wall):.3f} of the refused POST's")
         if time.monotonic() - started > MAX_SECONDS:
             print("warning: over the time budget")
     finally:

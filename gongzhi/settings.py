@@ -122,8 +122,8 @@ DATABASES = {
     "default": dj_database_url.parse(
         envstr("DATABASE_URL", _default_sqlite), conn_max_age=envint("DB_CONN_MAX_AGE", 0),
         # A kept connection is checked before a request reuses it (after a database restart
-        # the first request would otherwise fail).
-        conn_health_checks=True,
+        # the first request would otherwise fail); costs a round trip per request.
+        conn_health_checks=envbool("DB_CONN_HEALTH_CHECKS", True),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -190,6 +190,10 @@ AUTH_PASSWORD_VALIDATORS = [
 SMS_BACKEND = envstr("SMS_BACKEND", "gongzhi.notifications.sms.ConsoleSmsBackend")
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "gongzhi@localhost")
+# API tokens: "last used" is renewed at most once a minute per token and written in
+# batches within this many seconds (gongzhi/accounts/token_stamps.py; 0 = in the request).
+API_TOKEN_STAMP_SECONDS = envint("API_TOKEN_STAMP_SECONDS", 0 if TESTING else 10)
+API_TOKEN_STAMP_MIN_AGE = 60
 OTP_TTL_SECONDS = envint("OTP_TTL_SECONDS", 300)
 OTP_MAX_ATTEMPTS = envint("OTP_MAX_ATTEMPTS", 5)
 OTP_LOCK_SECONDS = envint("OTP_LOCK_SECONDS", 900)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from gongzhi.accounts import token_stamps
 from gongzhi.accounts.access import forget_roles
 from gongzhi.accounts.models import (
     ApiToken,
@@ -518,16 +519,18 @@ def api_token_revoke(*, user: User, token_id: int) -> bool:
 
 
 def api_token_user(raw: str) -> User | None:
-    digest = hashlib.sha256(raw.encode()).hexdigest()
-    token = (ApiToken.objects.select_related("user")
-             .filter(token_hash=digest, revoked_at__isnull=True, user__is_active=True).first())
-    if token is None:
+    from gongzhi.accounts.selectors import api_token_owner
+
+    found = api_token_owner(hashlib.sha256(raw.encode()).hexdigest())
+    if found is None:
         return None
+    user, token_id, last_used_at = found
     now = timezone.now()
-    # Record use at most once a minute: a write per request would serialise busy clients.
-    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    # Record use at most once a minute, written in batches within API_TOKEN_STAMP_SECONDS
+    # (token_stamps.py): a write per request would cost every API call a commit.
+    if token_stamps.needs_stamp(last_used_at, now):
+        token_stamps.note_use(token_id, now)
+    return user
 
 
 # --- privacy: export and deletion ------------------------------------------------------------

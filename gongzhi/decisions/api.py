@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
@@ -167,10 +167,21 @@ def _receipt_out(r: services.Receipt, ballot: Ballot) -> dict[str, Any]:
             "created": r.created, "changed": r.changed, "sealed": sealed}
 
 
+def _get_for_vote(request: HttpRequest, ballot_id: int) -> Ballot:
+    """The ballot for a vote, from this process's cache while it is open (the vote's own
+    statement checks its state and version, see selectors.ballot_for_vote)."""
+    ballot = selectors.ballot_for_vote(ballot_id)
+    if ballot is None:
+        raise Http404
+    if not request.user.has_perm("decisions.view_ballot", ballot):
+        raise HttpError(404, "Not found.")
+    return ballot
+
+
 @router.post("/ballots/{ballot_id}/vote", response={200: ReceiptOut, 201: ReceiptOut})
 def vote_cast(request: HttpRequest, ballot_id: int, payload: VoteIn):
     user = require_user(request)
-    ballot = _get(request, ballot_id)
+    ballot = _get_for_vote(request, ballot_id)
     try:
         receipt = services.vote_cast(user=user, ballot=ballot, content=payload.content,
                                      voter_key=payload.voter_key,

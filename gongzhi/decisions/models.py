@@ -20,6 +20,7 @@ migration 0003), and its state and result cannot be changed back.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -137,6 +138,9 @@ class Ballot(TimeStampedModel):
 
     # Set by services_paper on a ballot made from an imported file: the file's defects.
     import_defects: list[str]
+    # Set by selectors.ballot_for_vote: the content check's configuration, as read with
+    # this row's ``updated_at`` (the version a vote checks under its lock).
+    vote_config: dict[str, Any] | None
 
     class Meta:
         verbose_name = _("ballot")

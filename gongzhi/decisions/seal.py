@@ -14,6 +14,7 @@ rotation can still be written.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import struct
@@ -34,15 +35,21 @@ class SealError(ValueError):
     """A pending entry that no configured key opens."""
 
 
-def _derive(secret: str | bytes) -> bytes:
+@functools.lru_cache(maxsize=16)
+def _cipher(secret: str | bytes) -> AESGCM:
+    """The AES-GCM cipher of one secret, its key derived once per process (HKDF is
+    deterministic: caching changes nothing but the cost of a vote)."""
     raw = secret.encode() if isinstance(secret, str) else secret
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"gongzhi-decisions-seal",
-                info=b"pending ballot entries").derive(raw)
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"gongzhi-decisions-seal",
+               info=b"pending ballot entries").derive(raw)
+    return AESGCM(key)
 
 
-def _keys() -> list[bytes]:
+def _ciphers() -> list[AESGCM]:
+    """SECRET_KEY's cipher first, then the fallbacks' (read from the settings on every
+    call, so a settings change is seen at once)."""
     secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
-    return [_derive(s) for s in secrets]
+    return [_cipher(s) for s in secrets]
 
 
 def seal(entry: dict[str, Any]) -> bytes:
@@ -52,7 +59,7 @@ def seal(entry: dict[str, Any]) -> bytes:
     body = struct.pack(">I", len(plain)) + plain
     body += b"\0" * (-len(body) % BLOCK)
     nonce = os.urandom(12)
-    return VERSION + nonce + AESGCM(_keys()[0]).encrypt(nonce, body, _AAD)
+    return VERSION + nonce + _ciphers()[0].encrypt(nonce, body, _AAD)
 
 
 def unseal(blob: bytes) -> dict[str, Any]:
@@ -60,9 +67,9 @@ def unseal(blob: bytes) -> dict[str, Any]:
     if blob[:1] != VERSION:
         raise SealError("unknown pending-entry format")
     nonce, data = blob[1:13], blob[13:]
-    for key in _keys():
+    for cipher in _ciphers():
         try:
-            body = AESGCM(key).decrypt(nonce, data, _AAD)
+            body = cipher.decrypt(nonce, data, _AAD)
         except InvalidTag:
             continue
         (length,) = struct.unpack(">I", body[:4])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import threading
 from typing import Any
 
 from django.core.cache import cache
@@ -75,6 +77,59 @@ def ballot_config(ballot: Ballot, options: list[Option] | None = None, *,
             .values_list("token", "weight")
         ]
     return config
+
+
+# --- open ballots for votes, cached in this process ------------------------------------
+#
+# A vote needs the ballot row and its options (the content check); while a ballot is open
+# they do not change, so each process keeps them, keyed by id. The cache is never the last
+# word: the vote's own statement reads the ballot row under its KEY SHARE lock and records
+# nothing unless the state is still "open" and ``updated_at`` is still the one the cached
+# copy was read with (services._first_vote_fast, services._current_state); a change of an
+# option bumps the ballot's ``updated_at`` (a database trigger, migration 0005), saving the
+# ballot does too. A stale copy therefore costs a retry with the fresh row, never a vote on
+# a closed ballot or one checked against changed options. Ballots of a project are not
+# cached (the project's phase is read fresh for every vote).
+
+VOTE_CACHE_SIZE = 256
+_vote_cache: dict[int, Ballot] = {}
+_vote_cache_lock = threading.Lock()
+
+
+def ballot_for_vote(ballot_id: int) -> Ballot | None:
+    """The ballot a vote goes to, with ``vote_config`` (the content check's configuration)
+    set: from this process's cache while it is open, else read (and cached if open).
+    Each call returns its own copy; ``None`` if there is no such ballot."""
+    cached = _vote_cache.get(ballot_id)
+    if cached is not None:
+        return copy.copy(cached)
+    ballot = (Ballot.objects.select_related("community", "project__community")
+              .filter(pk=ballot_id).first())
+    if ballot is None:
+        return None
+    ballot.vote_config = ballot_config(ballot, with_eligible=False)
+    if ballot.state == BallotState.OPEN and ballot.project_id is None:
+        with _vote_cache_lock:
+            if len(_vote_cache) >= VOTE_CACHE_SIZE:
+                _vote_cache.pop(next(iter(_vote_cache)))
+            _vote_cache[ballot_id] = copy.copy(ballot)
+    return ballot
+
+
+def ballot_for_vote_forget(ballot_id: int | None = None) -> None:
+    """Drop one ballot (or all, ``None``) from this process's vote cache."""
+    with _vote_cache_lock:
+        if ballot_id is None:
+            _vote_cache.clear()
+        else:
+            _vote_cache.pop(ballot_id, None)
+
+
+def vote_config(ballot: Ballot) -> dict[str, Any]:
+    """The configuration a content is checked against (the cached one if the ballot came
+    from :func:`ballot_for_vote`)."""
+    config = getattr(ballot, "vote_config", None)
+    return config if config is not None else ballot_config(ballot, with_eligible=False)
 
 
 def counted_ballots(ballot: Ballot) -> list[dict[str, Any]]:

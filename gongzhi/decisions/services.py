@@ -466,7 +466,7 @@ def _content_message(code: str) -> str:
 
 def _content_or_error(ballot: Ballot, raw: Any) -> tuple[dict[str, Any], Fraction]:
     try:
-        return tally.validate(selectors.ballot_config(ballot, with_eligible=False), raw)
+        return tally.validate(selectors.vote_config(ballot), raw)
     except tally.ContentError as exc:
         message = f"{_content_message(exc.code)} ({exc})"
         raise ValidationError({"content": [ValidationError(message, code=exc.code)]}) from None
@@ -483,21 +483,29 @@ def _voter_row(ballot: Ballot, user, voter_key: str | None) -> Eligibility:
     return row
 
 
-def _require_open(state: str) -> None:
+def _require_open(state: str | None) -> None:
     if state != BallotState.OPEN:
         raise ValidationError(_("This ballot is not open for voting."), code="closed")
 
 
-def _open_state_shared(ballot: Ballot) -> str:
+def _open_state_shared(ballot: Ballot) -> str | None:
     """The ballot's state under a KEY SHARE lock: many votes hold it at once, closing
     (``FOR UPDATE`` on the ballot row) waits for them and they wait for it, so no vote
     is recorded after the close. Votes never lock the chain head."""
+    return _open_state_version(ballot)[0]
+
+
+def _open_state_version(ballot: Ballot) -> tuple[str | None, Any]:
+    """The ballot's state and ``updated_at`` (its version) under the KEY SHARE lock;
+    ``(None, None)`` if the row is gone."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT state FROM decisions_ballot WHERE id = %s FOR KEY SHARE",
-                           [ballot.pk])
-            return cursor.fetchone()[0]
-    return Ballot.objects.filter(pk=ballot.pk).values_list("state", flat=True).get()
+            cursor.execute("SELECT state, updated_at FROM decisions_ballot WHERE id = %s "
+                           "FOR KEY SHARE", [ballot.pk])
+            row = cursor.fetchone()
+    else:
+        row = Ballot.objects.filter(pk=ballot.pk).values_list("state", "updated_at").first()
+    return (row[0], row[1]) if row else (None, None)
 
 
 def _enqueue(ballot: Ballot, entry: dict[str, Any]) -> None:
@@ -542,7 +550,8 @@ def _receipt_for(ballot: Ballot, record: VoterRecord, receipt_code: str | None) 
 # entry, and says how many entries wait for the sequencer. The same locks, constraints
 # and triggers as the general path below, which handles everything else.
 _FIRST_VOTE_SQL = """
-WITH b AS (SELECT state FROM decisions_ballot WHERE id = %(ballot)s FOR KEY SHARE),
+WITH b AS (SELECT state, updated_at FROM decisions_ballot WHERE id = %(ballot)s
+           FOR KEY SHARE),
 e AS (SELECT id, voter_key FROM decisions_eligibility
       WHERE ballot_id = %(ballot)s AND voter_key = ANY(%(keys)s)
       ORDER BY voter_key LIMIT 1 FOR UPDATE),
@@ -550,11 +559,12 @@ rec AS (INSERT INTO decisions_voterrecord (id, ballot_id, eligibility_id, voter_
                                            cast_by_id, secret, receipt_hash, voted_on)
         SELECT %(id)s, %(ballot)s, e.id, e.voter_key, 'online', %(user)s, TRUE, NULL,
                %(today)s
-        FROM e, b WHERE b.state = 'open'
+        FROM e, b WHERE b.state = 'open' AND b.updated_at = %(version)s
         ON CONFLICT DO NOTHING RETURNING 1),
 pend AS (INSERT INTO decisions_pendingentry (ballot_id, sealed)
          SELECT %(ballot)s, %(sealed)s FROM rec RETURNING 1)
-SELECT (SELECT state FROM b), (SELECT count(*) FROM e), (SELECT count(*) FROM pend),
+SELECT (SELECT state FROM b), (SELECT updated_at FROM b), (SELECT count(*) FROM e),
+       (SELECT count(*) FROM pend),
        (SELECT count(*) FROM decisions_pendingentry WHERE ballot_id = %(ballot)s)
 """
 
@@ -567,16 +577,29 @@ def _first_vote_fast(ballot: Ballot, user, keys: list[str], entry: dict[str, Any
     with connection.cursor() as cursor:
         cursor.execute(_FIRST_VOTE_SQL, {
             "ballot": ballot.pk, "keys": keys, "id": uuid.uuid4(), "user": user.pk,
-            "today": timezone.localdate(), "sealed": seal.seal(entry)})
-        state, eligible, inserted, waiting = cursor.fetchone()
+            "today": timezone.localdate(), "sealed": seal.seal(entry),
+            "version": ballot.updated_at})
+        state, version, eligible, inserted, waiting = cursor.fetchone()
     if not eligible:
         raise PermissionDenied(_("You are not eligible to vote on this ballot."))
-    _require_open(state)
+    _require_current(ballot, state, version)
     if not inserted:
         return False
     if waiting + 1 >= seal_batch_min(ballot):
         transaction.on_commit(lambda: _seal_soon(ballot.pk, 0))
     return True
+
+
+class _StaleBallot(Exception):
+    """The ballot row changed since the copy the vote was checked against was read."""
+
+
+def _require_current(ballot: Ballot, state: str | None, version) -> None:
+    """Read under the vote's lock: the ballot is open, and it is the version the content
+    was checked against (else :class:`_StaleBallot`: check again with the fresh row)."""
+    _require_open(state)
+    if version != ballot.updated_at:
+        raise _StaleBallot
 
 
 def vote_cast(*, user, ballot: Ballot, content: Any, voter_key: str | None = None,
@@ -585,7 +608,28 @@ def vote_cast(*, user, ballot: Ballot, content: Any, voter_key: str | None = Non
     that locks only the voter's eligibility row (the sequencer writes the content into
     the chain later, see :func:`ballot_seal`). Casting the same content again is a no-op
     returning the receipt; a different content needs :func:`vote_change`
-    (raises :class:`AlreadyVoted`)."""
+    (raises :class:`AlreadyVoted`).
+
+    ``ballot`` may be a cached copy (``selectors.ballot_for_vote``): the vote is recorded
+    only if the row, read under the vote's lock, is still open and of the same version;
+    if it changed, the vote is checked again against the fresh row."""
+    for _attempt in range(3):
+        try:
+            return _vote_cast(user=user, ballot=ballot, content=content,
+                              voter_key=voter_key, receipt_code=receipt_code)
+        except _StaleBallot:
+            selectors.ballot_for_vote_forget(ballot.pk)
+            fresh = selectors.ballot_for_vote(ballot.pk)
+            if fresh is None:
+                raise ValidationError(_("This ballot is not open for voting."),
+                                      code="closed") from None
+            ballot = fresh
+    raise ValidationError(_("This ballot was changed while you voted. Please vote again."),
+                          code="closed")
+
+
+def _vote_cast(*, user, ballot: Ballot, content: Any, voter_key: str | None,
+               receipt_code: str | None) -> Receipt:
     clean, total = _content_or_error(ballot, content)
     require_phase_for_vote(user, ballot)  # a project's ballot follows its phase
     code = new_receipt_code()
@@ -603,7 +647,7 @@ def vote_cast(*, user, ballot: Ballot, content: Any, voter_key: str | None = Non
     try:
         with transaction.atomic():
             row = _voter_row(ballot, user, voter_key)
-            _require_open(_open_state_shared(ballot))
+            _require_current(ballot, *_open_state_version(ballot))
             record = VoterRecord.objects.filter(ballot=ballot, eligibility=row).first()
             if record is not None:
                 mine = _receipt_for(ballot, record, receipt_code)
