@@ -29,6 +29,7 @@ from fractions import Fraction
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -520,10 +521,23 @@ def _seal_soon(ballot_id: int, batch: int) -> None:
     from gongzhi.decisions.tasks import seal_ballot
 
     if batch <= 0 or PendingEntry.objects.filter(ballot_id=ballot_id).count() >= batch:
+        # One waiting sequencer task per ballot is enough: every vote after a full batch
+        # would otherwise add one (a row and a commit with the database task backend).
+        # The task forgets the mark when it starts; the mark expires in case it never runs.
+        if not cache.add(seal_enqueued_key(ballot_id), 1, timeout=SEAL_ENQUEUED_SECONDS):
+            return
         try:
             seal_ballot.enqueue(ballot_id)
         except Exception:  # noqa: BLE001 - the periodic job and the close seal it anyway
+            cache.delete(seal_enqueued_key(ballot_id))
             logger.exception("could not enqueue the sequencer for a ballot")
+
+
+SEAL_ENQUEUED_SECONDS = 60
+
+
+def seal_enqueued_key(ballot_id: int) -> str:
+    return f"gz:decisions:seal-enqueued:{ballot_id}"
 
 
 def seal_batch_min(ballot: Ballot | None) -> int:

@@ -194,3 +194,36 @@ def test_a_first_vote_from_the_cache_is_two_statements(make_ballot, personas):
     from gongzhi.accounts import token_stamps
 
     assert token_stamps.flush() == 1
+
+
+@pytest.mark.pending_seal
+@pytest.mark.django_db(transaction=True)
+def test_one_waiting_sequencer_task_per_ballot_however_many_votes_follow_a_full_batch(
+        make_ballot, personas, settings, monkeypatch):
+    from django.core.cache import cache
+
+    from gongzhi.decisions import tasks
+    from gongzhi.testing.factories import UserFactory, make_member
+
+    settings.DECISIONS_SEAL_BATCH_MIN = 2
+    voters = [make_member(UserFactory(), personas.community, "tenant") for _ in range(6)]
+    ballot = make_ballot(method="approval", secrecy="secret")  # eligibility taken at opening
+    cache.delete(services.seal_enqueued_key(ballot.pk))
+    enqueued: list[int] = []
+    real = tasks.seal_ballot
+
+    class Counting:  # the task as the worker would see it, without running it
+        @staticmethod
+        def enqueue(pk):
+            enqueued.append(pk)
+
+    monkeypatch.setattr(tasks, "seal_ballot", Counting)
+    for user in voters[:5]:
+        services.vote_cast(user=user, ballot=ballot, content={"approved": ["a"]})
+    assert PendingEntry.objects.filter(ballot=ballot).count() == 5
+    assert enqueued == [ballot.pk]           # not one per vote after the second
+    real.call(ballot.pk)                     # the worker runs it: the mark is forgotten
+    assert PendingEntry.objects.filter(ballot=ballot).count() == 0
+    services.vote_cast(user=voters[5], ballot=ballot, content={"approved": ["b"]})
+    services.vote_cast(user=personas.owner, ballot=ballot, content={"approved": ["b"]})
+    assert enqueued == [ballot.pk, ballot.pk]
