@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from gongzhi.core.forms import add_service_errors
 from gongzhi.core.http import AuthedRequest, community_or_404, require_perm
 from gongzhi.core.middleware import form_reports_bad_input
+from gongzhi.core.paging import id_page
 from gongzhi.orgs.models import Organisation
 from gongzhi.reports import selectors, services
 from gongzhi.reports.forms import HideForm, ReportForm, TargetsForm, TransitionForm
@@ -55,7 +56,7 @@ def report_list(request: HttpRequest, slug: str) -> HttpResponse:
     status = request.GET.get("status", "open")
     category = request.GET.get("category", "")
     qs = selectors.report_list(request.user, community, status=status, category=category)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = id_page(qs, request.GET.get("page"), PAGE_SIZE, rows=selectors.with_list_data)
     ctx = {
         "community": community, "page": page, "reports": page.object_list,
         "status": status, "category": category, "statuses": Status.choices,
