@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from gongzhi.projects import phase_actions, phases
 from gongzhi.projects.models import (
@@ -86,14 +86,28 @@ def supported_ids(user, proposals) -> set[int]:
                .values_list("proposal_id", flat=True))
 
 
-def proposal_page(project: Project, pk: int) -> Proposal:
-    return (Proposal.objects.select_related("author", "space", "merged_into", "answered_by",
-                                            "project__community")
-            .prefetch_related("images", "versions",
-                              Prefetch("amendments", queryset=Amendment.objects
-                                       .select_related("author")),
-                              Prefetch("results", queryset=Result.objects.all()))
-            .get(project=project, pk=pk))
+def proposal_page(project: Project, pk: int, user=None) -> Proposal:
+    """One proposal with what its page shows; for a signed-in ``user`` also
+    ``my_support`` (whether they support it), in the same query."""
+    qs = (Proposal.objects.select_related("author", "space", "merged_into", "answered_by",
+                                          "project__community")
+          .prefetch_related("images", "versions",
+                            Prefetch("amendments", queryset=Amendment.objects
+                                     .select_related("author")),
+                            Prefetch("results", queryset=Result.objects.all())))
+    if user is not None and user.is_authenticated:
+        qs = qs.annotate(my_support=Exists(Support.objects.filter(
+            proposal=OuterRef("pk"), user_id=user.pk)))
+    return qs.get(project=project, pk=pk)
+
+
+def supported(user, proposal: Proposal) -> bool:
+    """Whether ``user`` supports ``proposal`` (no query when ``proposal_page`` read it)."""
+    if not user.is_authenticated:
+        return False
+    if hasattr(proposal, "my_support"):
+        return bool(proposal.my_support)
+    return bool(supported_ids(user, [proposal]))
 
 
 def comment_tree(proposal: Proposal | None, project: Project, *, show_hidden: bool = False):

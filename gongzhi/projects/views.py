@@ -40,7 +40,7 @@ def _project(request: HttpRequest, slug: str, pk: int):
 def _proposal(request, slug, pk, proposal_pk):
     community, project = _project(request, slug, pk)
     try:
-        proposal = selectors.proposal_page(project, proposal_pk)
+        proposal = selectors.proposal_page(project, proposal_pk, user=request.user)
     except Proposal.DoesNotExist:
         raise Http404
     proposal.project = project
@@ -269,7 +269,7 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int, proposal_pk: int) 
     return render(request, "projects/proposal.html", {
         "community": community, "project": project, "proposal": proposal,
         "comments": selectors.comment_tree(proposal, project, show_hidden=can_moderate),
-        "supported": bool(selectors.supported_ids(user, [proposal])),
+        "supported": selectors.supported(user, proposal),
         "can_support": user.has_perm("projects.support", proposal),
         "can_comment": user.has_perm("projects.comment", proposal),
         "can_amend": user.has_perm("projects.amend_proposal", proposal),

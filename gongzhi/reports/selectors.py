@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import BooleanField, Case, Count, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, QuerySet, Value, When
 from django.utils import timezone
 
 from gongzhi.core.geo.measure import haversine_m_array, nearby_bbox
@@ -16,6 +16,7 @@ from gongzhi.reports.models import (
     OPEN_STATUSES,
     PRIVATE_EVENTS,
     Category,
+    MeToo,
     Report,
     ReportEvent,
     Status,
@@ -78,8 +79,23 @@ def my_reports(user, community: Community) -> QuerySet[Report]:
 
 
 def report_detail(user, community: Community, pk: int) -> Report | None:
-    return (reports_for(user, community).select_related("organisation", "reporter", "space")
-            .annotate(metoo_count=Count("me_toos", distinct=True)).filter(pk=pk).first())
+    """One report with its me-too count and, for a signed-in ``user``, ``my_me_too``
+    (whether they said "me too"), in one query."""
+    qs = (reports_for(user, community).select_related("organisation", "reporter", "space")
+          .annotate(metoo_count=Count("me_toos", distinct=True)))
+    if user.is_authenticated:
+        qs = qs.annotate(my_me_too=Exists(MeToo.objects.filter(report=OuterRef("pk"),
+                                                                user_id=user.pk)))
+    return qs.filter(pk=pk).first()
+
+
+def has_me_too(user, report: Report) -> bool:
+    """Whether ``user`` said "me too" (no query when ``report_detail`` read it)."""
+    if not user.is_authenticated:
+        return False
+    if hasattr(report, "my_me_too"):
+        return bool(report.my_me_too)
+    return report.me_toos.filter(user=user).exists()
 
 
 def timeline(user, report: Report) -> list[ReportEvent]:

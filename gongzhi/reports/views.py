@@ -154,7 +154,7 @@ def _detail_context(request, community, report, transition_form=None, hide_form=
         "can_me_too": (report.is_open and not report.is_hidden
                        and user.has_perm("reports.me_too", report)
                        and report.reporter_id != user.pk),
-        "has_me_too": user.is_authenticated and report.me_toos.filter(user=user).exists(),
+        "has_me_too": selectors.has_me_too(user, report),
         "is_overdue": report.is_overdue(),
     }
 

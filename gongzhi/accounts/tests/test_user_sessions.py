@@ -1,0 +1,74 @@
+"""Sessions bring their signed-in person along: one query for the session and the user,
+with Django's checks (active account, session hash after a password change) unchanged."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from gongzhi.accounts.models import UserSession
+
+
+def _queries(client, path="/api/v1/me"):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(path)
+    return response, [q["sql"] for q in ctx.captured_queries]
+
+
+@pytest.mark.django_db
+def test_session_and_user_in_one_query(personas):
+    assert settings.SESSION_ENGINE == "gongzhi.accounts.sessions.db"
+    client = personas.client("owner")
+    session = UserSession.objects.get(pk=client.session.session_key)
+    assert session.user_id == personas.owner.pk
+    response, sql = _queries(client)
+    assert response.status_code == 200 and response.json()["id"] == personas.owner.pk
+    session_sql = [q for q in sql if "accounts_usersession" in q]
+    assert len(session_sql) == 1 and "accounts_user" in session_sql[0].replace(
+        "accounts_usersession", "")
+    # no separate read of the user by id
+    assert not [q for q in sql if q.startswith('SELECT "accounts_user"."id"')
+                and "accounts_usersession" not in q]
+
+
+@pytest.mark.django_db
+def test_deactivated_user_is_signed_out(personas):
+    client = personas.client("owner")
+    assert client.get("/api/v1/me").status_code == 200
+    type(personas.owner).objects.filter(pk=personas.owner.pk).update(is_active=False)
+    assert client.get("/api/v1/me").status_code == 401
+
+
+@pytest.mark.django_db
+def test_password_change_signs_other_sessions_out(personas):
+    client = personas.client("owner")
+    assert client.get("/api/v1/me").status_code == 200
+    user = personas.owner
+    user.set_password("a-new-long-password-123")
+    user.save()
+    assert client.get("/api/v1/me").status_code == 401
+
+
+@pytest.mark.django_db
+def test_logout_and_deleted_user_end_the_session(personas):
+    client = personas.client("worker")
+    key = client.session.session_key
+    client.logout()
+    assert not UserSession.objects.filter(pk=key).exists()
+    client = personas.client("verified")
+    key = client.session.session_key
+    personas.verified.delete()
+    assert not UserSession.objects.filter(pk=key).exists()
+    assert client.get("/api/v1/me").status_code == 401
+
+
+@pytest.mark.django_db
+def test_signed_out_session_has_no_user(personas, client):
+    session = client.session
+    session["x"] = 1
+    session.save()
+    assert UserSession.objects.get(pk=session.session_key).user_id is None
+    client.force_login(personas.owner)
+    assert UserSession.objects.get(pk=client.session.session_key).user_id == personas.owner.pk
