@@ -48,7 +48,7 @@ class ReplicaRouter:
         if not replicas or not _use_replica.get():
             return "default"
         if (model._meta.app_label in PRIMARY_ONLY_APPS
-                or model._meta.label_lower in PRIMARY_ONLY_MODELS):
+                or getattr(model._meta, "label_lower", "") in PRIMARY_ONLY_MODELS):
             return "default"
         if transaction.get_connection("default").in_atomic_block:
             return "default"
