@@ -15,5 +15,7 @@ class ProjectsConfig(AppConfig):
 
         from gongzhi.accounts.access import register_own_rows
         from gongzhi.projects.rules import TEAM_KIND, TEAM_SQL
+        from gongzhi.projects.selectors import OWN_HIDDEN_KIND, OWN_HIDDEN_SQL
 
         register_own_rows(TEAM_KIND, TEAM_SQL)
+        register_own_rows(OWN_HIDDEN_KIND, OWN_HIDDEN_SQL)

@@ -226,7 +226,7 @@ def proposal_list(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     qs = selectors.proposals_for(project, user=request.user, kind=g.get("kind", ""),
                                  answer=g.get("answer", ""), space=space, q=g.get("q", "")[:100],
                                  order=g.get("order", "new"))
-    page = id_page(qs, g.get("page"), PAGE_SIZE)
+    page = id_page(qs, g.get("page"), PAGE_SIZE, rows=selectors.with_my_support(request.user))
     return render(request, "projects/proposal_list.html", {
         "community": community, "project": project, "page": page,
         "supported": selectors.supported_ids(request.user, page.object_list),
