@@ -3,7 +3,11 @@
 A person's roles, memberships and area roles in every community are read in one query
 over their own rows (``_access``) and kept on the user object for the rest of the
 request, so a page that checks ten permissions, lists the person's communities and fills
-the header's switcher costs one query, whatever the size of the communities.
+the header's switcher costs one query, whatever the size of the communities. Other apps
+add their own rows of the same person to that query (``register_own_rows``: the unread
+badge, project-team roles, one's own hidden proposals). Nothing is kept between requests:
+with several worker processes and no shared cache a kept copy could not be dropped in the
+other processes, so a role granted or revoked shows on the very next request.
 """
 
 from __future__ import annotations
