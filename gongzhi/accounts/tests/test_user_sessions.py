@@ -72,3 +72,18 @@ def test_signed_out_session_has_no_user(personas, client):
     assert UserSession.objects.get(pk=session.session_key).user_id is None
     client.force_login(personas.owner)
     assert UserSession.objects.get(pk=client.session.session_key).user_id == personas.owner.pk
+
+
+@pytest.mark.django_db
+def test_cached_sessions_still_check_the_user(personas, settings):
+    """With a shared cache (``REDIS_URL``) sessions come from the cache; the user is then
+    read apart, and a deactivated account is still signed out at once."""
+    settings.SESSION_ENGINE = "gongzhi.accounts.sessions.cached_db"
+    client = personas.client("owner")
+    assert UserSession.objects.get(pk=client.session.session_key).user_id == personas.owner.pk
+    assert client.get("/api/v1/me").json()["id"] == personas.owner.pk
+    response, sql = _queries(client)
+    assert response.status_code == 200
+    assert not [q for q in sql if "accounts_usersession" in q]   # from the cache
+    type(personas.owner).objects.filter(pk=personas.owner.pk).update(is_active=False)
+    assert client.get("/api/v1/me").status_code == 401
