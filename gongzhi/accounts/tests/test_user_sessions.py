@@ -87,3 +87,38 @@ def test_cached_sessions_still_check_the_user(personas, settings):
     assert not [q for q in sql if "accounts_usersession" in q]   # from the cache
     type(personas.owner).objects.filter(pk=personas.owner.pk).update(is_active=False)
     assert client.get("/api/v1/me").status_code == 401
+
+
+@pytest.mark.django_db
+def test_upgrade_copies_live_sessions_with_their_user(personas):
+    """Migration accounts 0004 moves the live rows of Django's session table over, with the
+    user id in its column (unknown users none, expired rows left behind)."""
+    import datetime as dt
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.sessions.backends.db import SessionStore as DjangoStore
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    migration = importlib.import_module("gongzhi.accounts.migrations.0004_user_sessions")
+
+    def old_session(data: dict) -> str:
+        store = DjangoStore()
+        store.update(data)
+        store.create()
+        return store.session_key
+
+    signed_in = old_session({"_auth_user_id": str(personas.owner.pk), "x": 1})
+    anonymous = old_session({"y": 2})
+    ghost = old_session({"_auth_user_id": "987654"})
+    expired = old_session({"_auth_user_id": str(personas.worker.pk)})
+    Session.objects.filter(pk=expired).update(
+        expire_date=timezone.now() - dt.timedelta(days=1))
+    migration.copy_sessions(apps, None)
+    rows = {s.pk: s for s in UserSession.objects.filter(
+        pk__in=[signed_in, anonymous, ghost, expired])}
+    assert set(rows) == {signed_in, anonymous, ghost}
+    assert rows[signed_in].user_id == personas.owner.pk
+    assert rows[anonymous].user_id is None and rows[ghost].user_id is None
+    assert rows[signed_in].session_data == Session.objects.get(pk=signed_in).session_data
