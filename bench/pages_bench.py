@@ -6,7 +6,8 @@
 Run it on a database filled by ``gongzhi seed_city`` (PostgreSQL). Each page is requested
 through the whole WSGI stack (Django's test client: middleware, sessions, templates,
 gzip) as three personas -- signed out, a verified resident of the community (an owner
-with a household), and a community worker -- once to warm up and then ``--runs`` times;
+with a household), and a community worker -- once to warm up and then ``--runs`` times,
+the personas taking turns within each run;
 printed per page: the median in ms for each persona, the signed-in / signed-out ratio
 (goal <= 1.3x) and every median against the 50 ms goal, with the number of SQL queries.
 Nothing is written except the two personas' sessions.
@@ -79,23 +80,32 @@ def personas(slug: str) -> dict[str, object]:
 SHOW_QUERIES = False
 
 
-def measure(client, path: str, runs: int) -> tuple[float, int, int]:
-    """Median ms over ``runs`` (after one warm-up), the query count and the status."""
+def measure(clients: dict, path: str, runs: int) -> dict[str, tuple[float, int, int]]:
+    """Per persona: median ms over ``runs`` (after one warm-up), query count and status.
+
+    The personas take turns within each run (signed out, resident, worker, signed out, ...)
+    so that a change in the machine's load during the page hits all three alike and the
+    ratio stays a ratio of like with like."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(path)
-    queries = len(ctx.captured_queries)
-    if SHOW_QUERIES:
-        for q in ctx.captured_queries:
-            print(f"    {q['time']:>6} {q['sql'][:300]}")
-    times = []
+    queries, statuses = {}, {}
+    for persona, client in clients.items():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(path)
+        queries[persona] = len(ctx.captured_queries)
+        if SHOW_QUERIES:
+            print(f"  -- {persona}")
+            for q in ctx.captured_queries:
+                print(f"    {q['time']:>6} {q['sql'][:300]}")
+    times: dict[str, list[float]] = {persona: [] for persona in clients}
     for _ in range(runs):
-        start = time.perf_counter()
-        response = client.get(path)
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times), queries, response.status_code
+        for persona, client in clients.items():
+            start = time.perf_counter()
+            response = client.get(path)
+            times[persona].append((time.perf_counter() - start) * 1000)
+            statuses[persona] = response.status_code
+    return {p: (statistics.median(times[p]), queries[p], statuses[p]) for p in clients}
 
 
 def main() -> int:
@@ -133,9 +143,8 @@ def main() -> int:
     for title, path in pages(args.community):
         if args.only and args.only not in title:
             continue
-        result = {"page": title, "path": path}
-        for persona, client in clients.items():
-            ms, queries, status = measure(client, path, args.runs)
+        result: dict = {"page": title, "path": path}
+        for persona, (ms, queries, status) in measure(clients, path, args.runs).items():
             result[persona] = {"ms": round(ms, 1), "queries": queries, "status": status}
         out = result["signed out"]["ms"]
         ratio = max(result["resident"]["ms"], result["worker"]["ms"]) / out

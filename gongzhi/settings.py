@@ -88,7 +88,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "gongzhi.accounts.sessions.AuthenticationMiddleware",
     "gongzhi.core.ratelimit.RateLimitMiddleware",
     "gongzhi.core.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -154,10 +154,12 @@ REDIS_URL = envstr("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": REDIS_URL}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "gongzhi.accounts.sessions.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    # a local-memory cache is per process: sessions stay in the database (one query with
+    # the signed-in user, see gongzhi/accounts/sessions)
+    SESSION_ENGINE = "gongzhi.accounts.sessions.db"
 
 # --- background tasks ---------------------------------------------------------------------
 TASKS = {

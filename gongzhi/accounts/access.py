@@ -3,7 +3,11 @@
 A person's roles, memberships and area roles in every community are read in one query
 over their own rows (``_access``) and kept on the user object for the rest of the
 request, so a page that checks ten permissions, lists the person's communities and fills
-the header's switcher costs one query, whatever the size of the communities.
+the header's switcher costs one query, whatever the size of the communities. Other apps
+add their own rows of the same person to that query (``register_own_rows``: the unread
+badge, project-team roles, one's own hidden proposals). Nothing is kept between requests:
+with several worker processes and no shared cache a kept copy could not be dropped in the
+other processes, so a role granted or revoked shows on the very next request.
 """
 
 from __future__ import annotations
@@ -47,10 +51,30 @@ _ACCESS_SQL = (
     "SELECT 'r', community_id, role FROM accounts_roleassignment WHERE user_id = %s "
     "UNION ALL SELECT 'm', community_id, status FROM accounts_membership WHERE user_id = %s "
     "UNION ALL SELECT 'a', region_id, role FROM accounts_arearole WHERE user_id = %s "
-    "UNION ALL SELECT 'o', o.id, CAST(o.community_id AS varchar) FROM orgs_orgmember m "
+    # 'c': the person is a contact of the organisation, 'o': a plain member
+    "UNION ALL SELECT CASE WHEN m.is_contact THEN 'c' ELSE 'o' END, o.id, "
+    "CAST(o.community_id AS varchar) FROM orgs_orgmember m "
     "JOIN orgs_organisation o ON o.id = m.organisation_id "
     "WHERE m.user_id = %s AND o.deleted_at IS NULL"
 )
+
+# Other apps' rows of the same person, read in the same query (see ``register_own_rows``).
+_OWN_ROWS: dict[str, str] = {}
+
+
+def register_own_rows(kind: str, sql: str) -> None:
+    """Let another app read the person's own rows with the access query of each request.
+
+    ``sql`` is one SELECT of two columns (an integer, a text) with a single ``%s`` for the
+    user id, over rows of that person only (an index on the user), e.g. notifications'
+    unread count. Its rows come back from ``own_rows(user, kind)`` as (int, str) tuples,
+    with no query once the request's access rows are read. Kinds are one letter, not one
+    of r, m, a, o, c. Whatever changes those rows inside a request calls
+    ``forget_roles(user)`` so the rest of the request reads them again.
+    """
+    if len(kind) != 1 or kind in "rmaoc":
+        raise ValueError(f"own-rows kind {kind!r} must be one new letter")
+    _OWN_ROWS[kind] = sql
 
 
 def _access(user) -> dict[str, Any]:
@@ -59,7 +83,8 @@ def _access(user) -> dict[str, Any]:
     object for the rest of the request: ``assigned`` {community id: {role}}, ``status``
     {community id: membership status}, ``regions`` (area-role region ids), ``orgs``
     {organisation id: community id} (organisations the person is a member of, not
-    deleted)."""
+    deleted), ``contacts`` (the same for those where the person is a contact), ``own``
+    {kind: [(int, str)]} (the rows other apps registered, ``register_own_rows``)."""
     user = _unwrap(user)
     cached = user.__dict__.get("_gz_access")
     if cached is not None:
@@ -70,8 +95,13 @@ def _access(user) -> dict[str, Any]:
     status: dict[int, str] = {}
     regions: set[int] = set()
     orgs: dict[int, int] = {}
+    contacts: dict[int, int] = {}
+    own: dict[str, list[tuple[int, str]]] = {kind: [] for kind in _OWN_ROWS}
+    sql = _ACCESS_SQL + "".join(
+        f" UNION ALL SELECT '{kind}', q{kind}.* FROM ({extra}) q{kind}"
+        for kind, extra in _OWN_ROWS.items())
     with connections[router.db_for_read(RoleAssignment)].cursor() as cursor:
-        cursor.execute(_ACCESS_SQL, [user.pk] * 4)
+        cursor.execute(sql, [user.pk] * (4 + len(_OWN_ROWS)))
         for kind, key, value in cursor.fetchall():
             if kind == "r":
                 assigned.setdefault(key, set()).add(value)
@@ -79,10 +109,14 @@ def _access(user) -> dict[str, Any]:
                 status[key] = value
             elif kind == "a":
                 regions.add(key)
-            else:
+            elif kind in ("o", "c"):
                 orgs[key] = int(value)
+                if kind == "c":
+                    contacts[key] = int(value)
+            else:
+                own[kind].append((int(key), "" if value is None else str(value)))
     cached = {"assigned": assigned, "status": status, "regions": frozenset(regions),
-              "orgs": orgs}
+              "orgs": orgs, "contacts": contacts, "own": own}
     user.__dict__["_gz_access"] = cached
     return cached
 
@@ -96,6 +130,20 @@ def org_memberships(user) -> dict[int, int]:
     if not getattr(user, "is_authenticated", False):
         return {}
     return _access(user)["orgs"]
+
+
+def contact_orgs(user) -> dict[int, int]:
+    """{organisation id: community id} of the organisations where ``user`` is a contact."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    return _access(user)["contacts"]
+
+
+def own_rows(user, kind: str) -> list[tuple[int, str]]:
+    """The rows registered under ``kind`` (``register_own_rows``) for ``user``."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return _access(user)["own"].get(kind, [])
 
 
 def has_area_roles(user) -> bool:

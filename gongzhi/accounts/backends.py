@@ -22,3 +22,13 @@ class LoginPasswordBackend(ModelBackend):
         except RateLimited:
             return None
         return user if user is not None and self.user_can_authenticate(user) else None
+
+    def get_user(self, user_id):
+        # the user the request's session row brought along (one query for both); the
+        # same is_active check as ModelBackend.get_user
+        from gongzhi.accounts.sessions import preloaded_user
+
+        user = preloaded_user(user_id)
+        if user is not None:
+            return user if self.user_can_authenticate(user) else None
+        return super().get_user(user_id)

@@ -33,6 +33,7 @@ _use_replica: ContextVar[bool] = ContextVar("gz_use_replica", default=False)
 
 STICKY_COOKIE = "gz_primary_until"
 PRIMARY_ONLY_APPS = frozenset({"sessions", "django_tasks_database", "django_tasks_db"})
+PRIMARY_ONLY_MODELS = frozenset({"accounts.usersession"})
 
 
 def replica_aliases() -> list[str]:
@@ -46,7 +47,8 @@ class ReplicaRouter:
         replicas = replica_aliases()
         if not replicas or not _use_replica.get():
             return "default"
-        if model._meta.app_label in PRIMARY_ONLY_APPS:
+        if (model._meta.app_label in PRIMARY_ONLY_APPS
+                or getattr(model._meta, "label_lower", "") in PRIMARY_ONLY_MODELS):
             return "default"
         if transaction.get_connection("default").in_atomic_block:
             return "default"

@@ -7,18 +7,28 @@ walk for the usual orders), then fetches that page's rows with all their joins, 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
 
-def id_page(qs: QuerySet[Any], number: Any, per_page: int) -> Page:
-    """The page ``number`` (clamped like ``Paginator.get_page``) of ``qs``, rows in order."""
+def id_page(qs: QuerySet[Any], number: Any, per_page: int,
+            rows: Callable[[QuerySet[Any]], QuerySet[Any]] | None = None) -> Page:
+    """The page ``number`` (clamped like ``Paginator.get_page``) of ``qs``, rows in order.
+
+    Annotations on ``qs`` stay in the ids query (an order may need them). What only the
+    rows show -- a ``Count`` over a join, say -- goes in ``rows``, applied to the page's
+    rows alone, so its cost is one page's, not the whole list's (``reports`` does that).
+    """
     # the joins and prefetches are for the rows only; the ids need none of them
     ids_qs = qs.select_related(None).prefetch_related(None).values_list("pk", flat=True)
     page = Paginator(ids_qs, per_page).get_page(number)
     ids = list(page.object_list)
-    rows = {row.pk: row for row in qs.order_by().filter(pk__in=ids)} if ids else {}
-    page.object_list = [rows[pk] for pk in ids if pk in rows]
+    row_qs = qs.order_by().filter(pk__in=ids)
+    if rows is not None:
+        row_qs = rows(row_qs)
+    rows_by_pk = {row.pk: row for row in row_qs} if ids else {}
+    page.object_list = [rows_by_pk[pk] for pk in ids if pk in rows_by_pk]
     return page

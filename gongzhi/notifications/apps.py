@@ -6,3 +6,10 @@ class NotificationsConfig(AppConfig):
     name = "gongzhi.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from gongzhi.accounts.access import register_own_rows
+        from gongzhi.notifications.selectors import UNREAD_KIND, UNREAD_SQL
+
+        # the header's unread badge comes with the request's access query, not apart
+        register_own_rows(UNREAD_KIND, UNREAD_SQL)

@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from gongzhi.accounts.access import forget_roles
 from gongzhi.notifications.i18n import Text, render_for
 from gongzhi.notifications.models import Notification, NotificationPreference, SmsLog
 
@@ -53,6 +54,10 @@ def notification_send(
                                  title=render_for(user, title)[:200],
                                  body=render_for(user, body), url=url, important=important))
     created = Notification.objects.bulk_create(rows)
+    for row in created:
+        # a person notified in their own request sees the badge count it (their access
+        # rows, which carry the unread count, are read again)
+        forget_roles(row.user)
     if created:
         ids = [n.pk for n in created if n.pk]
         from gongzhi.notifications.tasks import deliver_notifications
@@ -65,7 +70,9 @@ def notification_mark_read(*, user, notification_ids: list[int] | None = None) -
     qs = Notification.objects.filter(user=user, read_at__isnull=True)
     if notification_ids is not None:
         qs = qs.filter(pk__in=notification_ids)
-    return qs.update(read_at=timezone.now())
+    marked = qs.update(read_at=timezone.now())
+    forget_roles(user)  # the badge of the rest of this request counts again
+    return marked
 
 
 # --- preferences ------------------------------------------------------------------------

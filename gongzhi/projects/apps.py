@@ -12,3 +12,10 @@ class ProjectsConfig(AppConfig):
         from gongzhi.projects import phase_actions
 
         phase_actions.autodiscover()
+
+        from gongzhi.accounts.access import register_own_rows
+        from gongzhi.projects.rules import TEAM_KIND, TEAM_SQL
+        from gongzhi.projects.selectors import OWN_HIDDEN_KIND, OWN_HIDDEN_SQL
+
+        register_own_rows(TEAM_KIND, TEAM_SQL)
+        register_own_rows(OWN_HIDDEN_KIND, OWN_HIDDEN_SQL)

@@ -36,19 +36,27 @@ def project_of(obj) -> Project | None:
     return getattr(obj, "project", None)
 
 
+TEAM_KIND = "t"
+# the person's project-team rows, read with the request's access query (accounts.access):
+# the cost is the person's own team memberships, never the size of a project
+TEAM_SQL = "SELECT project_id, role FROM projects_teammember WHERE user_id = %s"
+
+
 def _team_roles(user, project: Project) -> frozenset[str]:
     if not user.is_authenticated:
         return frozenset()
-    cache: dict = user.__dict__.setdefault("_gz_project_team", {})
-    if project.pk not in cache:
-        cache[project.pk] = frozenset(
-            TeamMember.objects.filter(project=project, user=user).values_list("role", flat=True)
-        )
-    return cache[project.pk]
+    from gongzhi.accounts.access import own_rows
+
+    return frozenset(role for project_id, role in own_rows(user, TEAM_KIND)
+                     if project_id == project.pk)
 
 
 def _in_stakeholder_org(user, project: Project) -> bool:
     if not user.is_authenticated:
+        return False
+    from gongzhi.accounts.access import org_memberships
+
+    if not org_memberships(user):  # most people belong to no organisation: no query
         return False
     cache: dict = user.__dict__.setdefault("_gz_project_orgs", {})
     if project.pk not in cache:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from gongzhi.projects import phase_actions, phases
 from gongzhi.projects.models import (
@@ -56,13 +56,11 @@ def proposals_for(project: Project, *, user=None, kind: str = "", answer: str = 
     if not include_hidden:
         visible = Q(visibility=Proposal.Visibility.VISIBLE)
         if user is not None and user.is_authenticated:
-            # The author's own hidden or pending proposals are fetched apart (by the author
-            # index, almost always none) so the list itself stays an indexed range on
-            # (project, visibility) instead of an OR that no index serves.
-            own = list(Proposal.objects.filter(project=project, author=user)
-                       .exclude(visibility__in=[Proposal.Visibility.VISIBLE,
-                                                Proposal.Visibility.WITHDRAWN])
-                       .values_list("pk", flat=True)[:200])
+            # The author's own hidden or pending proposals come with the request's access
+            # rows (OWN_HIDDEN_SQL, by the author index, almost always none), so the list
+            # itself stays an indexed range on (project, visibility) instead of an OR
+            # that no index serves, and costs no query more.
+            own = own_hidden_proposal_ids(user, project)
             if own:
                 visible |= Q(pk__in=own)
         qs = qs.filter(visible)
@@ -79,21 +77,66 @@ def proposals_for(project: Project, *, user=None, kind: str = "", answer: str = 
     return qs.order_by(*PROPOSAL_ORDERS.get(order, PROPOSAL_ORDERS["new"]))
 
 
+OWN_HIDDEN_KIND = "h"
+# the person's own proposals that others do not see (pending review, hidden), newest 200,
+# read with the request's access query (accounts.access.register_own_rows)
+OWN_HIDDEN_SQL = ("SELECT id, CAST(project_id AS varchar) FROM projects_proposal "
+                  "WHERE author_id = %s AND visibility NOT IN ('visible', 'withdrawn') "
+                  "ORDER BY id DESC LIMIT 200")
+
+
+def own_hidden_proposal_ids(user, project: Project) -> list[int]:
+    """Ids of ``user``'s own hidden or pending proposals in ``project`` (no query once
+    the request's access rows are read)."""
+    from gongzhi.accounts.access import own_rows
+
+    return [pk for pk, project_id in own_rows(user, OWN_HIDDEN_KIND)
+            if project_id == str(project.pk)]
+
+
+def with_my_support(user):
+    """For ``id_page(..., rows=with_my_support(user))``: each row of the page gets
+    ``my_support`` in the rows' own query, so ``supported_ids`` needs none."""
+    def rows(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
+        if not user.is_authenticated:
+            return qs
+        return qs.annotate(my_support=Exists(Support.objects.filter(
+            proposal=OuterRef("pk"), user_id=user.pk)))
+    return rows
+
+
 def supported_ids(user, proposals) -> set[int]:
     if not user.is_authenticated:
         return set()
+    proposals = list(proposals)
+    if proposals and all(hasattr(p, "my_support") for p in proposals):
+        return {p.pk for p in proposals if p.my_support}
     return set(Support.objects.filter(user=user, proposal__in=[p.pk for p in proposals])
                .values_list("proposal_id", flat=True))
 
 
-def proposal_page(project: Project, pk: int) -> Proposal:
-    return (Proposal.objects.select_related("author", "space", "merged_into", "answered_by",
-                                            "project__community")
-            .prefetch_related("images", "versions",
-                              Prefetch("amendments", queryset=Amendment.objects
-                                       .select_related("author")),
-                              Prefetch("results", queryset=Result.objects.all()))
-            .get(project=project, pk=pk))
+def proposal_page(project: Project, pk: int, user=None) -> Proposal:
+    """One proposal with what its page shows; for a signed-in ``user`` also
+    ``my_support`` (whether they support it), in the same query."""
+    qs = (Proposal.objects.select_related("author", "space", "merged_into", "answered_by",
+                                          "project__community")
+          .prefetch_related("images", "versions",
+                            Prefetch("amendments", queryset=Amendment.objects
+                                     .select_related("author")),
+                            Prefetch("results", queryset=Result.objects.all())))
+    if user is not None and user.is_authenticated:
+        qs = qs.annotate(my_support=Exists(Support.objects.filter(
+            proposal=OuterRef("pk"), user_id=user.pk)))
+    return qs.get(project=project, pk=pk)
+
+
+def supported(user, proposal: Proposal) -> bool:
+    """Whether ``user`` supports ``proposal`` (no query when ``proposal_page`` read it)."""
+    if not user.is_authenticated:
+        return False
+    if hasattr(proposal, "my_support"):
+        return bool(proposal.my_support)
+    return bool(supported_ids(user, [proposal]))
 
 
 def comment_tree(proposal: Proposal | None, project: Project, *, show_hidden: bool = False):

@@ -41,7 +41,7 @@ def _project(request: HttpRequest, slug: str, pk: int):
 def _proposal(request, slug, pk, proposal_pk):
     community, project = _project(request, slug, pk)
     try:
-        proposal = selectors.proposal_page(project, proposal_pk)
+        proposal = selectors.proposal_page(project, proposal_pk, user=request.user)
     except Proposal.DoesNotExist:
         raise Http404
     proposal.project = project
@@ -227,7 +227,7 @@ def proposal_list(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     qs = selectors.proposals_for(project, user=request.user, kind=g.get("kind", ""),
                                  answer=g.get("answer", ""), space=space, q=g.get("q", "")[:100],
                                  order=g.get("order", "new"))
-    page = id_page(qs, g.get("page"), PAGE_SIZE)
+    page = id_page(qs, g.get("page"), PAGE_SIZE, rows=selectors.with_my_support(request.user))
     return render(request, "projects/proposal_list.html", {
         "community": community, "project": project, "page": page,
         "supported": selectors.supported_ids(request.user, page.object_list),
@@ -280,7 +280,7 @@ def _proposal_page(request: HttpRequest, community, project: Project, proposal: 
     return render(request, "projects/proposal.html", {
         "community": community, "project": project, "proposal": proposal,
         "comments": selectors.comment_tree(proposal, project, show_hidden=can_moderate),
-        "supported": bool(selectors.supported_ids(user, [proposal])),
+        "supported": selectors.supported(user, proposal),
         "can_support": user.has_perm("projects.support", proposal),
         "can_comment": user.has_perm("projects.comment", proposal),
         "can_amend": user.has_perm("projects.amend_proposal", proposal),

@@ -165,7 +165,7 @@ def list_reports(request: HttpRequest, filters: Query[ReportFilters]):
                                category=filters.category or "", bbox=bbox_param(filters.bbox))
     count = qs.count()
     start = (filters.page - 1) * filters.page_size
-    rows = list(qs[start:start + filters.page_size])
+    rows = selectors.list_rows(qs, start, filters.page_size)
     nxt = None
     if start + filters.page_size < count:
         query = request.GET.copy()

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from gongzhi.core.forms import add_service_errors
 from gongzhi.core.http import AuthedRequest, community_or_404, require_perm
 from gongzhi.core.middleware import form_reports_bad_input
+from gongzhi.core.paging import id_page
 from gongzhi.orgs.models import Organisation
 from gongzhi.reports import selectors, services
 from gongzhi.reports.forms import HideForm, ReportForm, TargetsForm, TransitionForm
@@ -55,7 +56,7 @@ def report_list(request: HttpRequest, slug: str) -> HttpResponse:
     status = request.GET.get("status", "open")
     category = request.GET.get("category", "")
     qs = selectors.report_list(request.user, community, status=status, category=category)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = id_page(qs, request.GET.get("page"), PAGE_SIZE, rows=selectors.with_list_data)
     ctx = {
         "community": community, "page": page, "reports": page.object_list,
         "status": status, "category": category, "statuses": Status.choices,
@@ -153,7 +154,7 @@ def _detail_context(request, community, report, transition_form=None, hide_form=
         "can_me_too": (report.is_open and not report.is_hidden
                        and user.has_perm("reports.me_too", report)
                        and report.reporter_id != user.pk),
-        "has_me_too": user.is_authenticated and report.me_toos.filter(user=user).exists(),
+        "has_me_too": selectors.has_me_too(user, report),
         "is_overdue": report.is_overdue(),
     }
 

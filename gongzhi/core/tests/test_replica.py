@@ -54,6 +54,9 @@ def test_safe_request_reads_go_to_a_replica_but_not_inside_a_transaction(with_re
     router = ReplicaRouter()
     assert router.db_for_read(_model("projects")) == "replica1"
     assert router.db_for_read(_model("sessions")) == "default"
+    from gongzhi.accounts.models import UserSession
+
+    assert router.db_for_read(UserSession) == "default"   # the sessions that join the user
     with transaction.atomic():
         assert router.db_for_read(_model("projects")) == "default"
     assert router.db_for_write(_model("projects")) == "default"
@@ -139,8 +142,9 @@ def test_pages_read_from_a_real_streaming_replica(streaming_pair):
     assert anon["primary"] == 0 and anon["replica"] > 0, anon
     signed = out["signed_in_get"]
     assert signed["status"] == 200 and signed["replica"] > 0
-    # on a signed-in page only the session (read, and saved when it changed) is on the primary
-    assert all("django_session" in sql or sql in ("BEGIN", "COMMIT")
+    # on a signed-in page only the session with its user (read in one query, and saved
+    # when it changed) is on the primary
+    assert all("accounts_usersession" in sql or sql in ("BEGIN", "COMMIT")
                for sql in signed["primary_sql"]), signed["primary_sql"]
     post = out["post"]
     assert post["replica"] == 0 and post["sticky_cookie"], post

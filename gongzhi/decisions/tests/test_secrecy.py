@@ -5,7 +5,7 @@ browser session and database connection), while the sequencer seals batches as t
 fill. Every voter gets a distinct choice, so the test knows the truth. Then each linkage
 attack from issue 8 is run, as a DBA or a backup holder would:
 
-* sessions: decode every ``django_session`` row without the SECRET_KEY;
+* sessions: decode every session row (``accounts_usersession``) without the SECRET_KEY;
 * ``xmin``: join voter records and contents on the transaction that wrote them;
 * ``ctid`` / dump order: pair the k-th voter row with the k-th content row in physical
   order (what ``COPY ... TO STDOUT`` and pg_dump emit);
@@ -143,7 +143,7 @@ def test_two_hundred_votes_resist_every_linkage_attack():
                                                   value["approve"])})
 
     # --- while open: sessions, xmin, the sealed pending entries ----------------------
-    sessions = _rows("SELECT session_data FROM django_session")
+    sessions = _rows("SELECT session_data FROM accounts_usersession")
     assert len(sessions) >= VOTERS
     for (data,) in sessions:
         decoded = json.dumps(_decode_without_key(data), ensure_ascii=False)

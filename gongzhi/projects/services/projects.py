@@ -169,7 +169,9 @@ def stakeholder_add(*, actor, project: Project, organisation, role: str) -> Stak
 def team_member_add(*, actor, project: Project, user, role: str) -> TeamMember:
     _require(actor, "projects.manage_project", project)
     member, _created = TeamMember.objects.get_or_create(project=project, user=user, role=role)
-    user.__dict__.pop("_gz_project_team", None)
+    from gongzhi.accounts.access import forget_roles
+
+    forget_roles(user)  # the team rows come with the access rows
     audit_record(
         actor=actor,
         action="project.team_add",

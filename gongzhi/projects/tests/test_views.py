@@ -372,3 +372,39 @@ def test_proposal_search_uses_the_trigram_index_on_postgresql(project):
     assert trigrams and trigrams >= 3  # Chinese characters make trigrams (the index can narrow)
     found = Proposal.objects.filter(project=project, title__icontains="锅炉房").count()
     assert found == 10
+
+
+@pytest.mark.django_db
+def test_own_hidden_proposal_and_support_come_without_queries_of_their_own(personas):
+    """The author's hidden proposal shows in their list, and "you support this" on the
+    rows they support, from the access rows and the rows' query (no query apart)."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gongzhi.projects.models import Proposal, Support
+    from gongzhi.projects.tests.factories import PhaseFactory, ProjectFactory, ProposalFactory
+
+    project = ProjectFactory(community=personas.community)
+    PhaseFactory(project=project, order=1, key="open")
+    mine = ProposalFactory(project=project, author=personas.owner, title="我的待审提案",
+                           visibility=Proposal.Visibility.PENDING)
+    theirs = ProposalFactory(project=project, author=personas.verified, title="别人的待审提案",
+                             visibility=Proposal.Visibility.PENDING)
+    liked = ProposalFactory(project=project, author=personas.verified, title="好提案")
+    Support.objects.create(proposal=liked, user=personas.owner)
+    url = f"/c/{personas.community.slug}/projects/{project.pk}/proposals/"
+    client = personas.client("owner")
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    ids = [p.pk for p in response.context["page"].object_list]
+    assert mine.pk in ids and liked.pk in ids and theirs.pk not in ids
+    assert response.context["supported"] == {liked.pk}
+    sql = [q["sql"] for q in ctx.captured_queries]
+    assert not [q for q in sql if q.startswith('SELECT "projects_support"')]
+    assert not [q for q in sql if re.search(r'"projects_proposal"."author_id" = \d', q)]
+    other = personas.client("verified").get(url)
+    assert {mine.pk, theirs.pk} & {p.pk for p in other.context["page"].object_list} == {
+        theirs.pk}
+    assert other.context["supported"] == set()

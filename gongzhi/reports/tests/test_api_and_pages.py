@@ -215,3 +215,55 @@ def test_map_layer_registered(personas):
     assert layer.url_for(personas.community) == (
         f"/api/v1/reports/geojson?community={personas.community.slug}")
     assert layer.allowed(personas.outsider, personas.community)
+
+
+def _older_open_reports(personas, reporter, org, n: int) -> None:
+    """``n`` open reports, each with a "me too", older than any report made so far."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    _bulk(personas, reporter, org, n)
+    newest = Report.objects.order_by("-pk").values_list("pk", flat=True)[:n]
+    Report.objects.filter(pk__in=list(newest)).update(
+        created_at=timezone.now() - dt.timedelta(days=400))
+    MeToo.objects.bulk_create([MeToo(report_id=pk, user=personas.verified) for pk in newest],
+                              ignore_conflicts=True)
+
+
+@pytest.mark.parametrize("who", ["anonymous", "owner", "worker"])
+def test_reports_list_counts_me_toos_for_the_page_rows_only(who, personas, reporter, org):
+    """The list's rows, their "me too" counts and its queries are the same with 5 or 60
+    older open reports behind the page, and the me-too join only ever sees the page's ids
+    (it used to GROUP BY every open report of the community before the LIMIT)."""
+    c = personas.client(who)
+    slug = personas.community.slug
+    _bulk(personas, reporter, org, 22)   # the first page: the 20 newest of these
+    _older_open_reports(personas, reporter, org, 5)
+
+    def page(url):
+        with CaptureQueriesContext(connection) as ctx:
+            response = c.get(url)
+        assert response.status_code == 200
+        metoo_sql = [q["sql"] for q in ctx.captured_queries if "reports_metoo" in q["sql"]]
+        assert metoo_sql and all('"reports_report"."id" IN (' in sql for sql in metoo_sql)
+        return len(ctx), response
+
+    for url in (reverse("reports:list", args=[slug]), f"/api/v1/reports/?community={slug}"):
+        n_small, small = page(url)
+        _older_open_reports(personas, reporter, org, 55)
+        n_large, large = page(url)
+        assert n_small == n_large
+        if url.startswith("/api/"):
+            rows_small = [(r["id"], r["metoo_count"]) for r in small.json()["results"]]
+            rows_large = [(r["id"], r["metoo_count"]) for r in large.json()["results"]]
+            assert large.json()["count"] == small.json()["count"] + 55
+        else:
+            rows_small = [(r.pk, r.metoo_count) for r in small.context["reports"]]
+            rows_large = [(r.pk, r.metoo_count) for r in large.context["reports"]]
+            assert large.context["page"].paginator.count == (
+                small.context["page"].paginator.count + 55)
+        assert rows_small == rows_large and len(rows_small) == 20
+        assert [n for _pk, n in rows_small] == [
+            MeToo.objects.filter(report_id=pk).count() for pk, _n in rows_small]
+        assert any(n for _pk, n in rows_small)
