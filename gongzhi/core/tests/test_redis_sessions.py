@@ -1,6 +1,7 @@
 """Cache and sessions with REDIS_URL set, against a real Redis.
 
-Sessions use ``cached_db``: read from Redis (no database query on a signed-in page), written
+Sessions use ``gongzhi.accounts.sessions.cached_db`` (Django's ``cached_db`` on the table
+that carries the user): read from Redis (no session query on a signed-in page), written
 through to the database, so a Redis restart or eviction signs nobody out. Two app instances
 are two threads here, each with its own Redis connection and database connection, as two
 app nodes behind a load balancer have.
@@ -22,6 +23,8 @@ from django.test.utils import CaptureQueriesContext
 
 from gongzhi.testing.factories import PASSWORD, UserFactory
 
+SESSION_TABLE = "accounts_usersession"
+
 
 def test_redis_url_switches_cache_and_sessions():
     env = {**os.environ, "REDIS_URL": "redis://127.0.0.1:6379/7", "GONGZHI_TESTING": "1"}
@@ -33,7 +36,7 @@ def test_redis_url_switches_cache_and_sessions():
     cache, engine = json.loads(out.strip().splitlines()[-1])
     assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     assert cache["LOCATION"] == "redis://127.0.0.1:6379/7"
-    assert engine == "django.contrib.sessions.backends.cached_db"
+    assert engine == "gongzhi.accounts.sessions.cached_db"
 
 
 def _on_another_node(fn):
@@ -59,7 +62,7 @@ def _on_another_node(fn):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_session_made_on_one_node_is_read_from_redis_on_another(settings, redis_cache):
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    settings.SESSION_ENGINE = "gongzhi.accounts.sessions.cached_db"
     user = UserFactory(display_name="跨节点居民")
 
     def sign_in() -> str:
@@ -72,8 +75,8 @@ def test_a_session_made_on_one_node_is_read_from_redis_on_another(settings, redi
     session_key = _on_another_node(sign_in)
     stored = [k for k in redis_cache.stored_keys() if session_key in k]
     assert len(stored) == 1                       # the session is in Redis…
-    from django.contrib.sessions.models import Session
-    assert Session.objects.filter(session_key=session_key).exists()   # …and in the database
+    from gongzhi.accounts.models import UserSession
+    assert UserSession.objects.filter(session_key=session_key).exists()  # …and in the database
 
     def open_profile() -> tuple[int, str, list[str]]:
         client = Client()
@@ -84,19 +87,19 @@ def test_a_session_made_on_one_node_is_read_from_redis_on_another(settings, redi
 
     status, page, queries = _on_another_node(open_profile)
     assert status == 200 and "跨节点居民" in page
-    assert not [q for q in queries if "django_session" in q]   # read from Redis only
+    assert not [q for q in queries if SESSION_TABLE in q]   # read from Redis only
 
     # Redis restarted or evicted the key: the person stays signed in (read from the database)
     redis_cache.client.delete(*stored)
     status, page, queries = _on_another_node(open_profile)
     assert status == 200 and "跨节点居民" in page
-    assert [q for q in queries if "django_session" in q]
+    assert [q for q in queries if SESSION_TABLE in q]
     assert [k for k in redis_cache.stored_keys() if session_key in k]  # and it is cached again
 
 
 @pytest.mark.django_db(transaction=True)
 def test_signing_out_on_one_node_signs_out_everywhere(settings, redis_cache):
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    settings.SESSION_ENGINE = "gongzhi.accounts.sessions.cached_db"
     user = UserFactory()
     client = Client()
     client.force_login(user)
