@@ -11,6 +11,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -21,7 +22,7 @@ REDIS_URL = os.environ.get("GONGZHI_TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
 class RedisForTest:
     url: str
     prefix: str
-    client: object  # redis.Redis
+    client: Any  # redis.Redis
 
     def stored_keys(self) -> list[str]:
         return sorted(k.decode() for k in self.client.scan_iter(match=f"*{self.prefix}*"))
