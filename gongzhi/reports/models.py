@@ -114,6 +114,9 @@ class Report(models.Model):
         indexes = [
             models.Index(fields=["community", "status", "-created_at"],
                          name="report_comm_status_time"),
+            # the list's page of ids: a community's newest first, open statuses filtered on
+            # the way (several statuses cannot walk report_comm_status_time in one order)
+            models.Index(fields=["community", "-created_at", "-id"], name="report_comm_time"),
             models.Index(fields=["lat", "lon"], name="report_lat_lon"),
             models.Index(fields=["reporter", "-created_at"], name="report_reporter_time"),
             models.Index(fields=["organisation", "status"], name="report_org_status"),
