@@ -121,7 +121,14 @@ def test_off_unless_configured_and_outside_requests(settings, redis_cache, rf):
 
 
 def test_a_limited_report_form_answers_429_in_chinese_with_the_input_kept(
-        limits, personas, tmp_path, settings):
+        limits, personas, tmp_path, settings, monkeypatch):
+    from types import SimpleNamespace
+
+    from gongzhi.core import ratelimit
+
+    # at the start of an hour's window, so the wait reads in minutes whenever this runs
+    # (a minute before the hour it would read "N 秒后再试")
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: 1_800_000_000.0 + 5))
     settings.MEDIA_ROOT = tmp_path / "media"
     limits["report"] = (1, None, 3600)
     client = personas.client("verified")
