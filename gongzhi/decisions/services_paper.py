@@ -33,11 +33,11 @@ from gongzhi.decisions.models import (
     Secrecy,
     VoterRecord,
 )
+from gongzhi.decisions.sequencer import _append_many
 from gongzhi.decisions.services import (
     _RNG,
     AlreadyVoted,
     _append,
-    _append_many,
     _content_or_error,
     _dec,
     _enqueue,

@@ -129,7 +129,7 @@ def _value(value: Any, field=None, names: dict | None = None, key: str = "") -> 
         return "—"
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
-    related = _related(field, key) if key or field is not None else None
+    related = _related(field, key)
     if related is not None and names is not None:
         return names.get((related, str(value)), str(value))
     if field is not None and getattr(field, "choices", None):
