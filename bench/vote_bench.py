@@ -45,6 +45,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import httpload  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 DB_NAME = "gongzhi_vote_bench"
 PROJECTS = [("p1", 300), ("p2", 250), ("p3", 200), ("p4", 150), ("p5", 120), ("p6", 100),
@@ -100,6 +103,13 @@ def seed(n_voters: int):
         options=[{"key": k, "label": k, "cost": c} for k, c in PROJECTS], budget=BUDGET,
         pb_rule="equalshares/add1")
     services.ballot_open(actor=admin, ballot=ballot)
+    # Statistics, as autovacuum would have gathered them on a live server within a minute
+    # (it is off on some test machines): without any, the vote's prepared generic plan may
+    # pick an index on the ballot alone and walk every eligible voter of it.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return admin, ballot, tokens
 
 
@@ -120,10 +130,32 @@ def request(port: int, method: str, path: str, body: bytes | None = None,
 
 
 def run_pool(concurrency: int, jobs) -> tuple[list[tuple[int, float]], float]:
+    """Each job on a new connection from a thread pool (``--new-connections``)."""
     t0 = time.perf_counter()
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         results = list(pool.map(lambda job: job(), jobs))
     return results, time.perf_counter() - t0
+
+
+class Load:
+    """Sends prepared requests: over keep-alive connections from one thread
+    (``httpload``, the default) or each on a new connection from a thread pool."""
+
+    def __init__(self, port: int, concurrency: int, new_connections: bool) -> None:
+        self.port, self.concurrency, self.new = port, concurrency, new_connections
+
+    def run(self, reqs: list[tuple[str, str, bytes | None, str | None]]
+            ) -> tuple[list[tuple[int, float]], float]:
+        if self.new:
+            return run_pool(self.concurrency, [
+                lambda r=r: request(self.port, *r) for r in reqs])
+        raw = []
+        for method, path, body, token in reqs:
+            headers = {"Content-Type": "application/json"} if body is not None else {}
+            if token:
+                headers["Authorization"] = f"Bearer {token}"
+            raw.append(httpload.build(method, path, body, headers))
+        return httpload.run(self.port, raw, self.concurrency)
 
 
 def _proc_cpu(pid: int) -> float:
@@ -195,17 +227,18 @@ def _wait_until_up(port: int) -> None:
     raise SystemExit("the server did not start")
 
 
-def _vote_jobs(port: int, path: str, tokens: list[str], rng: random.Random
-               ) -> tuple[list, list[str]]:
+def _vote_jobs(path: str, tokens: list[str], rng: random.Random
+               ) -> tuple[list[tuple[str, str, bytes | None, str | None]], list[str]]:
     """One vote per voter; about one in ten also sends a second, different vote."""
-    vote_jobs, kinds = [], []
+    vote_jobs: list[tuple[str, str, bytes | None, str | None]] = []
+    kinds = []
     for token in tokens:
         body = json.dumps({"content": content_for(rng)}).encode()
-        vote_jobs.append(lambda t=token, b=body: request(port, "POST", path, b, t))
+        vote_jobs.append(("POST", path, body, token))
         kinds.append("vote")
         if rng.random() < 0.1:  # a second, different vote from the same voter
             other = json.dumps({"content": {"approve": ["p8"]}}).encode()
-            vote_jobs.append(lambda t=token, b=other: request(port, "POST", path, b, t))
+            vote_jobs.append(("POST", path, other, token))
             kinds.append("dup")
     return vote_jobs, kinds
 
@@ -219,10 +252,14 @@ def _arguments() -> tuple[argparse.Namespace, Path]:
     parser.add_argument("--pg", default=os.environ.get("BENCH_PG",
                                                       "postgres://postgres@127.0.0.1:5432"))
     parser.add_argument("--keep-db", action="store_true")
-    parser.add_argument("--server", choices=["serve", "runserver", "gunicorn"], default="serve",
+    parser.add_argument("--server", choices=["serve", "runserver", "gunicorn", "granian"],
+                        default="serve",
                         help="serve = 'gongzhi serve' (the production server, default)")
     parser.add_argument("--db-name", default=DB_NAME,
                         help=f"the database to create and drop (default {DB_NAME})")
+    parser.add_argument("--new-connections", action="store_true",
+                        help="a new TCP connection per request from a thread pool (the old "
+                             "client) instead of keep-alive connections from one thread")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn processes")
     parser.add_argument("--threads", type=int, default=8, help="gunicorn threads each")
     parser.add_argument("--conn-max-age", type=int, default=None,
@@ -231,7 +268,7 @@ def _arguments() -> tuple[argparse.Namespace, Path]:
     gunicorn = Path(sys.executable).parent / "gunicorn"
     globals()["DB_NAME"] = args.db_name  # recreate_db / drop_db use it
     if args.conn_max_age is None:  # what each server runs with by default
-        args.conn_max_age = 60 if args.server == "serve" else 0
+        args.conn_max_age = 60 if args.server in ("serve", "granian") else 0
     if args.server == "gunicorn" and not gunicorn.exists():
         parser.error(f"--server gunicorn: {gunicorn} not found; install it in this "
                      "virtualenv yourself (pip install gunicorn)")
@@ -273,6 +310,11 @@ def main() -> int:
         cmd = [str(gunicorn), "gongzhi.wsgi", "-b", f"127.0.0.1:{port}", "-w",
                str(args.workers), "--threads", str(args.threads), "--worker-class", "gthread",
                "--log-level", "warning"]
+    elif args.server == "granian":
+        cmd = [str(Path(sys.executable).parent / "granian"), "--interface", "wsgi",
+               "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.workers),
+               "--blocking-threads", str(args.threads), "--log-level", "warning",
+               "gongzhi.wsgi:application"]
     else:
         cmd = [gongzhi, "runserver", "--noreload", f"127.0.0.1:{port}"]
     print(f"server: {args.server}" + (f" ({args.workers} workers x {args.threads} threads)"
@@ -300,10 +342,10 @@ def main() -> int:
         _wait_until_up(port)
 
         # warm every worker up first (imports, first connections), then measure
-        run_pool(args.concurrency, [lambda: request(port, "GET", "/healthz")] * 200)
-        jobs = [lambda: request(port, "GET", "/healthz")] * args.health_requests
+        load = Load(port, args.concurrency, args.new_connections)
+        load.run([("GET", "/healthz", None, None)] * 200 * args.workers)
         cpu0 = cpu_snapshot(server.pid)
-        health, h_wall = run_pool(args.concurrency, jobs)
+        health, h_wall = load.run([("GET", "/healthz", None, None)] * args.health_requests)
         cpu1 = cpu_snapshot(server.pid)
         h_lat = [t for _s, t in health]
         print(f"/healthz: {len(health) / h_wall:8.1f} req/s   p50 {pct(h_lat, 50) * 1000:6.1f} ms"
@@ -315,10 +357,8 @@ def main() -> int:
         # the floor of a vote: the same authenticated POST, parsed and checked, refused
         # before anything is written (an unknown option: 400)
         bad = json.dumps({"content": {"approve": ["nope"]}}).encode()
-        floor_jobs = [lambda t=t: request(port, "POST", path, bad, t)
-                      for t in tokens[:args.health_requests]]
         cpu0 = cpu_snapshot(server.pid)
-        floor, f_wall = run_pool(args.concurrency, floor_jobs)
+        floor, f_wall = load.run([("POST", path, bad, t) for t in tokens[:args.health_requests]])
         cpu1 = cpu_snapshot(server.pid)
         f_lat = [t for _s, t in floor]
         assert all(st == 400 for st, _t in floor), {st for st, _t in floor}
@@ -328,11 +368,11 @@ def main() -> int:
         print("  " + cpu_report(cpu0, cpu1, len(floor), f_wall))
 
         seq_thread.start()
-        vote_jobs, kinds = _vote_jobs(port, path, tokens, rng)
+        vote_jobs, kinds = _vote_jobs(path, tokens, rng)
         order = list(range(len(vote_jobs)))
         rng.shuffle(order)
         cpu0 = cpu_snapshot(server.pid)
-        results, v_wall = run_pool(args.concurrency, [vote_jobs[i] for i in order])
+        results, v_wall = load.run([vote_jobs[i] for i in order])
         cpu1 = cpu_snapshot(server.pid)
         statuses: dict[int, int] = {}
         for status, _t in results:

@@ -183,7 +183,35 @@ def _report(walls: list[float], health: list[float], dbs: list[float],
         print(f"  {k:<56} {mean * 1000:7.3f} ms  {mean / mean_wall:5.1%}")
 
 
-def main() -> int:
+class Backend:
+    """The PostgreSQL backend process of a Django connection: its CPU time so far (from
+    /proc/PID/schedstat, in ns) and, on request, a Linux ``perf record`` of it."""
+
+    def __init__(self, connection: Any) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            self.pid = cursor.fetchone()[0]
+        self.perf: subprocess.Popen | None = None
+        self.perf_file = ""
+
+    def cpu(self) -> float:
+        return int(Path(f"/proc/{self.pid}/schedstat").read_text().split()[0]) / 1e9
+
+    def perf_start(self, path: str) -> None:
+        self.perf_file = path
+        self.perf = subprocess.Popen(["perf", "record", "-g", "-p", str(self.pid), "-o", path],
+                                     stderr=subprocess.DEVNULL)
+        time.sleep(0.5)
+
+    def perf_stop(self) -> None:
+        if self.perf is not None:
+            self.perf.send_signal(2)
+            self.perf.wait()
+            print(f"perf data of the backend: {self.perf_file} "
+                  f"(perf report -i {self.perf_file} --no-children)")
+
+
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--votes", type=int, default=400)
     parser.add_argument("--db-name", default="gongzhi_vote_profile")
@@ -192,23 +220,38 @@ def main() -> int:
     parser.add_argument("--cprofile", type=int, default=0,
                         help="also print the N functions with the most own time")
     parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument("--perf", metavar="FILE",
+                        help="record the PostgreSQL backend during the votes with Linux perf")
     args = parser.parse_args()
     if not 10 <= args.votes <= 3000:
         parser.error("--votes must be 10-3000")
+    return args
 
+
+def _database(args: argparse.Namespace) -> None:
+    """A new database, migrated, and this process's environment pointed at it."""
     import vote_bench
 
     vote_bench.DB_NAME = args.db_name
     url = vote_bench.recreate_db(args.pg)
     env = dict(os.environ, DATABASE_URL=url, DEBUG="0", DB_CONN_MAX_AGE="60",
                DJANGO_SETTINGS_MODULE="gongzhi.settings",
-               TASKS_BACKEND="django_tasks.backends.dummy.DummyBackend")
+               TASKS_BACKEND="django_tasks.backends.dummy.DummyBackend",
+               # as vote_bench: every voter comes from 127.0.0.1, so count per person only
+               RATE_LIMIT_API_WRITE="120/-/60")
     env.pop("GONGZHI_TESTING", None)
     subprocess.run([str(Path(sys.executable).parent / "gongzhi"), "migrate", "-v0"], env=env,
                    check=True, cwd=ROOT)
     os.environ.update({k: env[k] for k in ("DATABASE_URL", "DEBUG", "DB_CONN_MAX_AGE",
-                                           "DJANGO_SETTINGS_MODULE", "TASKS_BACKEND")})
+                                           "DJANGO_SETTINGS_MODULE", "TASKS_BACKEND",
+                                           "RATE_LIMIT_API_WRITE")})
+
+
+def main() -> int:
+    args = _arguments()
+    _database(args)
     import django
+    import vote_bench
 
     django.setup()
     from django.conf import settings
@@ -236,6 +279,15 @@ def main() -> int:
 
     from gongzhi.decisions.services import ballot_seal
 
+    backend = Backend(connection)
+    pg_spent = {"vote": 0.0, "seal": 0.0, "healthz": 0.0}
+    sealed = [0]
+
+    def seal_now() -> None:
+        c0 = backend.cpu()
+        sealed[0] += ballot_seal(ballot=ballot)
+        pg_spent["seal"] += backend.cpu() - c0
+
     def one(environ: dict[str, Any]) -> tuple[int, float, dict[str, float], list[str], float]:
         _local.marks = []
         _local.acc = defaultdict(float)
@@ -254,14 +306,23 @@ def main() -> int:
         one(_environ("POST", path, json.dumps({"content": vote_bench.content_for(rng)})
                      .encode(), token))
         one(_environ("GET", "/healthz"))
+    seal_now()
+    sealed[0] = 0
+    pg_spent["seal"] = 0.0
+    c0 = backend.cpu()
     health = [one(_environ("GET", "/healthz"))[1] for _ in range(args.votes)]
+    pg_spent["healthz"] = backend.cpu() - c0
 
+    if args.perf:
+        backend.perf_start(args.perf)
     per: dict[str, list[float]] = defaultdict(list)
     walls, dbs, stmt_counts = [], [], []
     sample: list[str] = []
     for i, token in enumerate(tokens[10:10 + args.votes]):
         body = json.dumps({"content": vote_bench.content_for(rng)}).encode()
+        c0 = backend.cpu()
         status, wall, layers, stmts, db = one(_environ("POST", path, body, token))
+        pg_spent["vote"] += backend.cpu() - c0
         assert status == 201, status
         walls.append(wall)
         dbs.append(db)
@@ -270,9 +331,14 @@ def main() -> int:
         for k, v in layers.items():
             per[k].append(v)
         if i % 25 == 24:  # the sequencer keeps the pending table small, as in the bench
-            ballot_seal(ballot=ballot)
+            seal_now()
+    backend.perf_stop()
+    seal_now()
 
     _report(walls, health, dbs, stmt_counts, sample, per)
+    print(f"PostgreSQL backend CPU: vote {pg_spent['vote'] / args.votes * 1000:.3f} ms, "
+          f"sealing {pg_spent['seal'] / max(sealed[0], 1) * 1000:.3f} ms per entry "
+          f"({sealed[0]} entries), /healthz {pg_spent['healthz'] / args.votes * 1000:.3f} ms")
 
     if args.cprofile:
         profiler = cProfile.Profile()
@@ -282,7 +348,8 @@ def main() -> int:
                          .encode(), token))
         profiler.disable()
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(args.cprofile)
+        order = os.environ.get("PROFILE_SORT", "tottime")  # or cumulative
+        pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(args.cprofile)
         print(out.getvalue())
     from django.db import connections
 

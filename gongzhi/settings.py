@@ -122,10 +122,14 @@ DATABASES = {
     "default": dj_database_url.parse(
         envstr("DATABASE_URL", _default_sqlite), conn_max_age=envint("DB_CONN_MAX_AGE", 0),
         # A kept connection is checked before a request reuses it (after a database restart
-        # the first request would otherwise fail); costs a round trip per request.
+        # the first request would otherwise fail) unless it finished a request without error
+        # less than DB_HEALTH_CHECK_FRESH seconds ago (gongzhi/core/backends/postgresql).
         conn_health_checks=envbool("DB_CONN_HEALTH_CHECKS", True),
     )
 }
+DB_HEALTH_CHECK_FRESH = float(envstr("DB_HEALTH_CHECK_FRESH", "5"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "gongzhi.core.backends.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {
@@ -144,6 +148,8 @@ for _i, _url in enumerate(envlist("DATABASE_REPLICA_URLS", []), start=1):
     DATABASES[f"replica{_i}"] = dj_database_url.parse(
         _url, conn_max_age=envint("DB_CONN_MAX_AGE", 0), conn_health_checks=True)
     DATABASES[f"replica{_i}"]["ATOMIC_REQUESTS"] = False
+    if DATABASES[f"replica{_i}"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES[f"replica{_i}"]["ENGINE"] = "gongzhi.core.backends.postgresql"
     DATABASES[f"replica{_i}"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["gongzhi.core.db_router.ReplicaRouter"]
 DATABASE_REPLICA_STICKY_SECONDS = envint("DATABASE_REPLICA_STICKY_SECONDS", 10)

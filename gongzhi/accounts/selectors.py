@@ -7,6 +7,7 @@ from django.db import connections, router
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from gongzhi.accounts.models import ApiToken, Membership, RoleAssignment, User
+from gongzhi.core.db import prepared_cursor
 from gongzhi.places.models import Community, Household
 
 
@@ -109,7 +110,7 @@ def api_token_owner(token_hash: str) -> tuple[User, int, dt.datetime | None] | N
     alias = router.db_for_read(ApiToken)
     sql, converters, attnames = _token_query(alias)
     connection = connections[alias]
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(sql, [token_hash])
         row = cursor.fetchone()
     if row is None:

@@ -7,6 +7,8 @@ points ledgers). Trigger names are ``<table>_append_only`` (PostgreSQL) and
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import migrations
 
 _PG_FUNCTION = """
@@ -49,3 +51,13 @@ def append_only_trigger(table: str, *, block_delete: bool = True) -> migrations.
             schema_editor.execute(sqlite_down, params=None)
 
     return migrations.RunPython(forwards, backwards)
+
+
+
+def prepared_cursor(connection: Any) -> Any:
+    """A cursor for the few statements run on every request of a hot path (the vote, the
+    API-token lookup): on PostgreSQL each statement is prepared once per connection, so
+    later runs skip parsing and planning (``gongzhi.core.backends.postgresql``). Elsewhere
+    the ordinary cursor (SQLite keeps its own statement cache)."""
+    make = getattr(connection, "prepared_cursor", None)
+    return make() if make is not None else connection.cursor()

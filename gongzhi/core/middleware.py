@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -239,7 +242,10 @@ def basemap_hosts() -> list[str]:
     return hosts
 
 
+@functools.lru_cache(maxsize=1)
 def content_security_policy() -> str:
+    """The policy, built once per process: it depends on settings only (a local basemap
+    is served by this site); ``setting_changed`` (tests' overrides) clears it."""
     hosts = " ".join(basemap_hosts())
     extra = f" {hosts}" if hosts else ""
     directives = [
@@ -256,6 +262,11 @@ def content_security_policy() -> str:
         "form-action 'self'",
     ]
     return "; ".join(directives)
+
+
+@receiver(setting_changed)
+def _policy_settings_changed(**kwargs: Any) -> None:
+    content_security_policy.cache_clear()
 
 
 class SecurityHeadersMiddleware:

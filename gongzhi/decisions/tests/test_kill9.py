@@ -1,12 +1,13 @@
 """A real server killed with SIGKILL in the middle of concurrent votes loses nothing half-way.
 
-The test starts gunicorn (the production server, as ``gongzhi serve`` runs it) on the test
-database, fires 30 votes from 30 voters at once, kills the whole server (master and
-workers, ``kill -9``) once a third of the votes are answered, starts it again and lets every
-voter whose answer was lost try again, as a phone would. Then each voter has exactly one
-voter record and one sealed entry, re-sending a vote that had been stored is a no-op (200),
-and after the close ``verify_ballot`` finds the live database, the chain and the result in
-agreement. PostgreSQL only: the server is another process on the same database.
+The test starts the production server as ``gongzhi serve`` runs it — granian (the
+default) and gunicorn — on the test database, fires 30 votes from 30 voters at once, kills
+the whole server (master and workers, ``kill -9``) once a third of the votes are answered,
+starts it again and lets every voter whose answer was lost try again, as a phone would.
+Then each voter has exactly one voter record and one sealed entry, re-sending a vote that
+had been stored is a no-op (200), and after the close ``verify_ballot`` finds the live
+database, the chain and the result in agreement. PostgreSQL only: the server is another
+process on the same database.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +28,7 @@ from django.db import connection
 
 from gongzhi.accounts.models import Membership, Role, RoleAssignment, User
 from gongzhi.accounts.services import api_token_create
+from gongzhi.core.management.commands.serve import SERVERS, granian_argv, gunicorn_argv
 from gongzhi.decisions import services
 from gongzhi.decisions.models import BallotContent, PendingEntry, VoterRecord
 from gongzhi.decisions.verify import verify_ballot
@@ -53,17 +54,17 @@ def _database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def _start_server(port: int) -> subprocess.Popen:
+def _start_server(port: int, kind: str) -> subprocess.Popen:
     env = dict(os.environ, DATABASE_URL=_database_url(), DEBUG="0",
                DJANGO_SETTINGS_MODULE="gongzhi.settings",
                # Votes wait in the pending table; the test seals them itself afterwards.
                TASKS_BACKEND="django_tasks.backends.dummy.DummyBackend")
     env.pop("GONGZHI_TESTING", None)
-    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    bind = f"127.0.0.1:{port}"
+    argv = (granian_argv(bind=bind, workers=2, threads=4, access_log=False) if kind == "granian"
+            else gunicorn_argv(bind=bind, workers=2, threads=4, timeout=30, access_log=False))
     server = subprocess.Popen(
-        [gunicorn, "gongzhi.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2", "--threads", "4",
-         "--worker-class", "gthread", "--log-level", "critical"],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        argv, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True)  # its own process group: one kill reaches every worker
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
@@ -73,7 +74,7 @@ def _start_server(port: int) -> subprocess.Popen:
         except OSError:
             time.sleep(0.1)
     os.killpg(server.pid, signal.SIGKILL)
-    raise AssertionError("gunicorn did not start")
+    raise AssertionError(f"{kind} did not start")
 
 
 def _request(port: int, method: str, path: str, body: bytes | None = None,
@@ -112,13 +113,14 @@ def _seed():
     return admin, ballot, tokens
 
 
-def test_kill_9_in_the_middle_of_concurrent_votes_loses_nothing_half_way():
+@pytest.mark.parametrize("kind", SERVERS)
+def test_kill_9_in_the_middle_of_concurrent_votes_loses_nothing_half_way(kind):
     admin, ballot, tokens = _seed()
     path = f"/api/v1/decisions/ballots/{ballot.pk}/vote"
     bodies = {t: json.dumps({"content": {"approve": [OPTIONS[i % len(OPTIONS)][0]]}}).encode()
               for i, t in enumerate(tokens)}
     port = _free_port()
-    server = _start_server(port)
+    server = _start_server(port, kind)
     answered: dict[str, int] = {}
     lock = threading.Lock()
     killed = threading.Event()
@@ -149,7 +151,7 @@ def test_kill_9_in_the_middle_of_concurrent_votes_loses_nothing_half_way():
     assert KILL_AFTER <= records <= VOTERS
     assert all(status == 201 for status in answered.values())
 
-    server = _start_server(port)
+    server = _start_server(port, kind)
     try:
         resent: dict[str, int] = {}
         for token in tokens:

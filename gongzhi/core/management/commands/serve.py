@@ -1,9 +1,17 @@
-"""``gongzhi serve``: the production web server (gunicorn, threaded workers).
+"""``gongzhi serve``: the production web server.
 
-The embedded demo keeps ``runserver``; this is what a deployment runs behind nginx. Worker
-and thread counts come from the cores unless ``WEB_CONCURRENCY`` / ``WEB_THREADS`` say
-otherwise; database connections are kept open between requests (``DB_CONN_MAX_AGE``,
-default 60 s here) and health-checked before reuse.
+The embedded demo keeps ``runserver``; this is what a deployment runs behind nginx. Two
+servers are supported, measured side by side by ``bench/vote_bench.py`` (docs/decisions.md):
+
+* **granian** (default): a Rust HTTP server running the WSGI application on a pool of
+  threads per process. On 2 cores it answered ``/healthz`` about twice as fast as
+  gunicorn's threaded workers over keep-alive connections, and votes faster in proportion.
+* **gunicorn** (``--server gunicorn``): threaded workers (``gthread``), the classic choice,
+  with a per-request timeout that kills a stuck worker.
+
+Process and thread counts come from the cores unless ``WEB_CONCURRENCY`` / ``WEB_THREADS``
+say otherwise; database connections are kept open between requests (``DB_CONN_MAX_AGE``,
+default 60 s here).
 """
 
 from __future__ import annotations
@@ -11,12 +19,17 @@ from __future__ import annotations
 import os
 import sys
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+SERVERS = ("granian", "gunicorn")
 
 
-def default_workers(cores: int | None = None) -> int:
-    """Two processes per core, plus one: the request path is mostly waiting on the database."""
-    return 2 * (cores or os.cpu_count() or 1) + 1
+def default_workers(cores: int | None = None, server: str = "gunicorn") -> int:
+    """gunicorn: two processes per core, plus one (the request path mostly waits on the
+    database). granian: one per core, plus one — its threads already overlap the waits
+    within a process, and more processes on the same cores only add switching."""
+    cores = cores or os.cpu_count() or 1
+    return cores + 1 if server == "granian" else 2 * cores + 1
 
 
 def gunicorn_argv(*, bind: str, workers: int, threads: int, timeout: int,
@@ -40,25 +53,64 @@ def gunicorn_argv(*, bind: str, workers: int, threads: int, timeout: int,
     return argv
 
 
+def granian_argv(*, bind: str, workers: int, threads: int, access_log: bool,
+                 max_rss_mib: int = 1024) -> list[str]:
+    """The granian command. ``bind`` is host:port or ``unix:/path``. A process whose
+    memory grows past ``max_rss_mib`` is replaced (granian's answer to gunicorn's
+    ``--max-requests``), a process that dies is started again, and a stopping process gets
+    20 s to finish its requests."""
+    argv = [sys.executable, "-m", "granian", "--interface", "wsgi"]
+    if bind.startswith("unix:"):
+        argv += ["--uds", bind[len("unix:"):]]
+    else:
+        host, _, port = bind.rpartition(":")
+        if not host or not port.isdigit():
+            raise CommandError(f"--bind {bind!r}: give host:port or unix:/path")
+        argv += ["--host", host.strip("[]"), "--port", port]
+    argv += [
+        "--workers", str(workers),
+        "--blocking-threads", str(threads),
+        "--respawn-failed-workers",
+        "--workers-max-rss", str(max_rss_mib),
+        "--workers-kill-timeout", "20",
+        "--log-level", "warning",
+    ]
+    if access_log:
+        argv += ["--access-log"]
+    return [*argv, "gongzhi.wsgi:application"]
+
+
 class Command(BaseCommand):
-    help = "Serve Gongzhi with gunicorn (production). Put nginx in front for TLS and media."
+    help = "Serve Gongzhi in production (granian or gunicorn). Put nginx in front for TLS."
 
     def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--server", choices=SERVERS,
+                            default=os.environ.get("WEB_SERVER", "granian"))
         parser.add_argument("--bind", default=os.environ.get("BIND", "127.0.0.1:8000"))
         parser.add_argument("--workers", type=int,
                             default=int(os.environ.get("WEB_CONCURRENCY", 0)) or None)
         parser.add_argument("--threads", type=int,
-                            default=int(os.environ.get("WEB_THREADS", 4)))
-        parser.add_argument("--timeout", type=int, default=30)
+                            default=int(os.environ.get("WEB_THREADS", 0)) or None)
+        parser.add_argument("--timeout", type=int, default=30,
+                            help="gunicorn only: kill a worker stuck on a request this long")
         parser.add_argument("--access-log", action="store_true")
         parser.add_argument("--print", action="store_true",
-                            help="print the gunicorn command instead of running it")
+                            help="print the server's command instead of running it")
 
     def handle(self, *args, **options) -> None:
-        argv = gunicorn_argv(
-            bind=options["bind"], workers=options["workers"] or default_workers(),
-            threads=max(1, options["threads"]), timeout=options["timeout"],
-            access_log=options["access_log"])
+        server = options["server"]
+        if server not in SERVERS:
+            raise CommandError(f"WEB_SERVER={server!r}: choose one of {', '.join(SERVERS)}")
+        workers = options["workers"] or default_workers(server=server)
+        if server == "granian":
+            argv = granian_argv(bind=options["bind"], workers=workers,
+                                threads=max(1, options["threads"] or 8),
+                                access_log=options["access_log"])
+        else:
+            argv = gunicorn_argv(
+                bind=options["bind"], workers=workers,
+                threads=max(1, options["threads"] or 4), timeout=options["timeout"],
+                access_log=options["access_log"])
         if options["print"]:
             self.stdout.write(" ".join(argv))
             return
