@@ -5,8 +5,8 @@ node; without it the cache is each process's memory (one-node deployments). A li
 fixed window per *scope* (``comment``, ``report``…) and per caller — the signed-in person
 and the network address, counted apart — of ``RATE_LIMITS[scope]`` = (per person, per
 address, window seconds). The window's number is part of the key, so a counter is never
-carried into the next window, and each hit is one atomic ``INCR`` (Redis) or a locked
-increment (local memory).
+carried into the next window, and each hit is one atomic ``INCRBY`` (Redis: both of a
+hit's counters in one round trip, a script) or a locked increment (local memory).
 
 ``hit()`` raises :class:`RateLimited`, a ``ValidationError``: a view shows it on its form
 like any service error (the input is kept), and :class:`RateLimitMiddleware` answers that
@@ -19,13 +19,14 @@ number and address and reports per person per hour/day are counted in the databa
 from __future__ import annotations
 
 import contextvars
+import hashlib
 import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -75,6 +76,57 @@ def _count(key: str, timeout: int) -> int:
         return 1
 
 
+def _redis_client():
+    """The Redis client behind Django's cache, or None when the cache is not Redis."""
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        return None
+    return backend._cache.get_client(write=True)  # type: ignore[attr-defined]
+
+
+# Each key in turn: add n, renew the expiry (the window's number is in the key, so renewing
+# it never carries a count into the next window), stop at the first key over its limit.
+_COUNT_LUA = """
+local out = {}
+for i, key in ipairs(KEYS) do
+  local count = redis.call('INCRBY', key, ARGV[1])
+  redis.call('EXPIRE', key, ARGV[2])
+  out[i] = count
+  if count > tonumber(ARGV[2 + i]) then break end
+end
+return out
+"""
+_COUNT_SHA = hashlib.sha1(_COUNT_LUA.encode()).hexdigest()  # noqa: S324 - Redis's script id
+
+
+def _count_all(checks: list[tuple[str, int]], timeout: int, n: int) -> list[int]:
+    """Count ``n`` hits on each (key, allowed) in turn, stopping after the first that is
+    over: the counts so far. On Redis, one round trip (a script), not two per key."""
+    client = _redis_client()
+    if client is None:
+        counts = []
+        for key, allowed in checks:
+            count = 0
+            for _i in range(n):
+                count = _count(key, timeout)
+            counts.append(count)
+            if count > allowed:
+                break
+        return counts
+    from redis.exceptions import NoScriptError
+
+    backend = caches["default"]
+    keys = [backend.make_and_validate_key(key) for key, _allowed in checks]
+    args = [n, timeout] + [allowed for _key, allowed in checks]
+    try:
+        counts = client.evalsha(_COUNT_SHA, len(keys), *keys, *args)
+    except NoScriptError:  # the first call on this Redis (or after SCRIPT FLUSH)
+        counts = client.eval(_COUNT_LUA, len(keys), *keys, *args)
+    return [int(c) for c in counts]
+
+
 def _who(user, request: HttpRequest | None) -> tuple[str | None, str | None]:
     if user is None and request is not None:
         user = getattr(request, "user", None)
@@ -103,14 +155,15 @@ def hit(scope: str, *, user=None, request: HttpRequest | None = None, n: int = 1
     window_no = int(now // limit.window)
     retry_after = max(1, math.ceil((window_no + 1) * limit.window - now))
     prefix = f"{settings.RATE_LIMIT_KEY_PREFIX}:{scope}:{window_no}"
-    checks = [("u", user_key, limit.per_user), ("ip", ip, limit.per_ip)]
-    for kind, who, allowed in checks:
-        if who is None or allowed is None:
-            continue
-        key = f"{prefix}:{kind}:{who}"
-        count = 0
-        for _i in range(n):
-            count = _count(key, limit.window + 5)
+    checks = [(kind, f"{prefix}:{kind}:{who}", allowed)
+              for kind, who, allowed in (("u", user_key, limit.per_user),
+                                         ("ip", ip, limit.per_ip))
+              if who is not None and allowed is not None]
+    if not checks:
+        return
+    counts = _count_all([(key, allowed) for _kind, key, allowed in checks],
+                        limit.window + 5, n)
+    for (kind, _key, allowed), count in zip(checks, counts, strict=False):
         if count > allowed:
             raise _limited(scope, retry_after, per_address=kind == "ip")
 

@@ -203,3 +203,27 @@ def test_a_limited_comment_keeps_what_was_written(limits, personas):
     page = r.content.decode()
     assert "第二条评论，请保留" in page and "您刚才发送得太频繁了" in page
     assert Comment.objects.filter(proposal=proposal).count() == 1
+
+
+def test_a_hit_costs_one_redis_round_trip_for_both_counters(limits, redis_cache, rf,
+                                                           monkeypatch):
+    limits["statement"] = (5, 9, 60)
+    calls: list[str] = []
+    real = ratelimit._redis_client
+
+    class Counting:
+        def __init__(self, client):
+            self.client = client
+
+        def __getattr__(self, name):
+            calls.append(name)
+            return getattr(self.client, name)
+
+    monkeypatch.setattr(ratelimit, "_redis_client", lambda: Counting(real()))
+    request = rf.post("/", REMOTE_ADDR="203.0.113.7")
+    ratelimit.hit("statement", user=_User(7), request=request)  # may load the script
+    calls.clear()
+    ratelimit.hit("statement", user=_User(7), request=request)
+    assert calls == ["evalsha"]  # the person's and the address's counter together
+    counters = sorted(int(redis_cache.client.get(k)) for k in redis_cache.stored_keys())
+    assert counters == [2, 2]

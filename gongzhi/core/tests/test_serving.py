@@ -1,4 +1,4 @@
-"""Production serving: the gunicorn command, compressed responses, cached JS catalogue, and
+"""Production serving: the granian and gunicorn commands, compressed responses, cached JS catalogue, and
 role queries whose shape does not grow with the community."""
 
 from __future__ import annotations
@@ -11,7 +11,43 @@ from django.test.utils import CaptureQueriesContext
 
 from gongzhi.accounts.access import member_communities
 from gongzhi.accounts.selectors import community_people
-from gongzhi.core.management.commands.serve import default_workers, gunicorn_argv
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from gongzhi.core.management.commands.serve import (
+    default_workers,
+    granian_argv,
+    gunicorn_argv,
+)
+
+
+def test_serve_runs_granian_by_default_with_threads_from_the_cores(capsys, monkeypatch):
+    monkeypatch.delenv("WEB_SERVER", raising=False)
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    call_command("serve", "--print", "--bind", "0.0.0.0:8000")
+    argv = capsys.readouterr().out.split()
+    assert argv[1:5] == ["-m", "granian", "--interface", "wsgi"]
+    assert argv[argv.index("--host") + 1] == "0.0.0.0"
+    assert argv[argv.index("--port") + 1] == "8000"
+    assert argv[argv.index("--workers") + 1] == "3"  # cores + 1
+    assert argv[argv.index("--blocking-threads") + 1] == "8"
+    assert "--respawn-failed-workers" in argv and argv[-1] == "gongzhi.wsgi:application"
+    call_command("serve", "--print", "--server", "gunicorn")
+    argv = capsys.readouterr().out.split()
+    assert argv[1:4] == ["-m", "gunicorn", "gongzhi.wsgi:application"]
+    assert argv[argv.index("--workers") + 1] == "5"  # 2 x cores + 1
+
+
+def test_granian_binds_a_unix_socket_and_refuses_a_bad_address():
+    argv = granian_argv(bind="unix:/run/gongzhi/web.sock", workers=2, threads=4,
+                        access_log=True)
+    assert argv[argv.index("--uds") + 1] == "/run/gongzhi/web.sock"
+    assert "--host" not in argv and "--access-log" in argv
+    ipv6 = granian_argv(bind="[::1]:9000", workers=1, threads=1, access_log=False)
+    assert ipv6[ipv6.index("--host") + 1] == "::1"
+    with pytest.raises(CommandError):
+        granian_argv(bind="localhost", workers=1, threads=1, access_log=False)
 
 
 def test_serve_runs_gunicorn_with_threaded_workers():
