@@ -324,6 +324,8 @@ def forget_roles(user) -> None:
     user.__dict__.pop("_gz_access", None)
     # the request's version is older than the change: read the database from now on
     user.__dict__.pop(_FRESH, None)
+    for kept in ("_gz_membership", "_gz_news_place", "_gz_news_orgs"):
+        user.__dict__.pop(kept, None)
 
 
 def managed_communities(user) -> QuerySet[Community]:
@@ -350,6 +352,14 @@ def member_communities(user) -> QuerySet[Community]:
     # The ids come from the person's own rows (one query per request, see _access), not
     # from a join of memberships x role assignments whose cost grew with the community.
     return Community.objects.filter(pk__in=member_community_ids(user))
+
+
+def membership_statuses(user) -> dict[int, str]:
+    """{community id: membership status} of ``user`` (no query once the request's access
+    rows are read)."""
+    if not user.is_authenticated:
+        return {}
+    return _access(_unwrap(user))["status"]
 
 
 def member_community_ids(user) -> list[int]:

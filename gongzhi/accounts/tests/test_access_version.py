@@ -17,8 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from gongzhi.accounts import access, services
-from gongzhi.accounts.access import (
-    KEPT, community_roles, contact_orgs, mark_fresh, own_rows)
+from gongzhi.accounts.access import KEPT, community_roles, contact_orgs, mark_fresh, own_rows
 from gongzhi.accounts.access_triggers import trigger_name
 from gongzhi.accounts.models import Membership, Role, User
 from gongzhi.notifications import services as notifications
