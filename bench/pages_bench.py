@@ -81,7 +81,8 @@ SHOW_QUERIES = False
 
 
 def measure(clients: dict, path: str, runs: int) -> dict[str, tuple[float, int, int]]:
-    """Per persona: median ms over ``runs`` (after one warm-up), query count and status.
+    """Per persona: median ms over ``runs`` (after a warm-up), the query count of a
+    request after the warm-up, and the status.
 
     The personas take turns within each run (signed out, resident, worker, signed out, ...)
     so that a change in the machine's load during the page hits all three alike and the
@@ -91,6 +92,7 @@ def measure(clients: dict, path: str, runs: int) -> dict[str, tuple[float, int, 
 
     queries, statuses = {}, {}
     for persona, client in clients.items():
+        client.get(path)  # warm-up: what a first visit writes or reads once
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(path)
         queries[persona] = len(ctx.captured_queries)

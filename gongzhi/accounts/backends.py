@@ -26,9 +26,16 @@ class LoginPasswordBackend(ModelBackend):
     def get_user(self, user_id):
         # the user the request's session row brought along (one query for both); the
         # same is_active check as ModelBackend.get_user
+        # Either way the user row (with its access_version) was read for this request:
+        # the person's access rows kept from an earlier request may be used
+        # (accounts.access, mark_fresh).
+        from gongzhi.accounts.access import mark_fresh
         from gongzhi.accounts.sessions import preloaded_user
 
         user = preloaded_user(user_id)
-        if user is not None:
-            return user if self.user_can_authenticate(user) else None
-        return super().get_user(user_id)
+        if user is None:
+            user = super().get_user(user_id)
+        elif not self.user_can_authenticate(user):
+            return None
+        mark_fresh(user)
+        return user

@@ -59,6 +59,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
     deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
+    # Names one state of the person's access rows (roles, memberships, organisations,
+    # team roles, unread count, ...): database triggers give it a fresh number whenever
+    # one of those rows changes (accounts/access_triggers.py), so the rows can be kept
+    # between requests under it (accounts/access.py). Never set by the application.
+    access_version = models.BigIntegerField(_("access version"), default=0, db_default=0,
+                                            editable=False)
 
     objects = UserManager()
 

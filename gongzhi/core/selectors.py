@@ -35,21 +35,30 @@ def public_communities() -> QuerySet[Community]:
 
 
 def community_stats(community: Community) -> dict[str, int]:
-    from django.db.models import Count, Q
+    """Buildings, households, verified and pending members: ONE query, a counting
+    subquery per figure over its (community, ...) index."""
+    from django.db.models import Count, IntegerField, OuterRef, Subquery
 
     from gongzhi.accounts.models import Membership
     from gongzhi.places.models import Building, Household
 
-    members = Membership.objects.filter(community=community).aggregate(
-        verified=Count("id", filter=Q(status=Membership.Status.VERIFIED)),
-        pending=Count("id", filter=Q(status=Membership.Status.PENDING)),
-    )
-    return {
-        "buildings": Building.objects.filter(community=community).count(),
-        "households": Household.objects.filter(community=community).count(),
-        "verified": members["verified"],
-        "pending": members["pending"],
-    }
+    def count(qs) -> Subquery:
+        # COUNT(*) grouped by the community: an index-only scan where one fits
+        return Subquery(qs.filter(community_id=OuterRef("pk")).order_by()
+                        .annotate(n=Count("*")).values("n")[:1],
+                        output_field=IntegerField())
+
+    members = Membership.objects
+    row = Community.objects.filter(pk=community.pk).values(
+        n_buildings=count(Building.objects.values("community_id")),
+        n_households=count(Household.objects.values("community_id")),
+        n_verified=count(members.filter(status=Membership.Status.VERIFIED)
+                         .values("community_id")),
+        n_pending=count(members.filter(status=Membership.Status.PENDING)
+                        .values("community_id")),
+    ).get()
+    return {"buildings": row["n_buildings"] or 0, "households": row["n_households"] or 0,
+            "verified": row["n_verified"] or 0, "pending": row["n_pending"] or 0}
 
 
 def community_org_summary(community: Community):
@@ -59,11 +68,22 @@ def community_org_summary(community: Community):
 
 
 def membership_of(user, community: Community):
+    """The person's membership of ``community`` (with its household), or None: read once
+    per request and community (the home's notice and the news audience share it), and
+    not at all when the request's access rows show no membership there."""
+    from gongzhi.accounts.access import _unwrap, membership_statuses
     from gongzhi.accounts.models import Membership
 
     if not user.is_authenticated:
         return None
-    return Membership.objects.filter(user=user, community=community).first()
+    user = _unwrap(user)  # the real user: forget_roles drops this with the access rows
+    cache = user.__dict__.setdefault("_gz_membership", {})
+    if community.pk not in cache:
+        cache[community.pk] = (
+            Membership.objects.filter(user=user, community=community)
+            .select_related("household").first()
+            if community.pk in membership_statuses(user) else None)
+    return cache[community.pk]
 
 
 def audit_entries(*, community: Community, action: str = ""):

@@ -28,6 +28,10 @@ def my_org_ids(user, community) -> set[int]:
     if not user.is_authenticated or community is None:
         return set()
     cache = user.__dict__.setdefault("_gz_news_orgs", {})
+    from gongzhi.accounts.access import org_memberships
+
+    if community.pk not in cache and community.pk not in org_memberships(user).values():
+        cache[community.pk] = set()  # (the access rows: in no organisation there)
     if community.pk not in cache:
         from gongzhi.orgs.models import OrgMember
 

@@ -23,12 +23,12 @@ def user_place(user, community) -> tuple[int | None, int | None]:
         return (None, None)
     cache = user.__dict__.setdefault("_gz_news_place", {})
     if community.pk not in cache:
-        from gongzhi.accounts.models import Membership
+        from gongzhi.core.selectors import membership_of
         from gongzhi.places.models import Building
 
-        m = (Membership.objects.filter(user=user, community=community,
-                                       status__in=MEMBER_STATUSES)
-             .select_related("household").first())
+        m = membership_of(user, community)
+        if m is not None and m.status not in MEMBER_STATUSES:
+            m = None
         place: tuple[int | None, int | None] = (None, None)
         home = m.household if m is not None else None
         if home is not None:
@@ -235,11 +235,26 @@ def published_since(community, user, since: dt.datetime | None) -> QuerySet[Anno
     return qs.order_by("-published_at")
 
 
+PREFERENCES_KIND = "f"
+# the person's feed choices (community, "source choice"), read with the request's access
+# query (accounts.access.register_own_rows; the (user, community, source) unique index)
+PREFERENCES_SQL = ("SELECT community_id, source || ' ' || choice FROM news_feedpreference "
+                   "WHERE user_id = %s")
+
+
 def preferences(user, community) -> dict[str, str]:
+    """{source: choice} of ``user``'s feed in ``community`` (no query once the request's
+    access rows are read)."""
     if not user.is_authenticated:
         return {}
-    return dict(FeedPreference.objects.filter(user=user, community=community)
-                .values_list("source", "choice"))
+    from gongzhi.accounts.access import own_rows
+
+    found = {}
+    for community_id, text in own_rows(user, PREFERENCES_KIND):
+        if community_id == community.pk:
+            source, _sep, choice = text.rpartition(" ")
+            found[source] = choice
+    return found
 
 
 def receipts_count(announcements) -> dict[int, int]:

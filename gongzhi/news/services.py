@@ -220,6 +220,10 @@ def feed_preference_set(*, actor, community, source: str, choice: str) -> FeedPr
         raise PermissionDenied
     if source not in {s.key for s in feed_sources()}:
         raise ValidationError({"source": _("Unknown feed source.")})
+    from gongzhi.accounts.access import forget_roles
+
+    # the preferences come with the access rows: the rest of the request reads them again
+    forget_roles(actor)
     if choice == "":
         FeedPreference.objects.filter(user=actor, community=community, source=source).delete()
         return None

@@ -12,4 +12,6 @@ class NotificationsConfig(AppConfig):
         from gongzhi.notifications.selectors import UNREAD_KIND, UNREAD_SQL
 
         # the header's unread badge comes with the request's access query, not apart
-        register_own_rows(UNREAD_KIND, UNREAD_SQL)
+        # (its access_version trigger: migration notifications 0003)
+        register_own_rows(UNREAD_KIND, UNREAD_SQL, table="notifications_notification",
+                          user_column="user_id")

@@ -12,3 +12,10 @@ class PointsConfig(AppConfig):
         from gongzhi.points import receivers
 
         receivers.connect()
+
+        from gongzhi.accounts.access import register_own_rows
+        from gongzhi.points.selectors import WAITING_KIND, WAITING_SQL
+
+        # the home's "rewards to collect" block asks these (trigger: points 0002)
+        register_own_rows(WAITING_KIND, WAITING_SQL, table="points_redemption",
+                          user_column="user_id")

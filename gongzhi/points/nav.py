@@ -27,12 +27,15 @@ def _points_links(request, community) -> list[NavLink]:
 
 @now_section(60)
 def _rewards_to_collect(request, community) -> NowBlock | None:
-    """My rewards waiting to be collected (one query)."""
+    """My rewards waiting to be collected (one query if there are any, none if not)."""
     user = request.user
     if not user.is_authenticated:
         return None
     from gongzhi.points.models import Redemption
+    from gongzhi.points.selectors import has_waiting_redemptions
 
+    if not has_waiting_redemptions(user, community):  # most people: no query
+        return None
     waiting = list(Redemption.objects.filter(community=community, user=user,
                                              status=Redemption.Status.REQUESTED)
                    .select_related("reward")[:3])

@@ -56,6 +56,22 @@ def reward(community, pk: int) -> Reward:
                                                                       pk=pk)
 
 
+WAITING_KIND = "p"
+# the person's redemptions waiting to be collected (id, community), read with the
+# request's access query (accounts.access.register_own_rows; index redemption_user)
+WAITING_SQL = ("SELECT id, CAST(community_id AS varchar) FROM points_redemption "
+               "WHERE user_id = %s AND status = 'requested' ORDER BY id DESC LIMIT 100")
+
+
+def has_waiting_redemptions(user, community) -> bool:
+    """Whether ``user`` has a reward to collect in ``community`` (no query once the
+    request's access rows are read)."""
+    from gongzhi.accounts.access import own_rows
+
+    return any(community_id == str(community.pk)
+               for _pk, community_id in own_rows(user, WAITING_KIND))
+
+
 def my_redemptions(user, community) -> QuerySet[Redemption]:
     return (Redemption.objects.filter(community=community, user=user)
             .select_related("reward__provider").order_by("-requested_at", "-id"))

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from gongzhi.accounts.access import forget_roles
 from gongzhi.core.audit import audit_record
 from gongzhi.core.uploads import image_prepare
 from gongzhi.notifications.i18n import Message as _Message
@@ -372,6 +373,7 @@ def redemption_request(*, actor, reward: Reward) -> Redemption:
                 actor=actor)
         audit_record(actor=actor, action="points.redeem", community=community,
                      target=redemption, after={"reward": locked.pk, "price": locked.price})
+    forget_roles(actor)  # waiting redemptions come with the access rows
     return redemption
 
 
@@ -395,6 +397,8 @@ def _give_back(redemption: Redemption, *, actor, status: str, reason: str) -> Re
                 note=reason)
         audit_record(actor=actor, action=f"points.redemption_{status}",
                      community=locked.community, target=locked, reason=reason)
+    if actor is not None and actor.pk == locked.user_id:   # (a cancel): access rows
+        forget_roles(actor)
     return locked
 
 
@@ -434,6 +438,8 @@ def redemption_hand_over(*, actor, redemption: Redemption, code: str = "") -> Re
     locked.save(update_fields=["status", "decided_at", "decided_by"])
     audit_record(actor=actor, action="points.redemption_handed_over",
                  community=locked.community, target=locked)
+    if actor is not None and actor.pk == locked.user_id:
+        forget_roles(actor)
     _notify(locked, gettext_noop("Reward handed over: %(item)s"),
             gettext_noop("Enjoy it! Thank you for what you do for the community."))
     return locked

@@ -17,5 +17,8 @@ class ProjectsConfig(AppConfig):
         from gongzhi.projects.rules import TEAM_KIND, TEAM_SQL
         from gongzhi.projects.selectors import OWN_HIDDEN_KIND, OWN_HIDDEN_SQL
 
-        register_own_rows(TEAM_KIND, TEAM_SQL)
-        register_own_rows(OWN_HIDDEN_KIND, OWN_HIDDEN_SQL)
+        # (their access_version triggers: migration projects 0006)
+        register_own_rows(TEAM_KIND, TEAM_SQL, table="projects_teammember",
+                          user_column="user_id")
+        register_own_rows(OWN_HIDDEN_KIND, OWN_HIDDEN_SQL, table="projects_proposal",
+                          user_column="author_id")

@@ -32,6 +32,17 @@ def project_phases(project: Project) -> list[Phase]:
     return cached
 
 
+def set_phases(project: Project, rows: list[Phase]) -> None:
+    """Give ``project`` its phases read elsewhere (in order), as a prefetch would."""
+    rows = sorted(rows, key=lambda p: p.order)
+    project.__dict__["_gz_phases"] = rows
+    qs = project.phases.all()
+    qs._result_cache = list(rows)
+    qs._prefetch_done = True  # type: ignore[attr-defined]
+    cache = getattr(project, "_prefetched_objects_cache", {})
+    project._prefetched_objects_cache = {**cache, "phases": qs}  # type: ignore[attr-defined]
+
+
 def forget_phases(project: Project) -> None:
     project.__dict__.pop("_gz_phases", None)
     project.__dict__.pop("_gz_current", None)

@@ -47,6 +47,21 @@ def project_page(project: Project) -> Project:
             ).get(pk=project.pk))
 
 
+def project_with_phases(community, pk: int) -> Project | None:
+    """The project of ``community`` with its phases, in ONE query (the phases joined to
+    their project), or None if it has no phases (or is not there): a signed-in page asks
+    the phases which buttons to show, and they then cost no query of their own."""
+    rows = list(Phase.objects.filter(project__community=community, project_id=pk)
+                .select_related("project__community").order_by("order"))
+    if not rows:
+        return None
+    project = rows[0].project
+    for phase in rows:
+        phase.project = project
+    phases.set_phases(project, rows)
+    return project
+
+
 def proposals_for(project: Project, *, user=None, kind: str = "", answer: str = "",
                   space: int | None = None, q: str = "", order: str = "new",
                   include_hidden: bool = False) -> QuerySet[Proposal]:

@@ -32,8 +32,12 @@ PAGE_SIZE = 20
 
 def _project(request: HttpRequest, slug: str, pk: int):
     community = community_or_404(slug)
-    project = get_object_or_404(Project.objects.select_related("community"),
-                                community=community, pk=pk)
+    # signed in, the permission checks of the page read the phases: with the project
+    project = (selectors.project_with_phases(community, pk)
+               if request.user.is_authenticated else None)
+    if project is None:
+        project = get_object_or_404(Project.objects.select_related("community"),
+                                    community=community, pk=pk)
     require_perm(request, "projects.view_project", project)
     return community, project
 

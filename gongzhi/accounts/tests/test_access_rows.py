@@ -1,5 +1,6 @@
-"""The access rows are read once per request and never kept between requests: a role
-granted or revoked, an organisation joined or left, shows on the very next request."""
+"""The access rows are read once per request (and kept between requests only under the
+person's access version, see test_access_version.py): a role granted or revoked, an
+organisation joined or left, shows on the very next request."""
 
 from __future__ import annotations
 

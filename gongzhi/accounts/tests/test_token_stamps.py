@@ -33,6 +33,7 @@ def test_the_token_owner_lookup_is_the_orm_s_user(personas):
     token, raw = api_token_create(user=personas.verified, name="x")
     user = api_token_user(raw)
     assert user == personas.verified
+    personas.verified.refresh_from_db()  # (access_version: a fresh number from the database)
     for field in type(user)._meta.concrete_fields:
         assert getattr(user, field.attname) == getattr(personas.verified, field.attname)
     personas.verified.is_active = False

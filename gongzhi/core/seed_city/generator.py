@@ -85,6 +85,13 @@ class CityGenerator(BallotSeeder):
             # built in one pass instead of once per row (a deferred check per row at
             # commit for millions of references). Unique and primary keys stay.
             saved = self._drop_keys_and_indexes(cursor)
+            # The access-version triggers (accounts/access_triggers.py) would update a
+            # user row per membership, role and proposal copied: off for the load of an
+            # empty database (no process can hold access rows of users that did not
+            # exist), on again before the commit. Every seeded user keeps version 0.
+            access_triggers = self._access_triggers(cursor)
+            for table, name in access_triggers:
+                cursor.execute(f'ALTER TABLE {table} DISABLE TRIGGER "{name}"')
             self._regions()
             self._people()
             self._orgs_spaces()
@@ -95,6 +102,8 @@ class CityGenerator(BallotSeeder):
             self._meetings()
             self._reset_sequences()
             self._restore_keys_and_indexes(cursor, saved)
+            for table, name in access_triggers:
+                cursor.execute(f'ALTER TABLE {table} ENABLE TRIGGER "{name}"')
         return dict(self.loader.counts)
 
     # ------------------------------------------------------------------ places
@@ -495,6 +504,12 @@ class CityGenerator(BallotSeeder):
         from django.apps import apps
 
         return [apps.get_model(label)._meta.db_table for label in SEEDED_MODELS]
+
+    def _access_triggers(self, cursor) -> list[tuple[str, str]]:
+        cursor.execute(
+            "SELECT tgrelid::regclass::text, tgname FROM pg_trigger "
+            "WHERE NOT tgisinternal AND tgname LIKE %s ORDER BY 1, 2", ["gz\\_access\\_%"])
+        return cursor.fetchall()
 
     def _drop_keys_and_indexes(self, cursor) -> dict[str, list[tuple[str, str, str]]]:
         tables = self._tables()
