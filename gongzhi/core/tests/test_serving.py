@@ -1,19 +1,18 @@
-"""Production serving: the granian and gunicorn commands, compressed responses, cached JS catalogue, and
-role queries whose shape does not grow with the community."""
+"""Production serving: the granian and gunicorn commands, compressed responses, the cached
+JS catalogue, and role queries whose shape does not grow with the community."""
 
 from __future__ import annotations
 
 import gzip
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from gongzhi.accounts.access import member_communities
 from gongzhi.accounts.selectors import community_people
-from django.core.management import call_command
-from django.core.management.base import CommandError
-
 from gongzhi.core.management.commands.serve import (
     default_workers,
     granian_argv,
