@@ -6,12 +6,14 @@ tick`` and the close; re-exported from ``services``."""
 from __future__ import annotations
 
 import secrets
+import uuid
 from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.db import transaction
 from django.utils import timezone
 
+from gongzhi.core.db import bulk_insert
 from gongzhi.decisions import chain, seal
 from gongzhi.decisions.models import (
     Ballot,
@@ -60,8 +62,11 @@ def _seal_locked(ballot: Ballot, head: LogHead, min_batch: int) -> int:
     if not rows or len(rows) < min_batch:
         return 0
     folded = _fold([seal.unseal(blob) for _pk, blob in rows])
-    sealed = dict(BallotContent.objects.filter(ballot=ballot, receipt_hash__in=list(folded))
-                  .values_list("receipt_hash", "pk"))
+    # only changes and withdrawals refer to contents sealed before (a batch of new votes,
+    # the usual one, needs no lookup)
+    earlier = [receipt for receipt, op in folded.items() if not op["new"]]
+    sealed = dict(BallotContent.objects.filter(ballot=ballot, receipt_hash__in=earlier)
+                  .values_list("receipt_hash", "pk")) if earlier else {}
     ops = [op for op in folded.values() if op["action"] != "dropped"
            and (op["new"] or op["receipt"] in sealed)]
     _RNG.shuffle(ops)
@@ -69,10 +74,9 @@ def _seal_locked(ballot: Ballot, head: LogHead, min_batch: int) -> int:
     for op in ops:
         receipt = op["receipt"]
         if op["new"]:
-            new_contents.append(BallotContent(
-                ballot=ballot, receipt_hash=receipt, content=op["content"],
-                channel=op.get("channel", Channel.ONLINE), total_cost=Decimal(op["total"]),
-                budget_limit=ballot.budget))
+            new_contents.append((uuid.uuid4(), ballot.pk, receipt, op["content"],
+                                 op.get("channel", Channel.ONLINE), Decimal(op["total"]),
+                                 ballot.budget))
             payload = {"receipt": receipt, "content": op["content"],
                        "channel": op.get("channel", Channel.ONLINE)}
             if op.get("voter"):
@@ -85,7 +89,8 @@ def _seal_locked(ballot: Ballot, head: LogHead, min_batch: int) -> int:
             changed.append(BallotContent(pk=sealed[receipt], content=op["content"],
                                          total_cost=Decimal(op["total"])))
             payloads.append(("change", {"receipt": receipt, "content": op["content"]}))
-    BallotContent.objects.bulk_create(new_contents, batch_size=1000)
+    bulk_insert(BallotContent, ["id", "ballot", "receipt_hash", "content", "channel",
+                                "total_cost", "budget_limit"], new_contents)
     if changed:
         BallotContent.objects.bulk_update(changed, ["content", "total_cost"], batch_size=500)
     if withdrawn:
@@ -130,10 +135,10 @@ def _append_many(ballot: Ballot, head: LogHead, items: list[tuple[str, dict[str,
         seq += 1
         digest = chain.entry_hash(prev, chain.entry_body(str(ballot.uid), seq, action,
                                                          payload, at))
-        entries.append(LogEntry(ballot=ballot, seq=seq, action=action, payload=payload, at=at,
-                                prev_hash=prev, hash=digest))
+        entries.append((ballot.pk, seq, action, payload, at, prev, digest))
         prev = digest
-    LogEntry.objects.bulk_create(entries, batch_size=1000)
+    bulk_insert(LogEntry, ["ballot", "seq", "action", "payload", "at", "prev_hash", "hash"],
+                entries)
     LogHead.objects.filter(pk=head.pk).update(seq=seq, hash=prev)
     head.seq, head.hash = seq, prev
 
