@@ -101,8 +101,8 @@ def bulk_insert(model: Any, fields: list[str], rows: list[tuple]) -> None:
             arrays.append(f"%b::{field.db_type(connection).split('(')[0]}[]")
             selects.append(f"c{i}")
         params.append(values)
-    names = ", ".join(f"c{i}" for i in range(len(columns)))
+    aliases = ", ".join(f"c{i}" for i in range(len(columns)))
     sql = (f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in columns)}) "
-           f"SELECT {', '.join(selects)} FROM unnest({', '.join(arrays)}) AS t({names})")
+           f"SELECT {', '.join(selects)} FROM unnest({', '.join(arrays)}) AS t({aliases})")
     with prepared_cursor(connection) as cursor:
         cursor.execute(sql, params)
