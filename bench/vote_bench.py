@@ -260,13 +260,18 @@ def _arguments() -> tuple[argparse.Namespace, Path]:
     parser.add_argument("--new-connections", action="store_true",
                         help="a new TCP connection per request from a thread pool (the old "
                              "client) instead of keep-alive connections from one thread")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn processes")
-    parser.add_argument("--threads", type=int, default=8, help="gunicorn threads each")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="server processes (default: serve's own from the cores; 2)")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="threads per process (default: serve's own; 4)")
     parser.add_argument("--conn-max-age", type=int, default=None,
                         help="persistent database connections (seconds; 0 = per request)")
     args = parser.parse_args()
     gunicorn = Path(sys.executable).parent / "gunicorn"
     globals()["DB_NAME"] = args.db_name  # recreate_db / drop_db use it
+    if args.server != "serve":  # serve picks its own from the cores when not given
+        args.workers = args.workers or 2
+        args.threads = args.threads or 4
     if args.conn_max_age is None:  # what each server runs with by default
         args.conn_max_age = 60 if args.server in ("serve", "granian") else 0
     if args.server == "gunicorn" and not gunicorn.exists():
@@ -304,8 +309,9 @@ def main() -> int:
     port = free_port()
     log = open(os.environ.get("BENCH_SERVER_LOG", os.devnull), "w")  # noqa: SIM115
     if args.server == "serve":
-        cmd = [gongzhi, "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
-               "--threads", str(args.threads)]
+        cmd = [gongzhi, "serve", "--bind", f"127.0.0.1:{port}"]
+        cmd += ["--workers", str(args.workers)] if args.workers else []
+        cmd += ["--threads", str(args.threads)] if args.threads else []
     elif args.server == "gunicorn":
         cmd = [str(gunicorn), "gongzhi.wsgi", "-b", f"127.0.0.1:{port}", "-w",
                str(args.workers), "--threads", str(args.threads), "--worker-class", "gthread",
@@ -317,7 +323,8 @@ def main() -> int:
                "gongzhi.wsgi:application"]
     else:
         cmd = [gongzhi, "runserver", "--noreload", f"127.0.0.1:{port}"]
-    print(f"server: {args.server}" + (f" ({args.workers} workers x {args.threads} threads)"
+    print(f"server: {args.server}" + (f" ({args.workers or 'default'} workers x "
+                                      f"{args.threads or 'default'} threads)"
                                       if args.server != "runserver" else "")
           + f", CONN_MAX_AGE {args.conn_max_age}")
     server = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log)
@@ -343,7 +350,7 @@ def main() -> int:
 
         # warm every worker up first (imports, first connections), then measure
         load = Load(port, args.concurrency, args.new_connections)
-        load.run([("GET", "/healthz", None, None)] * 200 * args.workers)
+        load.run([("GET", "/healthz", None, None)] * 200 * (args.workers or 4))
         cpu0 = cpu_snapshot(server.pid)
         health, h_wall = load.run([("GET", "/healthz", None, None)] * args.health_requests)
         cpu1 = cpu_snapshot(server.pid)

@@ -101,6 +101,13 @@ def _bad_in_cookies(request: HttpRequest) -> str | None:
     return None
 
 
+def _plain_text_is_clean(body: bytes) -> bool:
+    try:
+        return _STRICT_INVALID.search(body.decode("utf-8")) is None
+    except UnicodeDecodeError:
+        return False
+
+
 def find_invalid_input(request: HttpRequest) -> str | None:
     """Where the request carries a character we refuse: a parameter name, ``body`` or
     ``cookie``; None when it is clean. Bodies that are not JSON or a form are left to the
@@ -114,8 +121,13 @@ def find_invalid_input(request: HttpRequest) -> str | None:
     if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
         return _bad_in_form(request)
     if content_type == "application/json" or content_type.endswith("+json"):
+        body = request.body or b"null"
+        if b"\\" not in body and _plain_text_is_clean(body):
+            # No backslash: no escapes, so every character of every decoded string is in
+            # the text as it is — a clean text is a clean document, without parsing it.
+            return None
         try:
-            data = json.loads(request.body or b"null")
+            data = json.loads(body)
         except (ValueError, UnicodeDecodeError):
             return None  # the API answers malformed JSON with its own problem document
         return _bad_in_json(data)

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import RequestFactory
 
 from gongzhi.decisions.models import Ballot
 
@@ -48,6 +49,26 @@ def test_null_bytes_and_surrogates_in_json_are_a_400(personas):
         r = c.post("/api/v1/reports/", body, content_type="application/json")
         assert r.status_code == 400 and r["Content-Type"] == "application/problem+json"
         assert r.json()["errors"][0]["field"] == "description"
+
+
+def test_escaped_control_characters_in_json_are_a_400_and_plain_text_passes(personas):
+    from gongzhi.core.middleware import find_invalid_input
+
+    rf = RequestFactory()
+    for escaped in ('"a\\bb"', '"a\\fb"', '"\\u0001"', '"\\udfff"'):
+        body = '{"x": [' + escaped + "]}"
+        request = rf.post("/api/v1/x", body, content_type="application/json")
+        assert find_invalid_input(request) == "x.0", body  # the field that holds it
+    # no backslash at all: the text is the document (the vote's path, unparsed)
+    clean = rf.post("/api/v1/x", '{"content": {"approve": ["p1", "种花"]}}',
+                    content_type="application/json")
+    assert find_invalid_input(clean) is None
+    # an escaped backslash before a "u" is text, not an escape
+    literal = rf.post("/api/v1/x", '{"x": "C:\\\\u0000"}', content_type="application/json")
+    assert find_invalid_input(literal) is None
+    # raw control characters make the JSON malformed: the API answers that itself
+    raw = rf.post("/api/v1/x", b'{"x": "a\x0bb"}', content_type="application/json")
+    assert find_invalid_input(raw) is None
 
 
 def test_null_byte_in_a_form_field_is_refused(personas):

@@ -29,8 +29,8 @@ def test_serve_runs_granian_by_default_with_threads_from_the_cores(capsys, monke
     assert argv[1:5] == ["-m", "granian", "--interface", "wsgi"]
     assert argv[argv.index("--host") + 1] == "0.0.0.0"
     assert argv[argv.index("--port") + 1] == "8000"
-    assert argv[argv.index("--workers") + 1] == "3"  # cores + 1
-    assert argv[argv.index("--blocking-threads") + 1] == "8"
+    assert argv[argv.index("--workers") + 1] == "2"  # one per core
+    assert argv[argv.index("--blocking-threads") + 1] == "4"
     assert "--respawn-failed-workers" in argv and argv[-1] == "gongzhi.wsgi:application"
     call_command("serve", "--print", "--server", "gunicorn")
     argv = capsys.readouterr().out.split()

@@ -26,10 +26,14 @@ SERVERS = ("granian", "gunicorn")
 
 def default_workers(cores: int | None = None, server: str = "gunicorn") -> int:
     """gunicorn: two processes per core, plus one (the request path mostly waits on the
-    database). granian: one per core, plus one — its threads already overlap the waits
-    within a process, and more processes on the same cores only add switching."""
+    database). granian: one per core — its threads overlap the waits within a process,
+    and more processes on the same cores only add switching (measured: 2 × 4 threads on
+    2 cores beat 3 × 2, 3 × 3, 3 × 4, 2 × 8 and 3 × 8, docs/decisions.md)."""
     cores = cores or os.cpu_count() or 1
-    return cores + 1 if server == "granian" else 2 * cores + 1
+    return cores if server == "granian" else 2 * cores + 1
+
+
+DEFAULT_THREADS = {"granian": 4, "gunicorn": 4}
 
 
 def gunicorn_argv(*, bind: str, workers: int, threads: int, timeout: int,
@@ -104,12 +108,13 @@ class Command(BaseCommand):
         workers = options["workers"] or default_workers(server=server)
         if server == "granian":
             argv = granian_argv(bind=options["bind"], workers=workers,
-                                threads=max(1, options["threads"] or 8),
+                                threads=max(1, options["threads"] or DEFAULT_THREADS[server]),
                                 access_log=options["access_log"])
         else:
             argv = gunicorn_argv(
                 bind=options["bind"], workers=workers,
-                threads=max(1, options["threads"] or 4), timeout=options["timeout"],
+                threads=max(1, options["threads"] or DEFAULT_THREADS[server]),
+                timeout=options["timeout"],
                 access_log=options["access_log"])
         if options["print"]:
             self.stdout.write(" ".join(argv))
