@@ -23,6 +23,7 @@ import io
 import json
 import logging
 import secrets
+import threading
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -564,8 +565,9 @@ def _receipt_for(ballot: Ballot, record: VoterRecord, receipt_code: str | None) 
 # and one commit): it takes the KEY SHARE lock on the ballot row and the voter's
 # eligibility row FOR UPDATE, inserts the voter record (nothing if the voter has one:
 # ON CONFLICT covers both unique constraints) and, only if it did, the sealed pending
-# entry, and says how many entries wait for the sequencer. The same locks, constraints
-# and triggers as the general path below, which handles everything else.
+# entry (the sequencer is called by batches of this process's votes, see _Tally). The
+# same locks, constraints and triggers as the general path below, which handles
+# everything else.
 _FIRST_VOTE_SQL = """
 WITH b AS (SELECT state, updated_at FROM decisions_ballot WHERE id = %(ballot)s
            FOR KEY SHARE),
@@ -580,8 +582,7 @@ rec AS (INSERT INTO decisions_voterrecord (id, ballot_id, eligibility_id, voter_
 pend AS (INSERT INTO decisions_pendingentry (ballot_id, sealed)
          SELECT %(ballot)s, %(sealed)s FROM rec RETURNING 1)
 SELECT (SELECT state FROM b), (SELECT updated_at FROM b), (SELECT count(*) FROM e),
-       (SELECT count(*) FROM pend),
-       (SELECT count(*) FROM decisions_pendingentry WHERE ballot_id = %(ballot)s)
+       (SELECT count(*) FROM pend)
 """
 # One key (nearly every voter): an equality on the unique (ballot, voter_key) index, which
 # the prepared statement's generic plan keeps to. Several keys (a representative of several
@@ -602,15 +603,41 @@ def _first_vote_fast(ballot: Ballot, user, keys: list[str], entry: dict[str, Any
             "user": user.pk,
             "today": timezone.localdate(), "sealed": seal.seal(entry),
             "version": ballot.updated_at})
-        state, version, eligible, inserted, waiting = cursor.fetchone()
+        state, version, eligible, inserted = cursor.fetchone()
     if not eligible:
         raise PermissionDenied(_("You are not eligible to vote on this ballot."))
     _require_current(ballot, state, version)
     if not inserted:
         return False
-    if waiting + 1 >= seal_batch_min(ballot):
+    if _VOTES_SINCE_ENQUEUE.add(ballot.pk, seal_batch_min(ballot)):
         transaction.on_commit(lambda: _seal_soon(ballot.pk, 0))
     return True
+
+
+class _Tally:
+    """Votes this process recorded per ballot since it last handed the ballot to the
+    sequencer: the vote's statement does not count the pending table (with the sealed
+    rows deleted and not yet vacuumed, that count walked more dead rows with every vote).
+    Each process hands a ballot over after every ``batch`` of its own votes (the
+    sequencer checks for a full batch itself); entries short of that in every process
+    are sealed by the periodic job (``gongzhi tick``, every minute) or at the close."""
+
+    def __init__(self) -> None:
+        self._counts: dict[int, int] = {}
+        self._lock = threading.Lock()
+
+    def add(self, ballot_id: int, batch: int) -> bool:
+        """Count a vote; True when it completes a batch (the count starts again)."""
+        with self._lock:
+            count = self._counts.get(ballot_id, 0) + 1
+            if count >= batch:
+                self._counts.pop(ballot_id, None)
+                return True
+            self._counts[ballot_id] = count
+            return False
+
+
+_VOTES_SINCE_ENQUEUE = _Tally()
 
 
 class _StaleBallot(Exception):
