@@ -39,11 +39,12 @@ def trigger_name(table: str) -> str:
     return f"gz_access_{table}"
 
 
-def _changed(user: str, columns: Sequence[str], relevant: str, distinct: str) -> str:
-    old, new = relevant.format(r="OLD"), relevant.format(r="NEW")
-    parts = [f"OLD.{user} {distinct} NEW.{user}", f"({old}) {distinct} ({new})"]
+def _changed(user: str, columns: Sequence[str], relevant: str, distinct: str,
+             o: str = "OLD", n: str = "NEW") -> str:
+    old, new = relevant.format(r=o), relevant.format(r=n)
+    parts = [f"{o}.{user} {distinct} {n}.{user}", f"({old}) {distinct} ({new})"]
     if columns:
-        cols = " OR ".join(f"OLD.{c} {distinct} NEW.{c}" for c in columns)
+        cols = " OR ".join(f"{o}.{c} {distinct} {n}.{c}" for c in columns)
         parts.append(f"(({old}) AND ({cols}))")
     return " OR ".join(parts)
 
@@ -210,3 +211,98 @@ DROP FUNCTION IF EXISTS {name}();
 
 
 ORG_SQL = _org_sql()
+
+
+# ---------------------------------------------------------------- statement-level (PG)
+#
+# The row-level triggers above bump a person once per row: a notification to every
+# resident of a community (one INSERT of 3,333 rows) ran 3,333 single-row UPDATEs of
+# accounts_user, "mark all read" one per notification. On PostgreSQL the triggers are
+# now per statement (access_triggers.statement_operation, migrations after accounts
+# 0006): the statement's rows come in transition tables, each person they touch is bumped
+# ONCE, and the user rows are locked in id order first, so two fan-outs to overlapping
+# people wait for each other instead of deadlocking (each locking in its own row
+# order). SQLite keeps the row-level triggers (no transition tables; one writer at a
+# time, no deadlock to avoid). What bumps whom is the row-level rule, row by row: the
+# old and new rows of an UPDATE are paired by primary key; a row whose key changed
+# bumps its old and its new person (more than needed, never less).
+
+BUMP_FUNCTION = "gz_access_bump"
+_BUMP_SQL = f"""
+CREATE OR REPLACE FUNCTION {BUMP_FUNCTION}(ids bigint[]) RETURNS void AS $$
+BEGIN
+    IF ids IS NULL THEN
+        RETURN;
+    END IF;
+    -- in id order: a concurrent statement bumping some of the same people waits here
+    PERFORM 1 FROM accounts_user WHERE id = ANY(ids) ORDER BY id FOR NO KEY UPDATE;
+    UPDATE accounts_user SET access_version = access_version + 1 WHERE id = ANY(ids);
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+
+def statement_sql(table: str, user: str, columns: Sequence[str] = (),
+                  relevant: str = "1 = 1", pk: str = "id") -> dict[str, list[str]]:
+    """``source_sql``'s rule as PostgreSQL statement-level triggers (up replaces the
+    row-level trigger, down puts it back); nothing on SQLite."""
+    name = trigger_name(table)
+    new, old = relevant.format(r="n"), relevant.format(r="o")
+    changed = _changed(user, columns, relevant, "IS DISTINCT FROM", "o", "n")
+    agg = "array_agg(DISTINCT u::bigint ORDER BY u::bigint)"
+    up = f"""
+{_BUMP_SQL}
+CREATE OR REPLACE FUNCTION {name}_stmt() RETURNS trigger AS $$
+DECLARE
+    ids bigint[];
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        SELECT {agg} INTO ids FROM (SELECT n.{user} FROM gz_new n WHERE {new}) t(u)
+            WHERE u IS NOT NULL;
+    ELSIF TG_OP = 'DELETE' THEN
+        SELECT {agg} INTO ids FROM (SELECT o.{user} FROM gz_old o WHERE {old}) t(u)
+            WHERE u IS NOT NULL;
+    ELSE
+        SELECT {agg} INTO ids FROM (
+            SELECT x.u FROM gz_old o JOIN gz_new n ON n.{pk} = o.{pk},
+                LATERAL (VALUES (o.{user}), (n.{user})) x(u) WHERE {changed}
+            UNION ALL SELECT o.{user} FROM gz_old o
+                WHERE NOT EXISTS (SELECT 1 FROM gz_new n WHERE n.{pk} = o.{pk})
+            UNION ALL SELECT n.{user} FROM gz_new n
+                WHERE NOT EXISTS (SELECT 1 FROM gz_old o WHERE o.{pk} = n.{pk})
+        ) t(u) WHERE u IS NOT NULL;
+    END IF;
+    PERFORM {BUMP_FUNCTION}(ids);
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS {name} ON {table};
+DROP FUNCTION IF EXISTS {name}();
+DROP TRIGGER IF EXISTS {name}_insert ON {table};
+DROP TRIGGER IF EXISTS {name}_update ON {table};
+DROP TRIGGER IF EXISTS {name}_delete ON {table};
+CREATE TRIGGER {name}_insert AFTER INSERT ON {table} REFERENCING NEW TABLE AS gz_new
+    FOR EACH STATEMENT EXECUTE FUNCTION {name}_stmt();
+CREATE TRIGGER {name}_update AFTER UPDATE ON {table}
+    REFERENCING OLD TABLE AS gz_old NEW TABLE AS gz_new
+    FOR EACH STATEMENT EXECUTE FUNCTION {name}_stmt();
+CREATE TRIGGER {name}_delete AFTER DELETE ON {table} REFERENCING OLD TABLE AS gz_old
+    FOR EACH STATEMENT EXECUTE FUNCTION {name}_stmt();
+"""
+    rows = source_sql(table, user, columns, relevant)
+    down = f"""
+DROP TRIGGER IF EXISTS {name}_insert ON {table};
+DROP TRIGGER IF EXISTS {name}_update ON {table};
+DROP TRIGGER IF EXISTS {name}_delete ON {table};
+DROP FUNCTION IF EXISTS {name}_stmt();
+DROP TRIGGER IF EXISTS {name}_truncate ON {table};
+"""
+    return {"pg_up": [up], "pg_down": [down, *rows["pg_up"]], "sqlite_up": [],
+            "sqlite_down": []}
+
+
+def statement_operation(table: str, user: str, columns: Sequence[str] = (),
+                        relevant: str = "1 = 1") -> migrations.RunPython:
+    """``operation(statement_sql(...))``: one source table's triggers made per statement
+    on PostgreSQL (the same arguments as its ``source_operation``)."""
+    return operation(statement_sql(table, user, columns, relevant))

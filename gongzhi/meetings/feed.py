@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.core.feed import FeedEvent, feed_source
+from gongzhi.core.feed import FeedBranch, FeedEvent, feed_branches, feed_datetime
 
 
-@feed_source("meetings", label=_("Meetings"))
-def meeting_events(community, user, since, limit) -> list[FeedEvent]:
+@feed_branches("meetings", label=_("Meetings"))
+def meeting_events(community, user, since) -> list[FeedBranch]:
     from gongzhi.meetings import selectors
     from gongzhi.meetings.models import Meeting
 
@@ -22,15 +23,23 @@ def meeting_events(community, user, since, limit) -> list[FeedEvent]:
     if since is not None:
         announced = announced.filter(created_at__gte=since)
         held = held.filter(starts_at__gte=since)
-    events = [FeedEvent(source="meetings", kind="announced", title=m.title, at=m.created_at,
-                        url=reverse("meetings:detail", args=[community.slug, m.pk]),
-                        summary=gettext("Meeting on %(date)s")
-                        % {"date": timezone.localtime(m.starts_at).strftime("%m-%d %H:%M")},
-                        obj_id=m.pk)
-              for m in announced.order_by("-created_at")[:limit]]
-    events += [FeedEvent(source="meetings", kind="held", title=m.title, at=m.starts_at,
-                         url=reverse("meetings:detail", args=[community.slug, m.pk]),
-                         summary=gettext("Meeting held"), obj_id=m.pk)
-               for m in held.order_by("-starts_at")[:limit]]
-    events.sort(key=lambda e: e.at, reverse=True)
-    return events[:limit]
+
+    def announcement(pk, at, data) -> FeedEvent:
+        starts = timezone.localtime(feed_datetime(data["starts_at"]))
+        return FeedEvent(source="meetings", kind="announced", title=data["title"], at=at,
+                         url=reverse("meetings:detail", args=[community.slug, pk]),
+                         summary=gettext("Meeting on %(date)s")
+                         % {"date": starts.strftime("%m-%d %H:%M")}, obj_id=pk)
+
+    def was_held(pk, at, data) -> FeedEvent:
+        return FeedEvent(source="meetings", kind="held", title=data["title"], at=at,
+                         url=reverse("meetings:detail", args=[community.slug, pk]),
+                         summary=gettext("Meeting held"), obj_id=pk)
+
+    return [
+        FeedBranch(kind="announced", rows=announced, at=F("created_at"),
+                   order=("-created_at",), event=announcement,
+                   data={"title": F("title"), "starts_at": F("starts_at")}),
+        FeedBranch(kind="held", rows=held, at=F("starts_at"), order=("-starts_at",),
+                   event=was_held, data={"title": F("title")}),
+    ]

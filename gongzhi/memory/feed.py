@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gongzhi.core.feed import FeedEvent, feed_source
+from gongzhi.core.feed import FeedBranch, FeedEvent, feed_branches
 from gongzhi.memory import selectors
 
 
-@feed_source("memory", label=gettext_lazy("New memories"))
-def new_memories(community, user, since, limit) -> list[FeedEvent]:
+@feed_branches("memory", label=gettext_lazy("New memories"))
+def new_memories(community, user, since) -> list[FeedBranch]:
     from django.urls import reverse
 
-    return [FeedEvent(source="memory", kind="published", title=item.title,
-                      url=reverse("memory:item", args=[community.slug, item.pk]),
-                      at=item.published_at, summary=_("New in the community museum"),
-                      obj_id=item.pk)
-            for item in selectors.new_since(user, community, since, limit)
-            if item.published_at is not None]
+    def event(pk, at, data) -> FeedEvent:
+        return FeedEvent(source="memory", kind="published", title=data["title"],
+                         url=reverse("memory:item", args=[community.slug, pk]),
+                         at=at, summary=_("New in the community museum"), obj_id=pk)
+
+    return [FeedBranch(kind="published", rows=selectors.published_since(user, community, since),
+                       at=F("published_at"), order=("-published_at", "-id"), event=event,
+                       data={"title": F("title")})]

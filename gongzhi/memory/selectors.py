@@ -319,9 +319,14 @@ def items_geojson(user, community) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def new_since(user, community, since: dt.datetime | None, limit: int) -> list[MemoryItem]:
+def published_since(user, community, since: dt.datetime | None) -> QuerySet[MemoryItem]:
+    """Published memories ``user`` may see, newest first (the feed's branch)."""
     qs = MemoryItem.objects.filter(visible_q(user, community), status=Status.APPROVED,
                                    published_at__isnull=False)
     if since is not None:
         qs = qs.filter(published_at__gte=since)
-    return list(qs.order_by("-published_at", "-id")[:limit])
+    return qs.order_by("-published_at", "-id")
+
+
+def new_since(user, community, since: dt.datetime | None, limit: int) -> list[MemoryItem]:
+    return list(published_since(user, community, since)[:limit])

@@ -84,6 +84,7 @@ class AmendmentForm(forms.Form):
 
 
 class CommentForm(forms.Form):
+    static_html = True  # the same HTML unbound (core/templatetags/gz.py form_html)
     body = forms.CharField(label=_("Your comment"), widget=forms.Textarea(attrs={"rows": 3}),
                            max_length=4000)
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -94,12 +95,14 @@ class ReportForm(forms.Form):
 
 
 class ModerateForm(forms.Form):
+    static_html = True  # the same HTML unbound (core/templatetags/gz.py form_html)
     decision = forms.ChoiceField(label=_("Decision"), choices=[
         ("hide", _("Hide")), ("restore", _("Show again"))])
     reason = forms.CharField(label=_("Reason"), max_length=500)
 
 
 class AnswerForm(forms.Form):
+    static_html = True  # the same HTML unbound (core/templatetags/gz.py form_html)
     answer = forms.ChoiceField(label=_("Official answer"), choices=[
         (Proposal.Answer.EVALUATING, Proposal.Answer.EVALUATING.label),
         (Proposal.Answer.ACCEPTED, Proposal.Answer.ACCEPTED.label),
@@ -111,6 +114,7 @@ class AnswerForm(forms.Form):
 
 
 class MergeForm(forms.Form):
+    static_html = True  # the same HTML unbound (core/templatetags/gz.py form_html)
     target = forms.IntegerField(label=_("Merge into proposal number"), min_value=1)
     reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
 

@@ -117,6 +117,10 @@ class Report(models.Model):
             # the list's page of ids: a community's newest first, open statuses filtered on
             # the way (several statuses cannot walk report_comm_status_time in one order)
             models.Index(fields=["community", "-created_at", "-id"], name="report_comm_time"),
+            # the feed's "resolved" branch: a community's latest resolved, newest first
+            # (was a scan of every resolved report of the community and a sort)
+            models.Index(fields=["community", "-resolved_at"], name="report_comm_resolved",
+                         condition=models.Q(resolved_at__isnull=False)),
             models.Index(fields=["lat", "lon"], name="report_lat_lon"),
             models.Index(fields=["reporter", "-created_at"], name="report_reporter_time"),
             models.Index(fields=["organisation", "status"], name="report_org_status"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Count, Window
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -34,8 +35,10 @@ def _reports_in_progress(request, community) -> NowBlock | None:
 
     qs = reports_for(request.user, community).filter(
         status__in=[Status.ACCEPTED, Status.IN_PROGRESS, Status.REOPENED])
-    count = qs.count()
-    latest = list(qs.order_by("-status_changed_at")[:3]) if count else []
+    # the count with the latest three, in one query (a window over all the rows, read
+    # before the limit): was a COUNT and then the three
+    latest = list(qs.annotate(total=Window(Count("pk"))).order_by("-status_changed_at")[:3])
+    count = latest[0].total if latest else 0
     items = [NowItem(r.get_category_display() + (f" · {r.location_text}" if r.location_text
                                                  else ""),
                      reverse("reports:detail", args=[community.slug, r.pk]),

@@ -62,3 +62,34 @@ def tenure_label(code: str) -> str:
         return str(Tenure(code).label)
     except ValueError:
         return code or "—"
+
+
+_FORM_HTML: dict[tuple, str] = {}
+
+
+@register.simple_tag
+def form_html(form):
+    """``includes/form.html`` for ``form`` (what ``{% include %}`` of it with ``form``
+    gives: the include reads nothing else of the page's context).
+
+    An unbound form of a class marked ``static_html = True`` -- fixed fields and
+    choices, nothing read from the database, no initial data -- renders the same HTML
+    every time in a language, so it is rendered once per process and language and
+    kept: the staff forms of a proposal page (answer, merge, moderate) cost the worker
+    some forty template renders per page otherwise (docs/operations.md). Not kept with
+    DEBUG, where templates change under a running server."""
+    from django.conf import settings
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import get_language
+
+    cls = type(form)
+    static = (getattr(cls, "static_html", False) and not form.is_bound and not form.initial
+              and not settings.DEBUG)
+    if not static:
+        return render_to_string("includes/form.html", {"form": form})
+    key = (cls, form.prefix, form.auto_id, get_language())
+    html = _FORM_HTML.get(key)
+    if html is None:
+        html = _FORM_HTML[key] = render_to_string("includes/form.html", {"form": form})
+    return mark_safe(html)  # noqa: S308 - the template's own output, escaped there

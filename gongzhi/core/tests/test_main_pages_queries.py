@@ -32,6 +32,15 @@ MAX_EXTRA = {"community home": 3, "map GeoJSON (reports)": 1, "proposal list": 1
              "proposals API": 1}
 
 
+# the community home signed out, at most: the community, its counts, pinned notices,
+# the "happening now" blocks (open votes, this week's meetings, today's activities,
+# reports in progress with their count, open contests, latest results: closed votes and
+# tracked results), the feed's nine sources in ONE query (core.feed) and the
+# organisations -- was 23, with a query or two per feed source and a separate count of
+# the reports in progress
+MAX_HOME_SIGNED_OUT = 12
+
+
 class City:
     """A small community with every kind of row the ten pages list; ``grow`` adds more."""
 
@@ -116,6 +125,7 @@ def test_main_pages_queries_do_not_grow_for_signed_in_personas(personas):
              - large[("anonymous", page)] for page in city.pages()}
     too_many = {page: (n, MAX_EXTRA[page]) for page, n in extra.items() if n > MAX_EXTRA[page]}
     assert not too_many, f"signing in adds more queries than allowed: {too_many}"
+    assert large[("anonymous", "community home")] <= MAX_HOME_SIGNED_OUT
 
 
 @pytest.mark.django_db

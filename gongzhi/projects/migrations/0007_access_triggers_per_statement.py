@@ -1,0 +1,22 @@
+"""Project-team rows and one's own hidden proposals: one bump per person and statement.
+
+On PostgreSQL the access-version triggers of this app's tables become statement-level
+(``accounts.access_triggers.statement_sql``: each person a statement touches is bumped
+once, user rows locked in id order); SQLite keeps its row-level triggers."""
+
+from django.db import migrations
+
+from gongzhi.accounts import access_triggers as t
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("projects", "0006_access_version_triggers"),
+    ]
+
+    operations = [
+        t.statement_operation("projects_teammember", "user_id", ("project_id", "role")),
+        t.statement_operation("projects_proposal", "author_id", ("id", "project_id"),
+                              relevant="{r}.visibility NOT IN ('visible', 'withdrawn')"),
+    ]
