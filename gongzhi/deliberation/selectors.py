@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, Q, QuerySet
 
-from gongzhi.deliberation.engine.opinion import comment_priority
+from gongzhi.deliberation.engine.repness import comment_priority
 from gongzhi.deliberation.models import Conversation, Participant, Snapshot, Statement, Vote
 
 if TYPE_CHECKING:

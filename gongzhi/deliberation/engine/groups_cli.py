@@ -11,15 +11,11 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
-from gongzhi.deliberation.engine.opinion import (
-    Params,
-    VoteMatrix,
-    adjusted_rand_index,
-    compute,
-    in_conversation_history,
-    replay,
-)
+from gongzhi.deliberation.engine.matrix import VoteMatrix
+from gongzhi.deliberation.engine.opinion import adjusted_rand_index, compute
+from gongzhi.deliberation.engine.params import Params
 from gongzhi.deliberation.engine.polis_csv import Conversation, read_conversation
+from gongzhi.deliberation.engine.replay import in_conversation_history, replay
 
 if TYPE_CHECKING:  # Django's OutputWrapper or a file: anything with write(str)
     from _typeshed import SupportsWrite

@@ -10,8 +10,15 @@ import pytest
 from sklearn.decomposition import PCA
 from sklearn.metrics import adjusted_rand_score, silhouette_score
 
-from gongzhi.deliberation.engine import VoteMatrix, adjusted_rand_index, compute
-from gongzhi.deliberation.engine import opinion as op
+from gongzhi.deliberation.engine import (
+    VoteMatrix,
+    adjusted_rand_index,
+    clusters,
+    compute,
+    pca,
+    replay,
+    repness,
+)
 from gongzhi.deliberation.engine.groups_cli import groups, groups_of
 from gongzhi.deliberation.engine.polis_csv import read_conversation, write_conversation
 from gongzhi.deliberation.engine.synthetic import synthetic_votes
@@ -40,7 +47,7 @@ def test_pca_matches_sklearn_on_mean_imputed_matrix():
     pid, tid, vote, _ = synthetic_votes(400, 60, votes_per_participant=25, seed=3)
     m = VoteMatrix.from_votes(pid, tid, vote)
     active = np.ones(m.shape[1], dtype=bool)
-    p = op.pca(m, active)
+    p = pca.pca(m, active)
     d = dense(m)
     means = np.nanmean(d, axis=0)
     imputed = np.where(np.isnan(d), means, d)
@@ -59,7 +66,7 @@ def test_sparsity_aware_projection_by_hand():
     m = VoteMatrix.from_votes(pid, tid, vote)
     active = np.ones(m.shape[1], dtype=bool)
     active[3] = False  # one moderated-out statement: zeroed, counts as voted
-    p = op.pca(m, active)
+    p = pca.pca(m, active)
     d = dense(m)
     d[:, 3] = 0.0
     for i in range(m.shape[0]):
@@ -74,9 +81,9 @@ def test_warm_started_pca_keeps_orientation():
     pid, tid, vote, _ = synthetic_votes(300, 40, votes_per_participant=20, seed=5)
     m = VoteMatrix.from_votes(pid, tid, vote)
     active = np.ones(m.shape[1], dtype=bool)
-    first = op.pca(m, active)
+    first = pca.pca(m, active)
     flipped = -first.comps
-    again = op.pca(m, active, previous=flipped)
+    again = pca.pca(m, active, previous=flipped)
     np.testing.assert_allclose(again.comps, flipped, atol=1e-5)
 
 
@@ -84,9 +91,9 @@ def test_silhouette_matches_sklearn():
     rng = np.random.default_rng(0)
     x = np.vstack([rng.normal(0, 1, (30, 2)), rng.normal(5, 1, (20, 2)), [[20, 20]]])
     labels = np.r_[np.zeros(30, int), np.ones(20, int), [2]]
-    dist = np.sqrt(op._sqdist(x, x))
+    dist = np.sqrt(clusters.sqdist(x, x))
     np.fill_diagonal(dist, 0.0)
-    ours = op.silhouette(dist, labels)
+    ours = clusters.silhouette(dist, labels)
     ref = silhouette_score(dist, labels, metric="precomputed")
     assert ours == pytest.approx(ref, abs=1e-9)
 
@@ -94,12 +101,12 @@ def test_silhouette_matches_sklearn():
 def test_kmeans_converges_to_a_fixed_point_and_drops_empty_clusters():
     rng = np.random.default_rng(1)
     x = np.vstack([rng.normal(0, 0.3, (40, 2)), rng.normal(4, 0.3, (40, 2))])
-    cl = op.kmeans(x, 2, max_iters=100)
+    cl = clusters.kmeans(x, 2, max_iters=100)
     assert len(cl.ids) == 2
-    nearest = np.argmin(op._sqdist(x, cl.centers), axis=1)
+    nearest = np.argmin(clusters.sqdist(x, cl.centers), axis=1)
     assert (nearest == cl.labels).all()
     # more clusters asked than distinct points: only distinct points become centres
-    cl = op.kmeans(np.array([[0.0, 0], [0, 0], [1, 1]]), 5)
+    cl = clusters.kmeans(np.array([[0.0, 0], [0, 0], [1, 1]]), 5)
     assert len(cl.ids) == 2
 
 
@@ -113,12 +120,12 @@ def test_adjusted_rand_index_matches_sklearn():
 
 def test_z_tests_as_stats_clj():
     # prop-test: 2 sqrt(n+1) ((succ+1)/(n+1) - 1/2)
-    assert op.prop_test(np.array(8.0), np.array(10.0)) == pytest.approx(
+    assert repness.prop_test(np.array(8.0), np.array(10.0)) == pytest.approx(
         2 * math.sqrt(11) * (9 / 11 - 0.5))
-    z = op.two_prop_test(np.array(8.0), np.array(2.0), np.array(10.0), np.array(10.0))
+    z = repness.two_prop_test(np.array(8.0), np.array(2.0), np.array(10.0), np.array(10.0))
     p1, p2, ph = 9 / 11, 3 / 11, 12 / 22
     assert z == pytest.approx((p1 - p2) / math.sqrt(ph * (1 - ph) * (2 / 11)))
-    assert op.two_prop_test(np.array(5.0), np.array(5.0), np.array(5.0), np.array(5.0)) == 0
+    assert repness.two_prop_test(np.array(5.0), np.array(5.0), np.array(5.0), np.array(5.0)) == 0
 
 
 def test_groups_repness_consensus_on_planted_structure():
@@ -171,11 +178,11 @@ def test_priority_metric_as_conversation_clj():
     a, p_, s, e = 20, 3, 30, 0.5
     imp = (1 - (p_ + 1) / (s + 2)) * (e + 1) * (a + 1) / (s + 2)
     expected = (imp * (1 + 8 * 2 ** (-s / 5))) ** 2
-    assert op.comment_priority([a], [p_], [s], [e])[0] == pytest.approx(expected)
+    assert repness.comment_priority([a], [p_], [s], [e])[0] == pytest.approx(expected)
     # a fresh statement outranks a well-voted one
-    fresh, old = op.comment_priority([0, 40], [0, 5], [0, 60], [0, 0])
+    fresh, old = repness.comment_priority([0, 40], [0, 5], [0, 60], [0, 0])
     assert fresh > old
-    assert op.comment_priority([1], [0], [1], [0], [True])[0] == 49
+    assert repness.comment_priority([1], [0], [1], [0], [True])[0] == 49
 
 
 def test_reader_reports_defects_by_line_and_goes_on(tmp_path):
@@ -233,16 +240,16 @@ def test_clean_start_splits_the_most_distal_point_and_recentres():
     # clusters.clj clean-start-clusters: one previous cluster {a, b, c} on a line; k = 2
     x = np.array([[0.0, 0.0], [1.0, 0.0], [10.0, 0.0], [4.0, 0.0]])
     member_of = np.array([0, 0, 0, -1])  # the fourth point is new, in no cluster yet
-    ids, centers = op._clean_start(x, np.array([7]), np.array([[11 / 3, 0.0]]), member_of, 2,
-                                   None)
+    ids, centers = clusters._clean_start(x, np.array([7]), np.array([[11 / 3, 0.0]]), member_of,
+                                         2, None)
     # the point at 10 is farthest from the recentred centre 11/3 and starts cluster 8; the old
     # cluster is recentred on its remaining members (0 and 1), not left at 11/3
     assert ids.tolist() == [7, 8]
     np.testing.assert_allclose(centers, [[0.5, 0.0], [10.0, 0.0]])
     # ties: the last point at the largest distance
     x2 = np.array([[-1.0, 0.0], [0.0, 0.0], [1.0, 0.0]])
-    _, c2 = op._clean_start(x2, np.array([0]), np.array([[0.0, 0.0]]), np.array([-1, 0, -1]), 2,
-                            None)
+    _, c2 = clusters._clean_start(x2, np.array([0]), np.array([[0.0, 0.0]]),
+                                  np.array([-1, 0, -1]), 2, None)
     np.testing.assert_allclose(c2[1], [1.0, 0.0])
 
 
@@ -251,7 +258,7 @@ def test_recentre_merges_identical_centres_and_maps_members():
     pos = {10: 0, 11: 1, 12: 2, 13: 3}
     prev = [{"id": 1, "members": [10, 11]}, {"id": 2, "members": [12]},
             {"id": 3, "members": [99]}, {"id": 4, "members": [13]}]
-    ids, centers, member_of = op._recentre(pos, x, prev)
+    ids, centers, member_of = clusters.recentre(pos, x, prev)
     assert ids.tolist() == [1, 4]  # 2 has the same centre as 1; 3 has no member left
     np.testing.assert_allclose(centers, [[1.0, 0.0], [5.0, 5.0]])
     assert member_of.tolist() == [0, 0, 0, 1]
@@ -259,13 +266,13 @@ def test_recentre_merges_identical_centres_and_maps_members():
 
 def test_poll_batches_and_replay_equal_stepwise_compute():
     times = [0, 10, 999, 1000, 1500, 5000, 5001]
-    assert op.poll_batches(times).tolist() == [3, 5, 7]
+    assert replay.poll_batches(times).tolist() == [3, 5, 7]
     pid, tid, vote, _ = synthetic_votes(80, 12, votes_per_participant=8, seed=4)
     t = np.arange(len(pid), dtype=float) * 37.0
-    r = op.replay(pid, tid, vote, t)
+    r = replay.replay(pid, tid, vote, t)
     state = None
-    ends = op.poll_batches(t)
-    keys = op._polis_row_keys(pid, tid, ends)
+    ends = replay.poll_batches(t)
+    keys = replay._polis_row_keys(pid, tid, ends)
     rank = dict(zip(keys[:, 0].tolist(), keys[:, 1].tolist(), strict=True))
     for end in ends:
         m = VoteMatrix.from_votes(pid[:end], tid[:end], vote[:end], t[:end])
@@ -280,7 +287,7 @@ def test_poll_batches_and_replay_equal_stepwise_compute():
 
 def test_replay_rows_in_polis_batch_order():
     # one batch: Pol.is appends new rows in (statement, participant) order, not vote time
-    keys = op._polis_row_keys(np.array([9, 4, 4, 9]), np.array([3, 5, 1, 2]), np.array([4]))
+    keys = replay._polis_row_keys(np.array([9, 4, 4, 9]), np.array([3, 5, 1, 2]), np.array([4]))
     ranks = dict(zip(keys[:, 0].tolist(), keys[:, 1].tolist(), strict=True))
     assert ranks == {4: 0, 9: 1}  # 4 voted on statement 1, 9's smallest is 2
 
