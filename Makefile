@@ -40,7 +40,7 @@ lint: install
 	GONGZHI_TESTING=1 $(BIN)/gongzhi check --fail-level WARNING
 	GONGZHI_TESTING=1 $(BIN)/mypy
 
-# Production-style server on the configured database (no demo data): gunicorn, kept
+# Production-style server on the configured database (no demo data): granian, kept
 # connections, compressed immutable static files. See docs/operations.md.
 # The task worker is its own process beside the web server (as the gongzhi-worker unit of
 # docs/deployment.md), stopped when the server stops.

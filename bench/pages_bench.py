@@ -11,13 +11,22 @@ the personas taking turns within each run;
 printed per page: the median in ms for each persona, the signed-in / signed-out ratio
 (goal <= 1.3x) and every median against the 50 ms goal, with the number of SQL queries.
 Nothing is written except the two personas' sessions.
+
+The pages render as in production: Django's test-environment template instrumentation
+(which copies every template's context for ``response.context``) is not installed, so
+the figures are the server's, not the test client's. ``--profile PAGE`` runs cProfile
+over ``--runs`` requests of one page as one persona (``--persona``) and prints the top
+functions (``PROFILE_SORT=cumulative`` to sort by cumulative time).
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import io
 import json
 import os
+import pstats
 import statistics
 import sys
 import time
@@ -110,6 +119,30 @@ def measure(clients: dict, path: str, runs: int) -> dict[str, tuple[float, int, 
     return {p: (statistics.median(times[p]), queries[p], statuses[p]) for p in clients}
 
 
+def profile(client, page_list: list[tuple[str, str]], args: argparse.Namespace) -> int:
+    """cProfile ``args.runs`` requests of the first page whose name holds ``args.profile``."""
+    matches = [(title, path) for title, path in page_list if args.profile in title]
+    if not matches:
+        print(f"no page named like {args.profile!r}")
+        return 2
+    title, path = matches[0]
+    client.get(path)
+    profiler = cProfile.Profile()
+    start = time.perf_counter()
+    profiler.enable()
+    for _ in range(args.runs):
+        client.get(path)
+    profiler.disable()
+    ms = (time.perf_counter() - start) * 1000 / args.runs
+    print(f"{title} as {args.persona}: {ms:.1f} ms a request under the profiler "
+          f"({args.runs} requests)")
+    out = io.StringIO()
+    order = os.environ.get("PROFILE_SORT", "tottime")
+    pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(args.top)
+    print(out.getvalue())
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=9)
@@ -118,27 +151,36 @@ def main() -> int:
     parser.add_argument("--json", default="")
     parser.add_argument("--show-queries", action="store_true",
                         help="print the SQL of each persona's first request")
+    parser.add_argument("--profile", default="", metavar="PAGE",
+                        help="cProfile --runs requests of the page named (a substring)")
+    parser.add_argument("--persona", default="resident",
+                        choices=["signed out", "resident", "worker"])
+    parser.add_argument("--top", type=int, default=40, help="functions printed by --profile")
     args = parser.parse_args()
 
     import django
 
     django.setup()
+    from django.conf import settings
     from django.db import connection
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
     if connection.vendor != "postgresql":
         print("pages_bench needs the seeded PostgreSQL database (DATABASE_URL)")
         return 2
     global SHOW_QUERIES
     SHOW_QUERIES = args.show_queries
-    setup_test_environment()  # the test client's host name is allowed
+    # the test client's host name, without setup_test_environment()'s template
+    # instrumentation (a context copy per rendered template, which production doesn't do)
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     clients = {}
     for name, user in personas(args.community).items():
         client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans", HTTP_ACCEPT_ENCODING="gzip")
         if user is not None:
             client.force_login(user)
         clients[name] = client
+    if args.profile:
+        return profile(clients[args.persona], pages(args.community), args)
     rows = []
     print(f"{'page':26} {'out ms':>7} {'res ms':>7} {'wrk ms':>7} {'ratio':>6}  queries "
           f"(out/res/wrk)  goal")

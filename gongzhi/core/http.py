@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest
 from django_htmx.middleware import HtmxDetails
 
 from gongzhi.accounts.models import User
+from gongzhi.core.compiled import CompiledQuery
 from gongzhi.places.models import Community
 
 
@@ -38,9 +38,18 @@ def acting_user(request: HttpRequest) -> User:
     return request.user
 
 
+# read on every community page: its SQL is built once (core/compiled.py)
+_ACTIVE_COMMUNITY = CompiledQuery(
+    lambda slug: Community.objects.select_related("subdistrict").filter(slug=slug,
+                                                                        is_active=True),
+    slug=str)
+
+
 def community_or_404(slug: str) -> Community:
-    return get_object_or_404(Community.objects.select_related("subdistrict"), slug=slug,
-                             is_active=True)
+    found = _ACTIVE_COMMUNITY.first(slug=slug)
+    if found is None:
+        raise Http404("No community matches the given query.")
+    return found
 
 
 # Bounds for paging parameters: far beyond any real list, far below what databases overflow

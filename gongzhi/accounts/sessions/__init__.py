@@ -13,6 +13,7 @@ takes the user the session brought instead of querying, when the ids agree.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from contextvars import ContextVar
 from typing import Any
@@ -24,8 +25,21 @@ from django.core.exceptions import SuspiciousOperation
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
+from gongzhi.core.compiled import CompiledQuery
+
 # the session of the request whose user is being read, set only around auth.get_user
 _session: ContextVar[Any] = ContextVar("gz_auth_session", default=None)
+
+
+def _session_with_user(key: str, now: dt.datetime):
+    from gongzhi.accounts.models import UserSession
+
+    return UserSession.objects.select_related("user").filter(
+        session_key=key, expire_date__gt=now)
+
+
+# read on every signed-in request: its SQL is built once (core/compiled.py)
+SESSION_WITH_USER = CompiledQuery(_session_with_user, key=str, now=dt.datetime)
 
 
 class UserSessionMixin:
@@ -48,12 +62,13 @@ class UserSessionMixin:
 
     def _get_session_from_db(self):
         try:
-            found = self.model.objects.select_related("user").get(  # type: ignore[attr-defined]
-                session_key=self.session_key, expire_date__gt=timezone.now())
-        except (self.model.DoesNotExist, SuspiciousOperation) as e:  # type: ignore[attr-defined]
-            if isinstance(e, SuspiciousOperation):
-                logger = logging.getLogger(f"django.security.{e.__class__.__name__}")
-                logger.warning(str(e))
+            found = (SESSION_WITH_USER.first(key=self.session_key, now=timezone.now())
+                     if isinstance(self.session_key, str) else None)
+        except SuspiciousOperation as e:
+            logger = logging.getLogger(f"django.security.{e.__class__.__name__}")
+            logger.warning(str(e))
+            found = None
+        if found is None:
             self._session_key = None
             return None
         self._gz_user = found.user

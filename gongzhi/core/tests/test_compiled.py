@@ -1,0 +1,109 @@
+"""``core.compiled.CompiledQuery``: the rows are the ORM's own, on SQLite and PostgreSQL,
+for every value; the SQL is built once per thread; misuse is refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from gongzhi.accounts.models import UserSession
+from gongzhi.accounts.sessions import SESSION_WITH_USER
+from gongzhi.core.compiled import CompiledQuery
+from gongzhi.core.http import community_or_404
+from gongzhi.places.models import Community
+
+pytestmark = pytest.mark.django_db
+
+
+def _fields(obj) -> dict:
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def test_session_with_user_is_the_orms_answer(client, personas):
+    client.force_login(personas.resident)
+    key = client.session.session_key
+    now = timezone.now()
+    found = SESSION_WITH_USER.first(key=key, now=now)
+    expected = UserSession.objects.select_related("user").get(session_key=key)
+    assert _fields(found) == _fields(expected)
+    # the user came in the same row, every field as the ORM reads it
+    assert _fields(found.user) == _fields(expected.user)
+    with CaptureQueriesContext(connection) as ctx:
+        assert found.user.username == personas.resident.username
+    assert not ctx.captured_queries
+    assert found._state.db == "default" and not found._state.adding
+    # the datetime is a real parameter: an expired session is not found
+    assert SESSION_WITH_USER.first(key=key, now=expected.expire_date) is None
+    assert SESSION_WITH_USER.first(key=key, now=expected.expire_date
+                                   - dt.timedelta(seconds=1)) is not None
+    assert SESSION_WITH_USER.first(key="no-such-session", now=now) is None
+
+
+def test_community_lookup_matches_and_refuses_inactive(personas):
+    from django.http import Http404
+
+    community = personas.community
+    found = community_or_404(community.slug)
+    assert _fields(found) == _fields(Community.objects.get(pk=community.pk))
+    assert found.subdistrict.name == community.subdistrict.name
+    Community.objects.filter(pk=community.pk).update(is_active=False)
+    with pytest.raises(Http404):
+        community_or_404(community.slug)
+    with pytest.raises(Http404):
+        community_or_404("x" * 200)
+
+
+def test_values_list_rows_and_ints(personas):
+    query = CompiledQuery(lambda pk: Community.objects.filter(pk__gte=pk).order_by("pk")
+                          .values_list("pk", "slug"), pk=int)
+    expected = list(Community.objects.order_by("pk").values_list("pk", "slug"))
+    assert query.all(pk=0) == expected
+    assert query.all(pk=expected[-1][0]) == expected[-1:]
+    assert query.all(pk=10**9) == []
+
+
+def test_sql_is_built_once_per_thread(personas, monkeypatch):
+    built = []
+
+    def build(slug):
+        built.append(threading.get_ident())
+        return Community.objects.filter(slug=slug)
+
+    query = CompiledQuery(build, slug=str)
+    for _ in range(3):
+        assert query.first(slug=personas.community.slug).pk == personas.community.pk
+    assert len(built) == 2  # the model's class once, the SQL once
+    sql, params = query.sql_with_params(slug="abc")
+    assert "abc" in params and "%s" in sql or "?" in sql
+
+
+def test_misuse_is_refused(personas):
+    with pytest.raises(TypeError):
+        CompiledQuery(lambda x: Community.objects.filter(pk=x), x=float)
+    unused = CompiledQuery(lambda slug: Community.objects.all(), slug=str)
+    with pytest.raises(ValueError, match="slug"):
+        unused.all(slug="a")
+    query = CompiledQuery(lambda slug: Community.objects.filter(slug=slug), slug=str)
+    with pytest.raises(TypeError):
+        query.all(slug=3)
+    with pytest.raises(TypeError):
+        query.all()
+    with pytest.raises(TypeError):
+        query.all(slug="a", other="b")
+
+
+def test_datetime_values_compare_as_the_orm_does(personas):
+    """A datetime is adapted as the backend adapts it (SQLite stores text in UTC)."""
+    community = personas.community
+    created = Community.objects.get(pk=community.pk).created_at
+    query = CompiledQuery(lambda at: Community.objects.filter(created_at__lte=at)
+                          .values_list("pk", flat=True), at=dt.datetime)
+    for at in (created, created - dt.timedelta(microseconds=1),
+               created.astimezone(dt.timezone(dt.timedelta(hours=8)))):
+        assert sorted(query.all(at=at)) == sorted(
+            Community.objects.filter(created_at__lte=at).values_list("pk", flat=True))
