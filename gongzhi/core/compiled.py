@@ -33,7 +33,7 @@ from typing import Any
 
 from django.db import connections, router
 from django.db.models import Model, QuerySet
-from django.db.models.query import (
+from django.db.models.query import (  # type: ignore[attr-defined]
     FlatValuesListIterable,
     ModelIterable,
     ValuesListIterable,
