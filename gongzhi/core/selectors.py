@@ -7,6 +7,7 @@ from gongzhi.accounts.access import (
     managed_communities,
     member_community_ids,
 )
+from gongzhi.core.compiled import CompiledQuery
 from gongzhi.places.models import Community
 
 
@@ -34,9 +35,7 @@ def public_communities() -> QuerySet[Community]:
     return Community.objects.filter(is_active=True).select_related("subdistrict")
 
 
-def community_stats(community: Community) -> dict[str, int]:
-    """Buildings, households, verified and pending members: ONE query, a counting
-    subquery per figure over its (community, ...) index."""
+def _community_stats_query(pk: int) -> QuerySet:
     from django.db.models import Count, IntegerField, OuterRef, Subquery
 
     from gongzhi.accounts.models import Membership
@@ -49,16 +48,23 @@ def community_stats(community: Community) -> dict[str, int]:
                         output_field=IntegerField())
 
     members = Membership.objects
-    row = Community.objects.filter(pk=community.pk).values(
-        n_buildings=count(Building.objects.values("community_id")),
-        n_households=count(Household.objects.values("community_id")),
-        n_verified=count(members.filter(status=Membership.Status.VERIFIED)
-                         .values("community_id")),
-        n_pending=count(members.filter(status=Membership.Status.PENDING)
-                        .values("community_id")),
-    ).get()
-    return {"buildings": row["n_buildings"] or 0, "households": row["n_households"] or 0,
-            "verified": row["n_verified"] or 0, "pending": row["n_pending"] or 0}
+    return Community.objects.filter(pk=pk).values_list(
+        count(Building.objects.values("community_id")),
+        count(Household.objects.values("community_id")),
+        count(members.filter(status=Membership.Status.VERIFIED).values("community_id")),
+        count(members.filter(status=Membership.Status.PENDING).values("community_id")))
+
+
+# on every community home: compiled once (core/compiled.py)
+_COMMUNITY_STATS = CompiledQuery(_community_stats_query, pk=int)
+
+
+def community_stats(community: Community) -> dict[str, int]:
+    """Buildings, households, verified and pending members: ONE query, a counting
+    subquery per figure over its (community, ...) index."""
+    row = _COMMUNITY_STATS.first(pk=community.pk) or (0, 0, 0, 0)
+    return dict(zip(("buildings", "households", "verified", "pending"),
+                    (n or 0 for n in row), strict=True))
 
 
 def community_org_summary(community: Community):

@@ -29,17 +29,23 @@ def _latest_results(request, community) -> NowBlock | None:
     """Results published lately (closed ballots and tracked results), newest first."""
     from gongzhi.decisions.models import BallotState
     from gongzhi.decisions.selectors import ballots_of
+    from gongzhi.projects.models import Result
     from gongzhi.projects.selectors import results_for
 
-    ballots = list(ballots_of(community, request.user).filter(state=BallotState.CLOSED)
-                   .order_by("-closed_at", "-id")[:3])
-    items = [NowItem(b.title, reverse("decisions:results", args=[community.slug, b.pk]),
-                     meta=date_format(timezone.localtime(b.closed_at), "DATE_FORMAT")
-                     if b.closed_at else "", status=str(_("Vote result"))) for b in ballots]
-    for r in results_for(community).exclude(status="cancelled").order_by("-updated_at")[:3]:
-        items.append(NowItem(r.title, reverse("projects:result", args=[community.slug, r.pk]),
-                             meta=date_format(timezone.localtime(r.updated_at), "DATE_FORMAT"),
-                             status=r.get_status_display()))
+    ballots = (ballots_of(community, request.user).filter(state=BallotState.CLOSED)
+               .select_related(None).order_by("-closed_at", "-id")
+               .values_list("pk", "title", "closed_at")[:3])
+    items = [NowItem(title, reverse("decisions:results", args=[community.slug, pk]),
+                     meta=date_format(timezone.localtime(closed_at), "DATE_FORMAT")
+                     if closed_at else "", status=str(_("Vote result")))
+             for pk, title, closed_at in ballots]
+    labels = dict(Result.Status.choices)
+    for pk, title, updated_at, status in (
+            results_for(community).exclude(status="cancelled").select_related(None)
+            .order_by("-updated_at").values_list("pk", "title", "updated_at", "status")[:3]):
+        items.append(NowItem(title, reverse("projects:result", args=[community.slug, pk]),
+                             meta=date_format(timezone.localtime(updated_at), "DATE_FORMAT"),
+                             status=str(labels.get(status, status))))
     return NowBlock("results", str(_("Latest results")), items,
                     more_url=reverse("projects:results", args=[community.slug]),
                     more_label=str(_("All results")))

@@ -30,19 +30,22 @@ def report_links(request, community) -> list[NavLink]:
 @now_section(30)
 def _reports_in_progress(request, community) -> NowBlock | None:
     """Reports being handled: how many, and the latest three."""
-    from gongzhi.reports.models import Status
+    from gongzhi.reports.models import Category, Status
     from gongzhi.reports.selectors import reports_for
 
     qs = reports_for(request.user, community).filter(
         status__in=[Status.ACCEPTED, Status.IN_PROGRESS, Status.REOPENED])
     # the count with the latest three, in one query (a window over all the rows, read
     # before the limit): was a COUNT and then the three
-    latest = list(qs.annotate(total=Window(Count("pk"))).order_by("-status_changed_at")[:3])
-    count = latest[0].total if latest else 0
-    items = [NowItem(r.get_category_display() + (f" · {r.location_text}" if r.location_text
-                                                 else ""),
-                     reverse("reports:detail", args=[community.slug, r.pk]),
-                     status=r.get_status_display()) for r in latest]
+    latest = list(qs.annotate(total=Window(Count("pk"))).order_by("-status_changed_at")
+                  .values_list("pk", "category", "location_text", "status", "total")[:3])
+    count = latest[0][4] if latest else 0
+    categories, statuses = dict(Category.choices), dict(Status.choices)
+    items = [NowItem(str(categories.get(category, category))
+                     + (f" · {location}" if location else ""),
+                     reverse("reports:detail", args=[community.slug, pk]),
+                     status=str(statuses.get(status, status)))
+             for pk, category, location, status, _total in latest]
     summary = (ngettext("%(n)s report is being handled.", "%(n)s reports are being handled.",
                         count) % {"n": count}) if count else ""
     return NowBlock("reports", str(_("Reports in progress")), items, summary=summary,

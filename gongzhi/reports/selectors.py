@@ -86,7 +86,10 @@ def report_detail(user, community: Community, pk: int) -> Report | None:
     if user.is_authenticated:
         qs = qs.annotate(my_me_too=Exists(MeToo.objects.filter(report=OuterRef("pk"),
                                                                 user_id=user.pk)))
-    return qs.filter(pk=pk).first()
+    found = qs.filter(pk=pk).first()
+    if found is not None:
+        found.community = community  # the permission checks read it: no second query
+    return found
 
 
 def has_me_too(user, report: Report) -> bool:
