@@ -69,6 +69,10 @@ SHOTS = [
      1280, "screen"),
     ("26-equity-laptop.png", "13800000001", "/c/s-community/analytics/", 1280, "screen"),
     ("27-feed-phone.png", "13800000013", "/c/b-community/feed/", 360, "screen"),
+    # what a signed-in resident sees first: the home's "happening now", a proposal
+    ("28-home-resident-phone.png", "13800000011", "/c/s-community/", 360),
+    ("29-proposal-phone.png", "13800000011",
+     "/c/s-community/projects/{garden_project}/proposals/{proposal}/", 360),
     ("14-what-if-phone.png", "13800000001", "/c/s-community/access/what-if/?action=add"
      "&category=green&name=%E5%85%B1%E5%BB%BA%E8%8A%B1%E5%9B%AD&capacity=60&datum=wgs84"
      "&lon=121.501923&lat=31.282242", 360),
@@ -84,6 +88,7 @@ from gongzhi.contests.models import Contest
 from gongzhi.decisions.models import Ballot
 from gongzhi.deliberation.models import Conversation
 from gongzhi.news.models import Announcement
+from gongzhi.projects.models import Proposal
 from gongzhi.surveys.models import Survey
 print(json.dumps({
     "garden": Ballot.objects.get(title="大院花园设计方案投票").pk,
@@ -94,6 +99,10 @@ print(json.dumps({
     "contest": Contest.objects.filter(community__slug="b-community").first().pk,
     "notice": Announcement.objects.filter(community__slug="b-community").order_by("pk")
               .first().pk,
+    "proposal": (proposal := Proposal.objects.filter(project__community__slug="s-community",
+                                                     visibility="visible")
+                 .order_by("-support_count", "pk").first()).pk,
+    "garden_project": proposal.project_id,
     "survey": Survey.objects.filter(community__slug="s-community")
               .annotate(n=Count("responses")).order_by("-n").first().pk,
 }))

@@ -296,7 +296,14 @@ def _proposal_page(request: HttpRequest, community, project: Project, proposal: 
         "comment_form": comment_form or forms.CommentForm(), "answer_form": forms.AnswerForm(),
         "merge_form": forms.MergeForm(), "moderate_form": forms.ModerateForm(),
         "report_form": forms.ReportForm(),
+        # the pin on the community basemap, not two numbers a resident cannot read
+        **(_pin_map(request, community, proposal) if proposal.lat is not None else {}),
     }, status=status)
+
+
+def _pin_map(request: HttpRequest, community, proposal: Proposal) -> dict:
+    return {"pin_points": [{"name": proposal.title, "lat": proposal.lat, "lon": proposal.lon,
+                            "geometry": None}], **_map(request, community)}
 
 
 @login_required

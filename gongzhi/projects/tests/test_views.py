@@ -408,3 +408,32 @@ def test_own_hidden_proposal_and_support_come_without_queries_of_their_own(perso
     assert {mine.pk, theirs.pk} & {p.pk for p in other.context["page"].object_list} == {
         theirs.pk}
     assert other.context["supported"] == set()
+
+
+def test_proposal_pin_is_a_map_not_two_numbers(personas, project):
+    """A pinned proposal shows its place on the community basemap (the map island of the
+    project page, its title as the marker's label); an unpinned one loads no map."""
+    import json
+    import re
+
+    from gongzhi.reports.tests.conftest import LAT, LON
+
+    pinned = ProposalFactory(project=project, title="花园<入口>长椅", lat=LAT, lon=LON)
+    plain = ProposalFactory(project=project, title="不标注的提案")
+    client = personas.client("verified")
+
+    def page(p):
+        return client.get(reverse("projects:proposal", args=[
+            personas.community.slug, project.pk, p.pk])).content.decode()
+
+    html = page(pinned)
+    assert f"{LAT:.5f}" not in html  # no raw coordinates for a resident to decode
+    assert 'id="project-map"' in html and "projects/projects.js" in html
+    found = re.search(r'<script id="project-spaces" type="application/json">(.*?)</script>',
+                      html, re.S)
+    assert found and "<入口>" not in found.group(1)  # json_script escapes the title
+    assert json.loads(found.group(1)) == [{"name": "花园<入口>长椅", "lat": LAT, "lon": LON,
+                                           "geometry": None}]
+    assert 'id="map-config"' in html
+    html = page(plain)
+    assert 'id="project-map"' not in html and "leaflet.js" not in html
