@@ -15,7 +15,7 @@ def _activity_links(request, community) -> list[NavLink]:
     return [NavLink(gettext("Activities"), reverse("activities:home", args=[community.slug]), 52)]
 
 
-@now_section(25)
+@now_section(25, feed_sources=("activities",))
 def _activities_today(request, community) -> NowBlock | None:
     """今天的活动: today's dates (one query)."""
     from gongzhi.activities import selectors

@@ -13,7 +13,7 @@ def _contest_links(request, community) -> list[NavLink]:
     return [NavLink(gettext("Contests"), reverse("contests:list", args=[community.slug]), 58)]
 
 
-@now_section(35, "contests.open")
+@now_section(35, "contests.open", feed_sources=("contests",))
 def _open_contests(request, community) -> NowBlock | None:
     from gongzhi.contests import selectors
     from gongzhi.contests.models import Stage

@@ -16,7 +16,7 @@ def _links(request, community) -> list[NavLink]:
                     group=PRIMARY)]
 
 
-@now_section(10)
+@now_section(10, feed_sources=("decisions",))
 def _open_ballots(request, community) -> NowBlock | None:
     """Ballots open for voting now, soonest closing first."""
     from gongzhi.decisions.models import BallotState

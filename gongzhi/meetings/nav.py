@@ -15,7 +15,7 @@ def _meeting_links(request, community) -> list[NavLink]:
     return [NavLink(_("Meetings"), reverse("meetings:list", args=[community.slug]), 41)]
 
 
-@now_section(20)
+@now_section(20, feed_sources=("meetings",))
 def _meetings_this_week(request, community) -> NowBlock | None:
     """Announced meetings from today to seven days ahead."""
     import datetime as dt

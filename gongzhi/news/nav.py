@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from gongzhi.core.nav import NavLink, nav_section
-from gongzhi.core.now import NowBlock, NowItem, now_section
+from gongzhi.core.now import NowBlock, NowItem, now_section, shown_feed_sources
 
 
 @nav_section("news")
@@ -59,7 +59,9 @@ def _pinned(request, community) -> NowBlock | None:
 def _latest(request, community) -> NowBlock | None:
     from gongzhi.news import selectors
 
-    events = selectors.feed_for(community, request.user, limit=6)
+    # what the blocks above don't already show (the open votes, this week's meetings...)
+    events = selectors.feed_for(community, request.user, limit=6,
+                                skip=shown_feed_sources(request))
     if not events:
         return None
     return NowBlock(

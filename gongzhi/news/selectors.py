@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import OrderedDict
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -268,13 +269,14 @@ def now() -> dt.datetime:
 
 
 def feed_for(community, user, *, following_only: bool = False, limit: int = 30,
-             since: dt.datetime | None = None):
+             since: dt.datetime | None = None, skip: Iterable[str] = ()):
     """The community feed as this person chose it: muted sources left out; with
-    ``following_only`` only the sources they follow."""
+    ``following_only`` only the sources they follow; ``skip``: sources left out too."""
     from gongzhi.core.feed import community_feed, feed_sources
 
     prefs = preferences(user, community)
-    keys = [s.key for s in feed_sources()]
+    skipped = set(skip)
+    keys = [s.key for s in feed_sources() if s.key not in skipped]
     if following_only:
         wanted = [k for k in keys if prefs.get(k) == FeedPreference.Choice.FOLLOW]
     else:

@@ -24,7 +24,7 @@ def project_links(request, community) -> list[NavLink]:
     return links
 
 
-@now_section(40)
+@now_section(40, feed_sources=("decisions",))  # closed votes
 def _latest_results(request, community) -> NowBlock | None:
     """Results published lately (closed ballots and tracked results), newest first."""
     from gongzhi.decisions.models import BallotState

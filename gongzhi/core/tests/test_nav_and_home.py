@@ -111,3 +111,38 @@ def test_home_query_count_is_constant(personas, django_assert_max_num_queries):
     _busy(personas, 6)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def _block(html: str, key: str) -> str:
+    """The HTML of one "happening now" block of the home."""
+    start = html.index(f'id="now-{key}"')
+    return html[start:html.index("</section>", start)]
+
+
+def test_latest_news_leaves_out_what_a_block_above_shows(personas):
+    """An open vote is in the open-votes block and a meeting in this week's; the
+    latest-news block at the end lists other news, not the same vote again. With no
+    block showing votes, their events come back into the latest news."""
+    from gongzhi.core.now import community_now, shown_feed_sources
+    from gongzhi.decisions.models import Ballot, BallotState
+    from gongzhi.news.selectors import feed_for
+
+    _busy(personas, 1)
+    community, user = personas.community, personas.verified
+    # the feed as a whole has the vote and the meeting
+    titles = {e.title for e in feed_for(community, user, limit=30)}
+    assert "投票0" in titles and "本周会议0" in titles
+    html = personas.client("verified").get(f"/c/{community.slug}/",
+                                           HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "投票0" in _block(html, "ballots") and "本周会议0" in _block(html, "meetings")
+    latest = _block(html, "news-feed") if 'id="now-news-feed"' in html else ""
+    assert "投票0" not in latest and "本周会议0" not in latest
+    request = RequestFactory().get("/")
+    request.user = user
+    community_now(request, community)
+    assert {"decisions", "meetings"} <= shown_feed_sources(request)
+    # no open vote, no closed one: no block shows votes, the feed may list them again
+    Ballot.objects.filter(community=community).update(state=BallotState.DRAFT)
+    community_now(request, community)
+    assert "decisions" not in shown_feed_sources(request)
+    assert "meetings" in shown_feed_sources(request)
