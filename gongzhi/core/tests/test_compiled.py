@@ -107,3 +107,17 @@ def test_datetime_values_compare_as_the_orm_does(personas):
                created.astimezone(dt.timezone(dt.timedelta(hours=8)))):
         assert sorted(query.all(at=at)) == sorted(
             Community.objects.filter(created_at__lte=at).values_list("pk", flat=True))
+
+
+def test_basemap_meta_is_the_orms_answer(personas):
+    from gongzhi.maps.models import Basemap
+    from gongzhi.maps.selectors import META_FIELDS, basemap_meta
+
+    community = personas.community
+    assert basemap_meta(community) is None
+    Basemap.objects.create(community=community, etag="e1", source="test", attribution="OSM",
+                           min_lon=121.5, min_lat=31.28, max_lon=121.51, max_lat=31.29,
+                           geojson="{}", geojson_gz=b"", feature_count=3,
+                           counts={"building": 2})
+    assert basemap_meta(community) == Basemap.objects.filter(
+        community=community).values(*META_FIELDS).first()
