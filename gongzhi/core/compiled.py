@@ -82,7 +82,9 @@ class CompiledQuery:
                 raise TypeError(f"value {name!r}: an int, a str or a datetime, not {kind!r}")
         self.build = build
         self.kinds = kinds
-        self._compiled: dict[tuple[str, int], _Compiled] = {}
+        # per thread (a thread's connection is its own), gone with the thread: runserver
+        # starts one per request
+        self._local = threading.local()
         self._model: type[Model] | None = None
 
     def _compile(self, alias: str) -> _Compiled:
@@ -122,10 +124,12 @@ class CompiledQuery:
                 self._model = self.build(**{n: _stand_in(k, i) for i, (n, k)
                                             in enumerate(self.kinds.items())}).model
             using = router.db_for_read(self._model)
-        key = (using, threading.get_ident())
-        found = self._compiled.get(key)
+        compiled = getattr(self._local, "by_alias", None)
+        if compiled is None:
+            compiled = self._local.by_alias = {}
+        found = compiled.get(using)
         if found is None:
-            found = self._compiled[key] = self._compile(using)
+            found = compiled[using] = self._compile(using)
         return found
 
     def sql_with_params(self, using: str | None = None, **values: Any) -> tuple[str, list[Any]]:

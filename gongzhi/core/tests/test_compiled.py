@@ -121,3 +121,32 @@ def test_basemap_meta_is_the_orms_answer(personas):
                            counts={"building": 2})
     assert basemap_meta(community) == Basemap.objects.filter(
         community=community).values(*META_FIELDS).first()
+
+
+def test_a_thread_compiles_its_own_and_takes_it_away(db):
+    """runserver starts a thread per request: what a thread compiled goes with it (the
+    threads compile without running: SQLite's shared test database is locked by the
+    test's own transaction)."""
+    import gc
+    import weakref
+
+    from django.db import connections
+
+    query = CompiledQuery(lambda slug: Community.objects.filter(slug=slug), slug=str)
+    seen = []
+
+    def run():
+        try:
+            compiled = query.compiled()
+            seen.append(compiled is query.compiled())  # once per thread
+            seen.append(weakref.ref(compiled))
+        finally:
+            connections.close_all()
+
+    for _ in range(3):
+        thread = threading.Thread(target=run)
+        thread.start()
+        thread.join()
+    gc.collect()
+    assert seen[0::2] == [True, True, True]
+    assert all(ref() is None for ref in seen[1::2])
