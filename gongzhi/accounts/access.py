@@ -44,6 +44,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from gongzhi.accounts.models import Membership, Role, RoleAssignment
+from gongzhi.core.compiled import Viewer
 from gongzhi.places.models import Community, Region
 
 SUBDISTRICT_ADMIN = "subdistrict_admin"
@@ -304,6 +305,8 @@ def community_roles(user, community: Community | None) -> frozenset[str]:
     """The set of role codes ``user`` holds in ``community`` (empty for anonymous)."""
     if community is None or user is None or not user.is_authenticated:
         return frozenset()
+    if isinstance(user, Viewer):  # a compiled query being built: asked of the real person
+        return user.roles_in(community)
     user = _unwrap(user)
     cache: dict[int, frozenset[str]] = user.__dict__.setdefault("_gz_roles", {})
     if community.pk in cache:

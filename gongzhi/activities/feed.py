@@ -23,7 +23,7 @@ def activities_this_week(community, user, since) -> list[FeedBranch]:
     if since is not None:
         start = max(start, since)
 
-    def event(pk, at, data) -> FeedEvent:
+    def event(community, pk, at, data) -> FeedEvent:
         cancelled = data["status"] == Occurrence.Status.CANCELLED
         return FeedEvent(source="activities", kind="cancelled" if cancelled else "date",
                          title=data["title"],

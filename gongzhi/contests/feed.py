@@ -19,7 +19,7 @@ def contest_events(community, user, since) -> list[FeedBranch]:
     contests = selectors.latest_activity(community, user, since)
     order = ("-last", "-pk")
 
-    def result(pk, at, data) -> FeedEvent:
+    def result(community, pk, at, data) -> FeedEvent:
         winner = data["winner_name"] or data["winner_title"] if data["winner"] else ""
         return FeedEvent(
             source="contests", kind="result", title=data["title"], at=at,
@@ -27,7 +27,7 @@ def contest_events(community, user, since) -> list[FeedBranch]:
             summary=gettext("Result: %(winner)s") % {"winner": winner} if winner
             else gettext("Result announced"))
 
-    def opened(pk, at, data) -> FeedEvent:
+    def opened(community, pk, at, data) -> FeedEvent:
         return FeedEvent(
             source="contests", kind="opened", title=data["title"], at=at,
             url=reverse("contests:detail", args=[community.slug, pk]), obj_id=pk,

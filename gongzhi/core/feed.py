@@ -13,7 +13,7 @@ event's time, the order and the columns the event is built from::
         return [FeedBranch(
             kind="resolved", rows=qs, at=F("resolved_at"), order=("-resolved_at",),
             data={"category": F("category")},
-            event=lambda pk, at, d: FeedEvent(source="reports", kind="resolved", ...))]
+            event=lambda community, pk, at, d: FeedEvent(source="reports", ...))]
 
 ``community_feed`` asks every branch of every wanted source in ONE query: each branch is
 its queryset's newest ``limit`` rows (its own ``order``) as (id, time, JSON of ``data``),
@@ -24,6 +24,13 @@ events are the same (``core/tests/test_feed_union.py`` compares them with the so
 they were). A branch's ``at`` may be NULL for a row (a contest with no result yet): the
 row gives no event. ``since`` is passed to the source (which filters as it likes) and
 every event's time is at or after it.
+
+Without ``since`` (the home, the feed's first page) each source's branches are built once
+per kind of viewer and language (``core.compiled.ViewerQuery``'s rules: the branch
+function runs with a community that gives only its id and a viewer that answers only
+``has_perm`` and the like); a source whose SQL holds a time or something of the person's
+own is built per request (``_source_parts``). So a branch's ``event`` takes the community
+it is for and nothing from where the branch was made.
 
 A source may still return events itself (``@feed_source``: ``fn(community, user, since,
 limit)``, at most ``limit`` events at or after ``since``, newest first, a constant number
@@ -47,6 +54,16 @@ from django.utils.dateparse import parse_datetime
 from django.utils.functional import Promise
 from django.utils.module_loading import autodiscover_modules
 
+from gongzhi.core.compiled import (
+    VIEWER_ID,
+    ByAnswers,
+    NotCompilable,
+    Viewer,
+    building,
+    find_slots,
+    stand_in_community,
+)
+
 
 @dataclass(frozen=True)
 class FeedEvent:
@@ -68,15 +85,17 @@ class FeedBranch:
     ``order``: which ``limit`` rows the branch gives (``order_by`` arguments; the
     source's own order, so the rows are the ones the source gave before);
     ``data``: the columns the event is built from ({name: expression}, a related
-    column as ``F("organisation__name")``), handed to ``event(pk, at, data)`` as
-    Python values (datetimes as ISO text: ``feed_datetime`` reads them).
+    column as ``F("organisation__name")``), handed to ``event(community, pk, at, data)``
+    as Python values (datetimes as ISO text: ``feed_datetime`` reads them). ``event``
+    gets the community it is for: the branch may have been built once for every
+    community (``community_feed``), so it takes nothing else from where it was made.
     """
 
     kind: str
     rows: QuerySet
     at: Any
     order: Sequence[Any]
-    event: Callable[[int, datetime, dict[str, Any]], FeedEvent]
+    event: Callable[[Any, int, datetime, dict[str, Any]], FeedEvent]
     data: dict[str, Any] = field(default_factory=dict)
 
 
@@ -113,7 +132,8 @@ def feed_branches(key: str, *, label: str | Promise) -> Callable[[BranchFn], Bra
     def decorator(fn: BranchFn) -> BranchFn:
         def events(community: Any, user: Any, since: datetime | None,
                    limit: int) -> list[FeedEvent]:
-            return _union_events([fn(community, user, since)], since, limit)
+            return _union_events(community, _parts([_sources[key]], community, user, since,
+                                                   limit), since, limit)
 
         _sources[key] = FeedSource(key=key, label=label, fn=events, branches=fn)
         return fn
@@ -141,38 +161,109 @@ def feed_datetime(value: Any) -> datetime | None:
     return found
 
 
-def _branch_sql(branch: FeedBranch, index: int, since: datetime | None, limit: int,
-                connection) -> tuple[str, list[Any]]:
+def _branch_inner(branch: FeedBranch, limit: int, alias: str) -> tuple[str, tuple[Any, ...]]:
+    """The branch's newest ``limit`` rows as (``_gz_id``, ``_gz_at``, ``_gz_data``)."""
     qs = (branch.rows.select_related(None).prefetch_related(None)
           .annotate(_gz_id=F("pk"), _gz_at=branch.at,
                     _gz_data=JSONObject(_=F("pk"), **branch.data))
           .order_by(*branch.order).values_list("_gz_id", "_gz_at", "_gz_data")[:limit])
-    sql, params = qs.query.sql_with_params()
-    where = " WHERE q._gz_at IS NOT NULL"
-    extra: list[Any] = []
-    if since is not None:
-        where += " AND q._gz_at >= %s"
-        extra.append(connection.ops.adapt_datetimefield_value(since))
-    return (f"SELECT {index} AS gz_b, q._gz_id AS gz_id, q._gz_at AS gz_at, q._gz_data AS gz_data "
-            f"FROM ({sql}) q{where}", [*params, *extra])
+    sql, params = qs.query.get_compiler(using=alias).as_sql()
+    return sql, tuple(params)
 
 
-def _union_events(groups: list[list[FeedBranch]], since: datetime | None,
+@dataclass(frozen=True)
+class _Part:
+    """A branch in the union: its SQL and parameters, and the branch (for its events)."""
+
+    sql: str
+    params: Sequence[Any]
+    branch: FeedBranch
+
+
+def _part(branch: FeedBranch, limit: int, alias: str) -> _Part:
+    sql, params = _branch_inner(branch, limit, alias)
+    return _Part(sql, params, branch)
+
+
+@dataclass(frozen=True)
+class _Fragment:
+    """A branch's SQL built once for a kind of viewer: the community's and the viewer's
+    ids are filled in at each run (``core.compiled``)."""
+
+    sql: str
+    params: tuple[Any, ...]
+    slots: tuple[Any, ...]
+    branch: FeedBranch
+
+    def part(self, community: Any, user: Any) -> _Part:
+        params = list(self.params)
+        for slot in self.slots:
+            params[slot.position] = (community.pk if slot.name == "community" else user.pk)
+        return _Part(self.sql, params, self.branch)
+
+
+# a source whose SQL cannot be kept (it holds the time it was built at, or something of
+# the person's own: their organisations, their building): built for each request
+_PER_REQUEST = "per request"
+_FRAGMENTS = ByAnswers()
+
+
+def _source_parts(source: FeedSource, community: Any, user: Any, limit: int,
+                  alias: str) -> list[_Part]:
+    """The source's branches for this person, their SQL built once per kind of viewer
+    (``core.compiled.ViewerQuery``: the same answers to what the source's selectors asked
+    about the person) unless it cannot be kept (``NotCompilable``: the week's activities
+    hold the week, announcements the person's building and organisations): built for
+    each request then."""
+    from django.utils import translation
+
+    assert source.branches is not None
+    key = (alias, translation.get_language(), source.key, limit)
+    found: list[_Fragment] | str | None = _FRAGMENTS.find(key, user, community)
+    if found is None:
+        fake = stand_in_community(type(community))
+        viewer = Viewer(user, community, fake)
+        fragments: list[_Fragment] | str = []
+        try:
+            with building(viewer, [alias]):
+                branches = source.branches(fake, viewer, None)
+                for branch in branches:
+                    sql, params = _branch_inner(branch, limit, alias)
+                    slots = find_slots(connections[alias], params,
+                                       {"community": fake.pk, "viewer": VIEWER_ID},
+                                       optional=frozenset({"community", "viewer"}))
+                    assert isinstance(fragments, list)
+                    fragments.append(_Fragment(sql, params, slots, branch))
+        except NotCompilable:
+            fragments = _PER_REQUEST
+        _FRAGMENTS.add(key, viewer, fragments)
+        found = fragments
+    if isinstance(found, str):
+        return [_part(branch, limit, alias) for branch in source.branches(community, user, None)]
+    return [fragment.part(community, user) for fragment in found]
+
+
+def _union_events(community: Any, parts: list[_Part], since: datetime | None,
                   limit: int) -> list[FeedEvent]:
     """The newest ``limit`` events of all branches, in one query: ties in time go to
     the earlier branch (sources in key order, a source's branches in its order), then
     the newer row."""
-    branches = [b for group in groups for b in group]
-    if not branches or limit <= 0:
+    if not parts or limit <= 0:
         return []
-    connection = connections[branches[0].rows.db]
-    parts, params = [], []
-    for index, branch in enumerate(branches):
-        sql, found = _branch_sql(branch, index, since, limit, connection)
-        parts.append(sql)
-        params.extend(found)
+    connection = connections[parts[0].branch.rows.db]
+    sqls: list[str] = []
+    params: list[Any] = []
+    where = " WHERE q._gz_at IS NOT NULL"
+    if since is not None:
+        where += " AND q._gz_at >= %s"
+    for index, part in enumerate(parts):
+        sqls.append(f"SELECT {index} AS gz_b, q._gz_id AS gz_id, q._gz_at AS gz_at, "
+                    f"q._gz_data AS gz_data FROM ({part.sql}) q{where}")
+        params.extend(part.params)
+        if since is not None:
+            params.append(connection.ops.adapt_datetimefield_value(since))
     sql = ("SELECT gz_b, gz_id, gz_at, gz_data FROM ("
-           + " UNION ALL ".join(parts)
+           + " UNION ALL ".join(sqls)
            + ") feed ORDER BY gz_at DESC, gz_b, gz_id DESC LIMIT %s")
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, limit])
@@ -182,8 +273,27 @@ def _union_events(groups: list[list[FeedBranch]], since: datetime | None,
         if isinstance(data, str):
             data = json.loads(data)
         data.pop("_", None)
-        events.append(branches[index].event(pk, feed_datetime(at), data))
+        events.append(parts[index].branch.event(community, pk, feed_datetime(at), data))
     return events
+
+
+def _parts(sources: list[FeedSource], community: Any, user: Any, since: datetime | None,
+           limit: int) -> list[_Part]:
+    from django.db import router
+
+    from gongzhi.places.models import Community
+
+    alias = router.db_for_read(Community)
+    parts: list[_Part] = []
+    for source in sources:
+        if source.branches is None:
+            continue
+        if since is None and isinstance(community, Community):
+            parts.extend(_source_parts(source, community, user, limit, alias))
+        else:
+            parts.extend(_part(branch, limit, branch.rows.db)
+                         for branch in source.branches(community, user, since))
+    return parts
 
 
 def community_feed(community: Any, user: Any, *, since: datetime | None = None,
@@ -192,8 +302,8 @@ def community_feed(community: Any, user: Any, *, since: datetime | None = None,
     the sources registered with ``feed_branches``)."""
     wanted = set(sources) if sources is not None else None
     chosen = [s for s in feed_sources() if wanted is None or s.key in wanted]
-    events = _union_events([s.branches(community, user, since) for s in chosen
-                            if s.branches is not None], since, limit)
+    events = _union_events(community, _parts(chosen, community, user, since, limit), since,
+                           limit)
     for source in chosen:
         if source.branches is None:
             events.extend(source.fn(community, user, since, limit))

@@ -21,12 +21,12 @@ def ballot_events(community, user, since) -> list[FeedBranch]:
         qs = qs.filter(last__gte=since)
     order = ("-last", "-pk")
 
-    def opened(pk, at, data) -> FeedEvent:
+    def opened(community, pk, at, data) -> FeedEvent:
         return FeedEvent(source="decisions", kind="opened", title=data["title"], at=at,
                          url=reverse("decisions:detail", args=[community.slug, pk]),
                          summary=gettext("Voting opened"), obj_id=pk)
 
-    def closed(pk, at, data) -> FeedEvent:
+    def closed(community, pk, at, data) -> FeedEvent:
         return FeedEvent(source="decisions", kind="closed", title=data["title"], at=at,
                          url=reverse("decisions:results", args=[community.slug, pk]),
                          summary=gettext("Voting closed: see the result"), obj_id=pk)

@@ -24,14 +24,14 @@ def meeting_events(community, user, since) -> list[FeedBranch]:
         announced = announced.filter(created_at__gte=since)
         held = held.filter(starts_at__gte=since)
 
-    def announcement(pk, at, data) -> FeedEvent:
+    def announcement(community, pk, at, data) -> FeedEvent:
         starts = timezone.localtime(feed_datetime(data["starts_at"]))
         return FeedEvent(source="meetings", kind="announced", title=data["title"], at=at,
                          url=reverse("meetings:detail", args=[community.slug, pk]),
                          summary=gettext("Meeting on %(date)s")
                          % {"date": starts.strftime("%m-%d %H:%M")}, obj_id=pk)
 
-    def was_held(pk, at, data) -> FeedEvent:
+    def was_held(community, pk, at, data) -> FeedEvent:
         return FeedEvent(source="meetings", kind="held", title=data["title"], at=at,
                          url=reverse("meetings:detail", args=[community.slug, pk]),
                          summary=gettext("Meeting held"), obj_id=pk)

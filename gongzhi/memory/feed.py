@@ -14,7 +14,7 @@ from gongzhi.memory import selectors
 def new_memories(community, user, since) -> list[FeedBranch]:
     from django.urls import reverse
 
-    def event(pk, at, data) -> FeedEvent:
+    def event(community, pk, at, data) -> FeedEvent:
         return FeedEvent(source="memory", kind="published", title=data["title"],
                          url=reverse("memory:item", args=[community.slug, pk]),
                          at=at, summary=_("New in the community museum"), obj_id=pk)

@@ -15,7 +15,7 @@ from gongzhi.core.feed import FeedBranch, FeedEvent, feed_branches
 def announcement_events(community, user, since) -> list[FeedBranch]:
     from gongzhi.news import selectors
 
-    def event(pk, at, data) -> FeedEvent:
+    def event(community, pk, at, data) -> FeedEvent:
         important = bool(data["important"])
         return FeedEvent(source="news", kind="important" if important else "announcement",
                          title=data["title"], at=at, obj_id=pk,

@@ -29,7 +29,7 @@ def project_events(community, user, since) -> list[FeedBranch]:
     answers = dict(Proposal._meta.get_field("answer").flatchoices)
     statuses = dict(Result._meta.get_field("status").flatchoices)
 
-    def decided(pk, at, data) -> FeedEvent:
+    def decided(community, pk, at, data) -> FeedEvent:
         answer = answers.get(data["answer"], data["answer"])
         return FeedEvent(source="projects", kind="decided", title=data["title"], at=at,
                          url=reverse("projects:proposal",
@@ -37,7 +37,7 @@ def project_events(community, user, since) -> list[FeedBranch]:
                          summary=gettext("Proposal answered: %(answer)s")
                          % {"answer": answer}, obj_id=pk)
 
-    def published(pk, at, data) -> FeedEvent:
+    def published(community, pk, at, data) -> FeedEvent:
         status = statuses.get(data["status"], data["status"])
         return FeedEvent(source="projects", kind="result", title=data["title"], at=at,
                          url=reverse("projects:result", args=[community.slug, pk]),

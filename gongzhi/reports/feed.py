@@ -22,7 +22,7 @@ def resolved_reports(community, user, since) -> list[FeedBranch]:
 
     labels = dict(Report._meta.get_field("category").flatchoices)
 
-    def event(pk, at, data) -> FeedEvent:
+    def event(community, pk, at, data) -> FeedEvent:
         category = labels.get(data["category"], data["category"])
         where = data["location_text"] or data["description"]
         return FeedEvent(source="reports", kind="resolved", at=at,

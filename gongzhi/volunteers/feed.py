@@ -22,7 +22,7 @@ def shifts_this_week(community, user, since) -> list[FeedBranch]:
     week = now + dt.timedelta(days=7)
     shifts = selectors.upcoming_shifts(community, limit=None).filter(starts_at__lte=week)
 
-    def event(pk, at, data) -> FeedEvent:
+    def event(community, pk, at, data) -> FeedEvent:
         starts = timezone.localtime(feed_datetime(data["starts_at"]))
         return FeedEvent(
             source="volunteers", kind="shift", title=data["title"], at=at,
