@@ -33,6 +33,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Any, cast
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import Model, QuerySet
 from django.db.models.query import (  # type: ignore[attr-defined]
@@ -127,7 +128,10 @@ def _compile_queryset(queryset: QuerySet, alias: str, stand_ins: dict[str, Any],
         raise TypeError("compiled query: model instances or values_list(), not "
                         f"{queryset._iterable_class.__name__}")
     compiler = queryset.query.get_compiler(using=alias)
-    sql, params = compiler.as_sql()
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        raise NotCompilable("compiled query: a queryset that is always empty") from None
     slots = find_slots(connections[alias], params, stand_ins, optional)
     return _Compiled(compiler, sql, tuple(params), slots,
                      values=queryset._iterable_class is not ModelIterable,
@@ -447,10 +451,13 @@ class ViewerQuery:
             try:
                 with building(viewer, connections):
                     queryset = self.build(fake, viewer, *shape, **stand_ins)
+                # any value may be left out: a shape may not need it (no building,
+                # no unit); a stand-in is in every field's range, so the ORM does not
+                # drop one it was given
                 found = _compile_queryset(queryset, using,
                                           {"community": _COMMUNITY_ID, "viewer": VIEWER_ID,
                                            **stand_ins},
-                                          optional=frozenset({"community", "viewer"}))
+                                          optional=frozenset(self.kinds))
             except NotCompilable:
                 found = _PER_REQUEST
             self._built.add(key, viewer, found)

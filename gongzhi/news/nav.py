@@ -4,10 +4,13 @@ building, and the latest events of their feed."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from gongzhi.core.compiled import ViewerQuery
 from gongzhi.core.nav import NavLink, nav_section
 from gongzhi.core.now import NowBlock, NowItem, now_section, shown_feed_sources
 
@@ -22,11 +25,48 @@ def _when(at) -> str:
     return timezone.localtime(at).strftime("%m-%d %H:%M") if at else ""
 
 
-@now_section(1, "news.unread")
-def _unread(request, community) -> NowBlock | None:
+def _place_values(request, community) -> tuple[tuple[bool, bool], dict]:
+    """The person's home as values of a compiled query: (has a building, has a unit) is
+    the query's shape, the ids its values (``user_place``: one query, kept for the
+    request)."""
+    from gongzhi.news.selectors import user_place
+
+    building, unit = user_place(request.user, community)
+    return ((building is not None, unit is not None),
+            {"now": timezone.now(), "building": building or 0, "unit": unit or 0})
+
+
+def _place(has_building: bool, has_unit: bool, building: int, unit: int):
+    return (building if has_building else None, unit if has_unit else None)
+
+
+def _unread_build(community, viewer, has_building, has_unit, *, now, building, unit):
     from gongzhi.news import selectors
 
-    notices = selectors.unread_important(community, request.user)
+    qs = selectors.unread_query(community, viewer, now=now,
+                                place=_place(has_building, has_unit, building, unit))
+    # nothing to read for this kind of viewer: a query that finds nothing, kept as well
+    return qs if qs is not None else selectors.Announcement.objects.none()
+
+
+def _pinned_build(community, viewer, has_building, has_unit, *, now, building, unit):
+    from gongzhi.news import selectors
+
+    return selectors.pinned_query(community, viewer, skip_unread=True, now=now,
+                                  place=_place(has_building, has_unit, building, unit))
+
+
+# built once per kind of viewer and kind of home (core.compiled.ViewerQuery)
+_UNREAD = ViewerQuery(_unread_build, now=dt.datetime, building=int, unit=int)
+_PINNED = ViewerQuery(_pinned_build, now=dt.datetime, building=int, unit=int)
+
+
+@now_section(1, "news.unread")
+def _unread(request, community) -> NowBlock | None:
+    if not request.user.is_authenticated:
+        return None
+    shape, values = _place_values(request, community)
+    notices = _UNREAD.all(community, request.user, *shape, **values)
     if not notices:
         return None
     return NowBlock(
@@ -40,9 +80,8 @@ def _unread(request, community) -> NowBlock | None:
 
 @now_section(2, "news.pinned")
 def _pinned(request, community) -> NowBlock | None:
-    from gongzhi.news import selectors
-
-    notices = selectors.pinned_for(community, request.user, skip_unread=True)
+    shape, values = _place_values(request, community)
+    notices = _PINNED.all(community, request.user, *shape, **values)
     if not notices:
         return None
     return NowBlock(

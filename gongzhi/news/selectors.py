@@ -43,8 +43,8 @@ def user_place(user, community) -> tuple[int | None, int | None]:
     return cache[community.pk]
 
 
-def _audience_q(user, community) -> Q:
-    building, unit = user_place(user, community)
+def _audience_q(user, community, place: tuple[int | None, int | None] | None = None) -> Q:
+    building, unit = user_place(user, community) if place is None else place
     q = Q(audience=Audience.COMMUNITY)
     if building:
         q |= Q(audience=Audience.BUILDINGS, buildings=building)
@@ -117,31 +117,47 @@ def read_ids(user, announcements) -> set[int]:
 
 def unread_important(community, user, limit: int = 5) -> list[Announcement]:
     """Live important notices in the person's audience they have not confirmed yet."""
+    qs = unread_query(community, user, limit)
+    return [] if qs is None else list(qs)
+
+
+def unread_query(community, user, limit: int = 5, *, now: dt.datetime | None = None,
+                 place: tuple[int | None, int | None] | None = None
+                 ) -> QuerySet[Announcement] | None:
+    """``unread_important``'s query (None: nothing to read for this person), with the
+    time and the person's home (``user_place``) as values if given."""
     if not user.is_authenticated:
-        return []
+        return None
     from gongzhi.accounts.access import community_roles
 
     if not ({"resident", "verified_resident"} & community_roles(user, community)):
-        return []
-    qs = (Announcement.objects.live().filter(community=community, important=True)
-          .filter(_audience_q(user, community)).exclude(receipts__user=user)
-          .select_related("organisation").distinct().order_by("-published_at"))
-    return list(qs[:limit])
+        return None
+    return (Announcement.objects.live(now).filter(community=community, important=True)
+            .filter(_audience_q(user, community, place)).exclude(receipts__user=user)
+            .select_related("organisation").distinct().order_by("-published_at"))[:limit]
 
 
 def pinned_for(community, user, limit: int = 5, *, skip_unread: bool = False
                ) -> list[Announcement]:
     """Pinned live notices for the person; with ``skip_unread`` without the important
     ones they have not confirmed (the home shows those in their own block)."""
+    return list(pinned_query(community, user, limit, skip_unread=skip_unread))
+
+
+def pinned_query(community, user, limit: int = 5, *, skip_unread: bool = False,
+                 now: dt.datetime | None = None,
+                 place: tuple[int | None, int | None] | None = None
+                 ) -> QuerySet[Announcement]:
+    """``pinned_for``'s query, with the time and the person's home as values if given."""
     from django.db.models import Exists, OuterRef
 
-    qs = (Announcement.objects.live().filter(community=community, pinned=True)
-          .filter(_audience_q(user, community)).select_related("organisation").distinct()
-          .order_by("-published_at"))
+    qs = (Announcement.objects.live(now).filter(community=community, pinned=True)
+          .filter(_audience_q(user, community, place)).select_related("organisation")
+          .distinct().order_by("-published_at"))
     if skip_unread and user.is_authenticated and _is_resident(user, community):
         mine = ReadReceipt.objects.filter(announcement=OuterRef("pk"), user=user)
         qs = qs.filter(Q(important=False) | Exists(mine))
-    return list(qs[:limit])
+    return qs[:limit]
 
 
 def announcement_page(community, user, pk: int) -> Announcement:

@@ -129,7 +129,6 @@ def test_compiled_feed_is_the_per_request_feed_for_every_kind_of_viewer(personas
     """The home's feed (built once per kind of viewer) against the same feed read with
     ``since`` (which builds every branch for the request), hidden reports included."""
     from gongzhi.core.feed import community_feed
-
     from gongzhi.testing.factories import OrganisationFactory
 
     community = personas.community

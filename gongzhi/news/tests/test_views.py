@@ -154,3 +154,46 @@ def test_the_api_lists_and_confirms(personas, orgs):
     assert r.json()["read"] == 1
     r = client.get("/api/v1/news/feed?community=test-community&limit=500")
     assert r.status_code == 200
+
+
+def test_the_homes_news_blocks_built_once_serve_each_building_its_own(personas, orgs,
+                                                                       estate):
+    """The unread and pinned blocks' SQL is kept per kind of viewer and kind of home
+    (``core.compiled.ViewerQuery``); each resident still sees their own building's."""
+    from gongzhi.news.nav import _PINNED, _UNREAD
+
+    b3_only = post(personas.worker, personas.community, orgs["property"], title="3号楼停水通知",
+                   important=True, audience="buildings", buildings=[estate["b3"]])
+    b5_only = post(personas.worker, personas.community, orgs["property"], title="5号楼停电通知",
+                   audience="buildings", buildings=[estate["b5"]])
+    services.announcement_pin(actor=personas.worker, announcement=b5_only, pinned=True)
+    everyone = post(personas.worker, personas.community, orgs["party"], title="周末志愿服务")
+    services.announcement_pin(actor=personas.worker, announcement=everyone, pinned=True)
+    from django.test import Client
+
+    home = f"/c/{personas.community.slug}/"
+
+    def blocks(user):
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client.get(home).content.decode().split('id="now-news-feed"')[0]
+
+    def kept():
+        return sum(len(v) for q in (_UNREAD, _PINNED) for v in q._built._local.by_key.values())
+
+    counts = []
+    for _ in range(2):  # the second time from the kept SQL
+        in3, in5 = blocks(estate["in3"]), blocks(estate["in5"])
+        assert "3号楼停水通知" in in3 and "5号楼停电通知" not in in3
+        assert "5号楼停电通知" in in5 and "3号楼停水通知" not in in5
+        assert "周末志愿服务" in in3 and "周末志愿服务" in in5
+        signed_out = blocks(None)
+        assert "3号楼停水通知" not in signed_out and "5号楼停电通知" not in signed_out
+        assert "周末志愿服务" in signed_out
+        counts.append(kept())
+    assert counts[0] == counts[1]  # nothing built the second time
+    # confirmed: no longer in the unread block
+    services.read_confirm(actor=fresh(estate["in3"]), announcement=b3_only)
+    assert "请阅读并确认" not in blocks(estate["in3"])
+    assert kept() == counts[0]
