@@ -198,15 +198,18 @@ def ideas_geojson(request: HttpRequest, community: str):
             .exclude(answer=Proposal.Answer.MERGED)
             .values("pk", "title", "kind", "lat", "lon", "project_id", "answer",
                     "support_count")[:2000])
-    labels = dict(Proposal.Kind.choices)
+    # translated once and one reverse() for the layer, not per feature
+    labels = {key: str(label) for key, label in Proposal.Kind.choices}
+    head, rest = reverse("projects:proposal", args=[c.slug, 987654321, 123456789]
+                         ).split("987654321")
+    middle, tail = rest.split("123456789")
     features = [{
         "type": "Feature",
         "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]},
         "properties": {"name": r["title"], "kind": r["kind"],
-                       "kind_label": str(labels.get(r["kind"], r["kind"])),
+                       "kind_label": labels.get(r["kind"], r["kind"]),
                        "state": r["answer"] or "open", "supports": r["support_count"],
-                       "url": reverse("projects:proposal", args=[c.slug, r["project_id"],
-                                                                 r["pk"]])},
+                       "url": f"{head}{r['project_id']}{middle}{r['pk']}{tail}"},
     } for r in rows]
     body = json.dumps({"type": "FeatureCollection", "features": features},
                       ensure_ascii=False)

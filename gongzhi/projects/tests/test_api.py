@@ -97,9 +97,18 @@ def test_unknown_community_is_a_problem_not_a_crash(personas, bad):
 
 
 def test_ideas_geojson(personas, project):
-    ProposalFactory(project=project, lat=31.28, lon=121.5, kind="idea")
+    from django.urls import reverse
+
+    from gongzhi.projects.models import Proposal
+
+    pinned = ProposalFactory(project=project, lat=31.28, lon=121.5, kind="idea")
     ProposalFactory(project=project)
     r = personas.client("anonymous").get(
         f"{API}/ideas.geojson?community={personas.community.slug}")
     features = r.json()["features"]
     assert len(features) == 1 and features[0]["geometry"]["coordinates"] == [121.5, 31.28]
+    # the link and the label as reverse() and the catalogue give them (built once a layer)
+    props = features[0]["properties"]
+    assert props["url"] == reverse("projects:proposal", args=[
+        personas.community.slug, project.pk, pinned.pk])
+    assert props["kind_label"] == str(Proposal.Kind.IDEA.label) != "idea"
