@@ -73,6 +73,8 @@ SHOTS = [
     ("28-home-resident-phone.png", "13800000011", "/c/s-community/", 360),
     ("29-proposal-phone.png", "13800000011",
      "/c/s-community/projects/{garden_project}/proposals/{proposal}/", 360),
+    # ... and a community worker: the same page with the hidden and draft items staff see
+    ("30-home-worker-phone.png", "13800000001", "/c/s-community/", 360),
     ("14-what-if-phone.png", "13800000001", "/c/s-community/access/what-if/?action=add"
      "&category=green&name=%E5%85%B1%E5%BB%BA%E8%8A%B1%E5%9B%AD&capacity=60&datum=wgs84"
      "&lon=121.501923&lat=31.282242", 360),
