@@ -379,16 +379,28 @@ _PER_REQUEST = object()  # a build that cannot be kept: built for each request
 class ByAnswers:
     """What was built for each set of answers a viewer gave (per thread, per key): a
     build that asked a :class:`Viewer` questions is reused for anyone who gives the same
-    answers to the same questions."""
+    answers to the same questions.
 
-    def __init__(self) -> None:
+    At most ``limit`` builds are kept per thread; past that a new one is not kept (it is
+    built for its request, as without compiling). Keys come from the code, but a shape
+    may come from a request (the feed API's ``limit``, 1-100, is part of the feed's key):
+    the limit keeps what a stream of odd requests can make a process hold (a feed
+    source's SQL is about 7 KB)."""
+
+    def __init__(self, limit: int = 1000) -> None:
         self._local = threading.local()
+        self.limit = limit
 
     def _entries(self, key: tuple) -> list[tuple[tuple[tuple[tuple[str, ...], Any], ...], Any]]:
         by_key = getattr(self._local, "by_key", None)
         if by_key is None:
             by_key = self._local.by_key = {}
-        return by_key.setdefault(key, [])
+            self._local.kept = 0
+        return by_key.get(key, [])
+
+    def kept(self) -> int:
+        """How many builds this thread keeps."""
+        return getattr(self._local, "kept", 0)
 
     def find(self, key: tuple, user: Any, community: Any) -> Any | None:
         answers: dict[tuple[str, ...], Any] = {}
@@ -403,7 +415,12 @@ class ByAnswers:
         return None
 
     def add(self, key: tuple, viewer: Viewer, built: Any) -> None:
-        self._entries(key).append((tuple(dict.fromkeys(viewer.probes)), built))
+        self._entries(key)
+        if self._local.kept >= self.limit:
+            return
+        self._local.by_key.setdefault(key, []).append(
+            (tuple(dict.fromkeys(viewer.probes)), built))
+        self._local.kept += 1
 
 
 class ViewerQuery:

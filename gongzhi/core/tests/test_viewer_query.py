@@ -146,3 +146,19 @@ def test_compiled_feed_is_the_per_request_feed_for_every_kind_of_viewer(personas
         may_see_hidden = user.is_authenticated and user.has_perm("reports.view_hidden",
                                                                  community)
         assert len(reports) == (2 if may_see_hidden else 1)
+
+
+def test_a_thread_keeps_a_bounded_number_of_builds(personas):
+    """A shape may come from a request (the feed API's limit): past the limit a build is
+    used for its request and not kept, and the rows are still right."""
+    from gongzhi.core.compiled import ByAnswers
+
+    community = personas.community
+    reports = [_report(community, personas.verified) for _ in range(4)]
+    query = ViewerQuery(lambda c, viewer, n: reports_for(viewer, c).order_by("pk")
+                        .values_list("pk", flat=True)[:n])
+    query._built = ByAnswers(limit=2)
+    for n in (1, 2, 3, 4, 3, 1):
+        assert query.all(community, personas.owner, n) == [r.pk for r in reports[:n]]
+    assert query._built.kept() == 2
+    assert query.compiled(community, personas.owner, 1) is not None
