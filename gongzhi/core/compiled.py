@@ -434,7 +434,9 @@ class ViewerQuery:
     the build take the same path -- it learns nothing else about them -- so the same SQL
     serves them with their own ids and values; a person who answers differently gets the
     SQL built for their answers. ``shape`` (hashable: a limit, a choice of columns) and the
-    active language are part of the key; times must be values (refused otherwise)."""
+    active language are part of the key. Times must be values: a date or time in the SQL
+    that is not one is refused (``find_slots``), but a number derived from one (the year)
+    cannot be told from a constant, so a build must not read the clock at all."""
 
     def __init__(self, build: Callable[..., QuerySet], **kinds: type) -> None:
         for name, kind in kinds.items():
