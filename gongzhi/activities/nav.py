@@ -30,11 +30,12 @@ _BETWEEN = ViewerQuery(_between, start=dt.datetime, end=dt.datetime)
 
 @now_section(25, feed_sources=("activities",))
 def _activities_today(request, community) -> NowBlock | None:
-    """今天的活动: today's dates (one query; ``selectors.today``'s)."""
-    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    """今天的活动: today's dates (one query)."""
+    from gongzhi.activities import selectors
+
+    start, end = selectors.today_bounds()
     items = []
-    for occ in _BETWEEN.all(community, request.user, start=start,
-                            end=start + dt.timedelta(days=1)):
+    for occ in _BETWEEN.all(community, request.user, start=start, end=end):
         meta = " · ".join(x for x in (timezone.localtime(occ.starts_at).strftime("%H:%M"),
                                       occ.activity.place_label) if x)
         items.append(NowItem(occ.activity.title,

@@ -76,10 +76,10 @@ def past(activity: Activity, *, limit: int = 10) -> list[Occurrence]:
                 .order_by("-starts_at")[:limit])
 
 
-def today(community) -> list[Occurrence]:
-    now = timezone.localtime()
-    start = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    return list(occurrences_between(community, start, start + dt.timedelta(days=1))[:6])
+def today_bounds() -> tuple[dt.datetime, dt.datetime]:
+    """Today from local midnight to the next (the home's today's-activities block)."""
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    return start, start + dt.timedelta(days=1)
 
 
 def occurrence_page(community, pk: int) -> Occurrence:

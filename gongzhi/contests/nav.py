@@ -19,10 +19,7 @@ def _contest_links(request, community) -> list[NavLink]:
 def _open(community, viewer, *, now):
     from gongzhi.contests import selectors
 
-    # selectors.open_now's, with the time as a value
-    return selectors.contests_visible(community, viewer).filter(
-        published_at__isnull=False, announced_at__isnull=True,
-        submission_opens__lte=now).order_by("voting_closes")[:5]
+    return selectors.open_at(community, viewer, now)
 
 
 # built once per kind of viewer (core.compiled.ViewerQuery)

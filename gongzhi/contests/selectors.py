@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
 
 from gongzhi.contests.models import Contest, Entry, JuryScore, Kind, Licence
 
@@ -105,11 +104,12 @@ def published_since(community, user, since: dt.datetime | None) -> QuerySet[Cont
     return qs.order_by("-published_at")
 
 
-def open_now(community, user) -> list[Contest]:
-    now = timezone.now()
-    return list(contests_visible(community, user).filter(
+def open_at(community, user, now: dt.datetime) -> QuerySet[Contest]:
+    """Published contests not yet announced whose entries opened by ``now`` (the home's
+    block: the time is a value, so the query can be compiled)."""
+    return contests_visible(community, user).filter(
         published_at__isnull=False, announced_at__isnull=True,
-        submission_opens__lte=now).order_by("voting_closes")[:5])
+        submission_opens__lte=now).order_by("voting_closes")[:5]
 
 
 def entries_for_archive(contest: Contest) -> QuerySet[Entry]:

@@ -208,6 +208,21 @@ _PER_REQUEST = "per request"
 _FRAGMENTS = ByAnswers()
 
 
+def _fragments(source: FeedSource, fake: Any, viewer: Viewer, limit: int,
+               alias: str) -> list[_Fragment]:
+    """The source's branches built for the stand-ins, their ids found in the SQL."""
+    assert source.branches is not None
+    fragments = []
+    with building(viewer, [alias]):
+        for branch in source.branches(fake, viewer, None):
+            sql, params = _branch_inner(branch, limit, alias)
+            slots = find_slots(connections[alias], params,
+                               {"community": fake.pk, "viewer": VIEWER_ID},
+                               optional=frozenset({"community", "viewer"}))
+            fragments.append(_Fragment(sql, params, slots, branch))
+    return fragments
+
+
 def _source_parts(source: FeedSource, community: Any, user: Any, limit: int,
                   alias: str) -> list[_Part]:
     """The source's branches for this person, their SQL built once per kind of viewer
@@ -223,21 +238,11 @@ def _source_parts(source: FeedSource, community: Any, user: Any, limit: int,
     if found is None:
         fake = stand_in_community(type(community))
         viewer = Viewer(user, community, fake)
-        fragments: list[_Fragment] | str = []
         try:
-            with building(viewer, [alias]):
-                branches = source.branches(fake, viewer, None)
-                for branch in branches:
-                    sql, params = _branch_inner(branch, limit, alias)
-                    slots = find_slots(connections[alias], params,
-                                       {"community": fake.pk, "viewer": VIEWER_ID},
-                                       optional=frozenset({"community", "viewer"}))
-                    assert isinstance(fragments, list)
-                    fragments.append(_Fragment(sql, params, slots, branch))
+            found = _fragments(source, fake, viewer, limit, alias)
         except NotCompilable:
-            fragments = _PER_REQUEST
-        _FRAGMENTS.add(key, viewer, fragments)
-        found = fragments
+            found = _PER_REQUEST
+        _FRAGMENTS.add(key, viewer, found)
     if isinstance(found, str):
         return [_part(branch, limit, alias) for branch in source.branches(community, user, None)]
     return [fragment.part(community, user) for fragment in found]

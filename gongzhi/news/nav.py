@@ -42,11 +42,13 @@ def _place(has_building: bool, has_unit: bool, building: int, unit: int):
 
 def _unread_build(community, viewer, has_building, has_unit, *, now, building, unit):
     from gongzhi.news import selectors
+    from gongzhi.news.models import Announcement
 
     qs = selectors.unread_query(community, viewer, now=now,
                                 place=_place(has_building, has_unit, building, unit))
-    # nothing to read for this kind of viewer: a query that finds nothing, kept as well
-    return qs if qs is not None else selectors.Announcement.objects.none()
+    # nothing to read for this kind of viewer (not a resident): an empty queryset, which
+    # is not compiled but costs no query
+    return qs if qs is not None else Announcement.objects.none()
 
 
 def _pinned_build(community, viewer, has_building, has_unit, *, now, building, unit):
