@@ -128,7 +128,9 @@ def test_kill_9_in_the_middle_of_concurrent_votes_loses_nothing_half_way(kind):
     def vote(token: str) -> None:
         try:
             status, _body = _request(port, "POST", path, bodies[token], token)
-        except OSError:  # the server died under this request: the answer is lost
+        except (OSError, http.client.HTTPException):
+            # the server died under this request, before or while answering (a response
+            # cut off half-way is IncompleteRead): the answer is lost
             return
         with lock:
             answered[token] = status
