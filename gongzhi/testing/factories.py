@@ -45,7 +45,9 @@ class BuildingFactory(factory.django.DjangoModelFactory[Building]):
         model = Building
 
     community = factory.SubFactory(CommunityFactory)
-    number = factory.Sequence(lambda n: str(n + 1))
+    # Numbers and rooms with leading zeros: tests write real-looking ones ("3", "502") next
+    # to factory-made ones, and a counter that reached 502 once made a duplicate room.
+    number = factory.Sequence(lambda n: f"{n + 1:04d}")
     lat = 31.2835
     lon = 121.5035
 
@@ -64,7 +66,7 @@ class HouseholdFactory(factory.django.DjangoModelFactory[Household]):
 
     building = factory.SubFactory(BuildingFactory)
     community = factory.SelfAttribute("building.community")
-    room = factory.Sequence(lambda n: f"{100 + n}")
+    room = factory.Sequence(lambda n: f"{n + 1:05d}")
     tenure = Tenure.OWNER
     floor_area_m2 = 70
 
