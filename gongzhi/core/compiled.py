@@ -232,6 +232,16 @@ class CompiledQuery:
         return rows[0] if rows else None
 
 
+def set_prefetched(obj: Model, name: str, rows: list[Any]) -> None:
+    """Give ``obj`` the rows of its related manager ``name`` read by a compiled query, as
+    ``prefetch_related(name)`` would: ``obj.<name>.all()`` then costs no query."""
+    queryset = getattr(obj, name).all()
+    queryset._result_cache = list(rows)
+    queryset._prefetch_done = True
+    cache = getattr(obj, "_prefetched_objects_cache", {})
+    obj._prefetched_objects_cache = {**cache, name: queryset}  # type: ignore[attr-defined]
+
+
 # -- queries whose SQL depends on who looks ----------------------------------------------
 
 VIEWER_ID = -1_999_999_000       # the stand-ins of a ViewerQuery's community and viewer

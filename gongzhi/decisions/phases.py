@@ -19,9 +19,9 @@ CODE = "decisions.vote"
 
 def _ballots_block(request, project, phase) -> dict | None:
     from gongzhi.decisions.models import BallotState
-    from gongzhi.decisions.selectors import ballots_for_project
+    from gongzhi.decisions.selectors import project_ballots
 
-    ballots = list(ballots_for_project(project))
+    ballots = project_ballots(project)
     if not ballots:
         return None
     may_vote = phase_allows(request.user, project, CODE, phase=phase)

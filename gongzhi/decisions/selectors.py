@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db.models import QuerySet
 
 from gongzhi.accounts.models import Membership, Role
+from gongzhi.core.compiled import CompiledQuery
 from gongzhi.decisions import chain, seal, tally
 from gongzhi.decisions.engine.pabulib import PBElection, Project, Voter, format_number
 from gongzhi.decisions.engine.pabulib import write_pabulib as _write_pabulib
@@ -43,6 +44,14 @@ def ballots_for_project(project) -> QuerySet[Ballot]:
     """The ballots of a project's vote phase (used by the projects app)."""
     return (Ballot.objects.filter(project=project).exclude(state=BallotState.DRAFT)
             .select_related("community"))
+
+
+_PROJECT_BALLOTS = CompiledQuery(lambda project: ballots_for_project(project), project=int)
+
+
+def project_ballots(project) -> list[Ballot]:
+    """``ballots_for_project(project)``, compiled (the project page reads it)."""
+    return _PROJECT_BALLOTS.all(project=project.pk)
 
 
 def ballot_config(ballot: Ballot, options: list[Option] | None = None, *,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.compiled import set_prefetched
 from gongzhi.projects import phase_actions
 from gongzhi.projects.models import Phase, Project
 from gongzhi.projects.phase_actions import PhaseAction, register
@@ -36,11 +37,7 @@ def set_phases(project: Project, rows: list[Phase]) -> None:
     """Give ``project`` its phases read elsewhere (in order), as a prefetch would."""
     rows = sorted(rows, key=lambda p: p.order)
     project.__dict__["_gz_phases"] = rows
-    qs = project.phases.all()
-    qs._result_cache = list(rows)
-    qs._prefetch_done = True  # type: ignore[attr-defined]
-    cache = getattr(project, "_prefetched_objects_cache", {})
-    project._prefetched_objects_cache = {**cache, "phases": qs}  # type: ignore[attr-defined]
+    set_prefetched(project, "phases", rows)
 
 
 def forget_phases(project: Project) -> None:
@@ -100,8 +97,7 @@ def _proposals_block(request, project: Project, phase: Phase | None) -> dict:
     from gongzhi.projects import selectors
 
     user = request.user
-    return {"proposals": list(selectors.proposals_for(project, user=user,
-                                                      order="supports")[:5]),
+    return {"proposals": selectors.top_proposals(project, user),
             "can_propose": user.has_perm("projects.propose", project)}
 
 

@@ -4,22 +4,28 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
+from gongzhi.core.compiled import CompiledQuery, set_prefetched
 from gongzhi.projects import phase_actions, phases
 from gongzhi.projects.models import (
     Amendment,
     Comment,
+    Evaluation,
     Milestone,
     Phase,
     Project,
+    ProjectPhoto,
     Proposal,
     Result,
     ResultUpdate,
+    Stakeholder,
     Support,
     Task,
     TaskSignup,
+    TeamMember,
 )
+from gongzhi.spaces.models import Space
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -36,23 +42,52 @@ def projects_visible(community, user) -> QuerySet[Project]:
     return qs
 
 
+# The project page's reads, compiled once (core.compiled): each is a lookup by the
+# project's id whose SQL never changes, and building that SQL cost Django more than the
+# database took to answer it.
+_PROJECT = CompiledQuery(
+    lambda community, pk: Project.objects.select_related("community")
+    .filter(community_id=community, pk=pk), community=int, pk=int)
+_PHASES_WITH_PROJECT = CompiledQuery(
+    lambda community, pk: Phase.objects.filter(project__community_id=community, project_id=pk)
+    .select_related("project__community").order_by("order"), community=int, pk=int)
+_PHASES = CompiledQuery(
+    lambda project: Phase.objects.filter(project_id=project).order_by("order"), project=int)
+_SPACES = CompiledQuery(
+    lambda project: Space.objects.filter(projects__id=project), project=int)
+_STAKEHOLDERS = CompiledQuery(
+    lambda project: Stakeholder.objects.filter(project_id=project)
+    .select_related("organisation"), project=int)
+_TEAM = CompiledQuery(
+    lambda project: TeamMember.objects.filter(project_id=project).select_related("user"),
+    project=int)
+_PHOTOS = CompiledQuery(
+    lambda project: ProjectPhoto.objects.filter(project_id=project), project=int)
+
+
+def project_in(community, pk: int) -> Project | None:
+    """The project ``pk`` of ``community`` (with its community), or None."""
+    return _PROJECT.first(community=community.pk, pk=pk)
+
+
 def project_page(project: Project) -> Project:
-    """A project with what its page shows, in a fixed number of queries."""
-    return (Project.objects.select_related("community", "template")
-            .prefetch_related(
-                Prefetch("phases", queryset=Phase.objects.order_by("order")),
-                "spaces",
-                "stakeholders__organisation",
-                "team__user",
-            ).get(pk=project.pk))
+    """``project`` with what its page shows -- phases (unless read already), spaces,
+    stakeholders with their organisations, team with their people, photos -- in one
+    compiled query each."""
+    pk = project.pk
+    if "_gz_phases" not in project.__dict__:
+        phases.set_phases(project, _PHASES.all(project=pk))
+    for name, query in (("spaces", _SPACES), ("stakeholders", _STAKEHOLDERS),
+                        ("team", _TEAM), ("photos", _PHOTOS)):
+        set_prefetched(project, name, query.all(project=pk))
+    return project
 
 
 def project_with_phases(community, pk: int) -> Project | None:
     """The project of ``community`` with its phases, in ONE query (the phases joined to
     their project), or None if it has no phases (or is not there): a signed-in page asks
     the phases which buttons to show, and they then cost no query of their own."""
-    rows = list(Phase.objects.filter(project__community=community, project_id=pk)
-                .select_related("project__community").order_by("order"))
+    rows = _PHASES_WITH_PROJECT.all(community=community.pk, pk=pk)
     if not rows:
         return None
     project = rows[0].project
@@ -90,6 +125,37 @@ def proposals_for(project: Project, *, user=None, kind: str = "", answer: str = 
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(description__icontains=q))
     return qs.order_by(*PROPOSAL_ORDERS.get(order, PROPOSAL_ORDERS["new"]))
+
+
+TOP_PROPOSALS = 5  # on the project page
+_TOP = CompiledQuery(
+    lambda project: Proposal.objects.filter(project_id=project,
+                                            visibility=Proposal.Visibility.VISIBLE)
+    .select_related("author", "space", "community", "merged_into")
+    .order_by(*PROPOSAL_ORDERS["supports"])[:TOP_PROPOSALS], project=int)
+# the results of up to TOP_PROPOSALS proposals (ids beyond those given are 0: no row)
+_RESULTS_OF = CompiledQuery(
+    lambda **ids: Result.objects.filter(proposal_id__in=list(ids.values())),
+    **{f"p{i}": int for i in range(TOP_PROPOSALS)})
+
+
+def top_proposals(project: Project, user) -> list[Proposal]:
+    """The project page's most supported proposals, as ``proposals_for(project, user=user,
+    order="supports")[:TOP_PROPOSALS]`` with their results: compiled, unless the person has
+    hidden or pending proposals of their own here (then the ORM's, which adds them)."""
+    if user.is_authenticated and own_hidden_proposal_ids(user, project):
+        return list(proposals_for(project, user=user, order="supports")[:TOP_PROPOSALS])
+    top = _TOP.all(project=project.pk)
+    # only an accepted proposal shows its results (projects/_fate.html)
+    accepted = [p.pk for p in top if p.answer == Proposal.Answer.ACCEPTED]
+    results: dict[int, list[Result]] = {p.pk: [] for p in top}
+    if accepted:
+        ids = [accepted[i] if i < len(accepted) else 0 for i in range(TOP_PROPOSALS)]
+        for result in _RESULTS_OF.all(None, **{f"p{i}": pk for i, pk in enumerate(ids)}):
+            results[result.proposal_id].append(result)
+    for proposal in top:
+        set_prefetched(proposal, "results", results[proposal.pk])
+    return top
 
 
 OWN_HIDDEN_KIND = "h"
@@ -178,15 +244,21 @@ class TaskSignups(TypedDict):
     signed: int  # people signed up
 
 
-def tasks_for(project: Project, user) -> list[WithAnnotations[Task, TaskSignups]]:
-    from django.db.models import Count
+_TASKS = CompiledQuery(
+    lambda project: Task.objects.filter(project_id=project).select_related("space")
+    .annotate(signed=Count("signups"))
+    # in time order: a GROUP BY query does not take the model's ordering
+    .order_by("starts_at", "id"), project=int)
+_MY_TASKS = CompiledQuery(
+    lambda project, user: TaskSignup.objects.filter(task__project_id=project, user_id=user)
+    .values_list("task_id", flat=True), project=int, user=int)
 
-    tasks = list(Task.objects.filter(project=project).select_related("space")
-                 .annotate(signed=Count("signups")))
+
+def tasks_for(project: Project, user) -> list[WithAnnotations[Task, TaskSignups]]:
+    tasks = _TASKS.all(project=project.pk)
     mine: set[int] = set()
-    if user.is_authenticated:
-        mine = set(TaskSignup.objects.filter(task__project=project, user=user)
-                   .values_list("task_id", flat=True))
+    if user.is_authenticated and tasks:
+        mine = set(_MY_TASKS.all(project=project.pk, user=user.pk))
     for t in tasks:
         t.is_mine = t.pk in mine
         t.free = max(0, t.capacity - t.signed)
@@ -199,6 +271,20 @@ def results_for(community, *, project: Project | None = None) -> QuerySet[Result
     if project is not None:
         qs = qs.filter(project=project)
     return qs
+
+
+PROJECT_RESULTS = 20  # on the project page
+_PROJECT_RESULTS = CompiledQuery(
+    lambda community, project: Result.objects.filter(community_id=community,
+                                                     project_id=project)
+    .select_related("project", "responsible_org")[:PROJECT_RESULTS],
+    community=int, project=int)
+
+
+def project_results(project: Project) -> list[Result]:
+    """The project page's results: ``results_for(community, project=project)``, newest
+    ``PROJECT_RESULTS``."""
+    return _PROJECT_RESULTS.all(community=project.community_id, project=project.pk)
 
 
 def result_page(community, pk: int) -> Result:
@@ -305,9 +391,12 @@ def pending_moderation(community) -> dict:
     }
 
 
+_EVALUATIONS = CompiledQuery(
+    lambda project: Evaluation.objects.filter(project_id=project).values("project_id")
+    .annotate(n=Count("id"), avg=Avg("score")).values_list("n", "avg"), project=int)
+
+
 def evaluation_summary(project: Project) -> dict:
-    from django.db.models import Avg, Count
-
-    from gongzhi.projects.models import Evaluation
-
-    return Evaluation.objects.filter(project=project).aggregate(n=Count("id"), avg=Avg("score"))
+    """``{"n": evaluations, "avg": mean score or None}``."""
+    row = _EVALUATIONS.first(project=project.pk)
+    return {"n": row[0], "avg": row[1]} if row else {"n": 0, "avg": None}

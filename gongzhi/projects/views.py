@@ -36,8 +36,9 @@ def _project(request: HttpRequest, slug: str, pk: int):
     project = (selectors.project_with_phases(community, pk)
                if request.user.is_authenticated else None)
     if project is None:
-        project = get_object_or_404(Project.objects.select_related("community"),
-                                    community=community, pk=pk)
+        project = selectors.project_in(community, pk)
+        if project is None:
+            raise Http404
     require_perm(request, "projects.view_project", project)
     return community, project
 
@@ -119,7 +120,7 @@ def project_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "open_to_you": open_to_you,
         # the sections each app registers for the actions this project's phases open
         "blocks": phase_actions.blocks(request, project, current),
-        "results": list(selectors.results_for(community, project=project)[:20]),
+        "results": selectors.project_results(project),
         "photos": photos,
         "show_photos": bool(photos) or (can_manage and selectors.has_build_stage(project)),
         "can_manage": can_manage,
