@@ -35,3 +35,15 @@ def form_field(form: forms.BaseForm, name: str, kind: type[_F]) -> _F:
         raise TypeError(f"{type(form).__name__}.{name} is a {type(field).__name__}, "
                         f"not a {kind.__name__}")
     return field
+
+
+class BlankForm(forms.Form):
+    """A form whose empty rendering is the same for everyone (fixed fields, labels and
+    choices; nothing read from the request, the community or the database): the
+    ``blank_form`` template tag renders it unbound once per process, language, prefix and
+    id scheme, and gives later pages that HTML. Bound or given initial values, it renders
+    as any form does."""
+
+    def renders_blank(self) -> bool:
+        return (not self.is_bound and not self.initial
+                and all(field.initial is None for field in self.fields.values()))

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.core.forms import form_field
+from gongzhi.core.forms import BlankForm, form_field
 from gongzhi.core.uploads import ImageUploadField, MultipleImageUploadField
 from gongzhi.projects.models import (
     Donation,
@@ -119,7 +119,7 @@ class MergeForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
 
 
-class TaskForm(forms.Form):
+class TaskForm(BlankForm):
     title = forms.CharField(label=_("What"), max_length=160)
     description = forms.CharField(label=_("Details"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 3}))
@@ -132,7 +132,7 @@ class TaskForm(forms.Form):
     capacity = forms.IntegerField(label=_("People needed"), min_value=1, max_value=10000)
 
 
-class DonationForm(forms.Form):
+class DonationForm(BlankForm):
     item = forms.CharField(label=_("Material"), max_length=120,
                            help_text=_("e.g. old bricks, tyres, planks, pots"))
     quantity = forms.DecimalField(label=_("Quantity"), min_value=0.01, max_digits=10,
@@ -146,7 +146,7 @@ class DonationAdvanceForm(forms.Form):
     used_for = forms.CharField(label=_("Used for"), max_length=200, required=False)
 
 
-class PhotoForm(forms.Form):
+class PhotoForm(BlankForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=ProjectPhoto.Kind.choices)
     image = ImageUploadField(label=_("Photo"))
     caption = forms.CharField(label=_("Caption"), max_length=200, required=False)
@@ -181,7 +181,7 @@ class MilestoneForm(forms.Form):
                                       required=False)
 
 
-class EvaluationForm(forms.Form):
+class EvaluationForm(BlankForm):
     score = forms.TypedChoiceField(label=_("Your score"), coerce=int, widget=forms.RadioSelect,
                                    choices=[(i, str(i)) for i in range(5, 0, -1)])
     comment = forms.CharField(label=_("What worked, what should change?"), required=False,

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.core.forms import form_field
+from gongzhi.core.forms import BlankForm, form_field
 from gongzhi.core.uploads import MultipleImageUploadField
 from gongzhi.reports.models import Category, ResponseTargets
 from gongzhi.reports.services import MAX_PHOTOS
@@ -58,7 +58,7 @@ class TransitionForm(forms.Form):
             [("", "—")] + [(o.pk, o.name) for o in organisations])
 
 
-class HideForm(forms.Form):
+class HideForm(BlankForm):
     reason = forms.CharField(label=_("Reason for hiding"), max_length=500,
                              widget=forms.Textarea(attrs={"rows": 2}))
 

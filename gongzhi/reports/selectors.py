@@ -10,6 +10,7 @@ import numpy as np
 from django.db.models import BooleanField, Case, Count, Exists, OuterRef, QuerySet, Value, When
 from django.utils import timezone
 
+from gongzhi.core.compiled import CompiledQuery, ViewerQuery
 from gongzhi.core.geo.measure import haversine_m_array, nearby_bbox
 from gongzhi.places.models import Community
 from gongzhi.reports.models import (
@@ -19,6 +20,7 @@ from gongzhi.reports.models import (
     MeToo,
     Report,
     ReportEvent,
+    ReportPhoto,
     Status,
 )
 
@@ -78,15 +80,25 @@ def my_reports(user, community: Community) -> QuerySet[Report]:
                           ).order_by("-created_at", "-id")
 
 
-def report_detail(user, community: Community, pk: int) -> Report | None:
-    """One report with its me-too count and, for a signed-in ``user``, ``my_me_too``
-    (whether they said "me too"), in one query."""
+def _detail(community, user, *, pk):
     qs = (reports_for(user, community).select_related("organisation", "reporter", "space")
           .annotate(metoo_count=Count("me_toos", distinct=True)))
     if user.is_authenticated:
         qs = qs.annotate(my_me_too=Exists(MeToo.objects.filter(report=OuterRef("pk"),
                                                                 user_id=user.pk)))
-    found = qs.filter(pk=pk).first()
+    return qs.filter(pk=pk)[:1]
+
+
+# built once per kind of viewer (core.compiled.ViewerQuery): a worker's query sees hidden
+# reports, a resident's does not; the report's id is a value
+_DETAIL = ViewerQuery(_detail, pk=int)
+
+
+def report_detail(user, community: Community, pk: int) -> Report | None:
+    """One report with its me-too count and, for a signed-in ``user``, ``my_me_too``
+    (whether they said "me too"), in one query."""
+    rows = _DETAIL.all(community, user, pk=pk)
+    found = rows[0] if rows else None
     if found is not None:
         found.community = community  # the permission checks read it: no second query
     return found
@@ -101,11 +113,25 @@ def has_me_too(user, report: Report) -> bool:
     return report.me_toos.filter(user=user).exists()
 
 
+_EVENTS = CompiledQuery(
+    lambda report: ReportEvent.objects.filter(report_id=report)
+    .select_related("organisation", "actor"), report=int)
+_PUBLIC_EVENTS = CompiledQuery(
+    lambda report: ReportEvent.objects.filter(report_id=report)
+    .exclude(kind__in=PRIVATE_EVENTS).select_related("organisation", "actor"), report=int)
+_PHOTOS = CompiledQuery(
+    lambda report: ReportPhoto.objects.filter(report_id=report), report=int)
+
+
 def timeline(user, report: Report) -> list[ReportEvent]:
-    qs = report.events.select_related("organisation", "actor")
-    if not user.has_perm("reports.view_hidden", report):
-        qs = qs.exclude(kind__in=PRIVATE_EVENTS)
-    return list(qs)
+    """The report's events; private ones (internal notes) only for whoever sees hidden
+    things."""
+    events = (_EVENTS if user.has_perm("reports.view_hidden", report) else _PUBLIC_EVENTS)
+    return events.all(report=report.pk)
+
+
+def photos(report: Report) -> list[ReportPhoto]:
+    return _PHOTOS.all(report=report.pk)
 
 
 def nearby_open(community: Community, *, category: str, lat: float, lon: float,

@@ -20,7 +20,7 @@ from gongzhi.core.forms import add_service_errors
 from gongzhi.core.http import AuthedRequest, community_or_404, require_perm
 from gongzhi.core.middleware import form_reports_bad_input
 from gongzhi.core.paging import id_page
-from gongzhi.orgs.models import Organisation
+from gongzhi.orgs.selectors import organisation_choices
 from gongzhi.reports import selectors, services
 from gongzhi.reports.forms import HideForm, ReportForm, TargetsForm, TransitionForm
 from gongzhi.reports.models import Category, Status
@@ -39,8 +39,7 @@ def _spaces(community):
 
 
 def _organisations(community):
-    return list(Organisation.objects.alive().filter(community=community).order_by("kind",
-                                                                                  "name"))
+    return organisation_choices(community)
 
 
 def _map_context(request: HttpRequest, community) -> dict:
@@ -142,7 +141,7 @@ def _detail_context(request, community, report, transition_form=None, hide_form=
     return {
         "community": community, "report": report,
         "events": selectors.timeline(user, report),
-        "photos": list(report.photos.all()),
+        "photos": selectors.photos(report),
         "actions": actions,
         "organisations": _organisations(community) if any(
             t.action in ("accept", "assign") for t in actions) else [],

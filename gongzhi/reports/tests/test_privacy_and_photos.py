@@ -142,3 +142,36 @@ def test_pin_outside_community_refused(make_report):
     with pytest.raises(ValidationError) as exc:
         make_report(lat=LAT + 0.2)
     assert "lat" in exc.value.message_dict
+
+
+def test_the_compiled_detail_reads_answer_each_viewer_as_themselves(personas, make_report):
+    """report_detail and timeline are compiled once per kind of viewer (core.compiled):
+    taking turns, the worker sees a hidden report and the hide/unhide events, residents
+    neither, and each sees their own "me too"."""
+    from gongzhi.reports import selectors
+    from gongzhi.reports.models import EventKind
+
+    community = personas.community
+    report = make_report(description="广告内容")
+    services.report_hide(actor=personas.worker, report=report, reason="广告")
+    for _ in range(2):  # the second round uses what the first built
+        assert selectors.report_detail(personas.worker, community, report.pk) is not None
+        assert selectors.report_detail(personas.owner, community, report.pk) is None
+        assert selectors.report_detail(personas.verified, community, report.pk) is None
+    services.report_unhide(actor=personas.worker, report=report)
+    services.report_me_too(actor=personas.owner, report=report)
+    private = {EventKind.HIDDEN, EventKind.UNHIDDEN}
+    for _ in range(2):
+        seen = {}
+        for name in ("worker", "owner", "verified", "outsider"):
+            user = personas.user(name)
+            found = selectors.report_detail(user, community, report.pk)
+            assert found is not None and found.metoo_count == 1
+            seen[name] = (found.my_me_too, {e.kind for e in selectors.timeline(user, found)})
+        assert seen["owner"][0] is True
+        assert seen["verified"][0] is False and seen["worker"][0] is False
+        assert private <= seen["worker"][1]
+        assert not private & (seen["owner"][1] | seen["verified"][1] | seen["outsider"][1])
+    other = make_report(description="另一个")
+    assert selectors.report_detail(personas.other_admin, personas.other_community,
+                                   other.pk) is None  # not of that community
