@@ -75,6 +75,10 @@ SHOTS = [
      "/c/s-community/projects/{garden_project}/proposals/{proposal}/", 360),
     # ... and a community worker: the same page with the hidden and draft items staff see
     ("30-home-worker-phone.png", "13800000001", "/c/s-community/", 360),
+    # the worker's project page (tasks, photos, the forms to add them) and report page
+    ("31-project-worker-phone.png", "13800000001", "/c/s-community/projects/{garden_project}/",
+     360),
+    ("32-report-worker-phone.png", "13800000001", "/c/s-community/reports/{report}/", 360),
     ("14-what-if-phone.png", "13800000001", "/c/s-community/access/what-if/?action=add"
      "&category=green&name=%E5%85%B1%E5%BB%BA%E8%8A%B1%E5%9B%AD&capacity=60&datum=wgs84"
      "&lon=121.501923&lat=31.282242", 360),
@@ -91,6 +95,7 @@ from gongzhi.decisions.models import Ballot
 from gongzhi.deliberation.models import Conversation
 from gongzhi.news.models import Announcement
 from gongzhi.projects.models import Proposal
+from gongzhi.reports.models import Report
 from gongzhi.surveys.models import Survey
 print(json.dumps({
     "garden": Ballot.objects.get(title="大院花园设计方案投票").pk,
@@ -105,6 +110,8 @@ print(json.dumps({
                                                      visibility="visible")
                  .order_by("-support_count", "pk").first()).pk,
     "garden_project": proposal.project_id,
+    "report": Report.objects.filter(community__slug="s-community", status="submitted",
+                                    hidden_at__isnull=True).order_by("pk").first().pk,
     "survey": Survey.objects.filter(community__slug="s-community")
               .annotate(n=Count("responses")).order_by("-n").first().pk,
 }))
