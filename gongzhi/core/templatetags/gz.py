@@ -22,7 +22,8 @@ def blank_form(form) -> SafeString:
     id scheme (a form's widgets cost ~0.4 ms each to render); any other form each time."""
     key = None
     if getattr(form, "renders_blank", None) is not None and form.renders_blank():
-        key = (type(form), form.prefix, form.auto_id, translation.get_language())
+        key = (type(form), form.prefix, form.auto_id, form.label_suffix,
+               form.use_required_attribute, translation.get_language())
         html = _BLANK_FORMS.get(key)
         if html is not None:
             return html
