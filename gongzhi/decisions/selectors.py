@@ -46,7 +46,7 @@ def ballots_for_project(project) -> QuerySet[Ballot]:
             .select_related("community"))
 
 
-_PROJECT_BALLOTS = CompiledQuery(lambda project: ballots_for_project(project), project=int)
+_PROJECT_BALLOTS = CompiledQuery(ballots_for_project, project=int)
 
 
 def project_ballots(project) -> list[Ballot]:

@@ -128,11 +128,10 @@ def proposals_for(project: Project, *, user=None, kind: str = "", answer: str = 
 
 
 TOP_PROPOSALS = 5  # on the project page
+# proposals_for's own query (its prefetch of results is not compiled: top_proposals reads
+# them apart)
 _TOP = CompiledQuery(
-    lambda project: Proposal.objects.filter(project_id=project,
-                                            visibility=Proposal.Visibility.VISIBLE)
-    .select_related("author", "space", "community", "merged_into")
-    .order_by(*PROPOSAL_ORDERS["supports"])[:TOP_PROPOSALS], project=int)
+    lambda project: proposals_for(project, order="supports")[:TOP_PROPOSALS], project=int)
 # the results of up to TOP_PROPOSALS proposals (ids beyond those given are 0: no row)
 _RESULTS_OF = CompiledQuery(
     lambda **ids: Result.objects.filter(proposal_id__in=list(ids.values())),
@@ -275,9 +274,7 @@ def results_for(community, *, project: Project | None = None) -> QuerySet[Result
 
 PROJECT_RESULTS = 20  # on the project page
 _PROJECT_RESULTS = CompiledQuery(
-    lambda community, project: Result.objects.filter(community_id=community,
-                                                     project_id=project)
-    .select_related("project", "responsible_org")[:PROJECT_RESULTS],
+    lambda community, project: results_for(community, project=project)[:PROJECT_RESULTS],
     community=int, project=int)
 
 

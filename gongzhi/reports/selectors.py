@@ -113,12 +113,16 @@ def has_me_too(user, report: Report) -> bool:
     return report.me_toos.filter(user=user).exists()
 
 
-_EVENTS = CompiledQuery(
-    lambda report: ReportEvent.objects.filter(report_id=report)
-    .select_related("organisation", "actor"), report=int)
-_PUBLIC_EVENTS = CompiledQuery(
-    lambda report: ReportEvent.objects.filter(report_id=report)
-    .exclude(kind__in=PRIVATE_EVENTS).select_related("organisation", "actor"), report=int)
+def _events(*, private: bool):
+    def build(report):
+        qs = ReportEvent.objects.filter(report_id=report).select_related("organisation",
+                                                                         "actor")
+        return qs if private else qs.exclude(kind__in=PRIVATE_EVENTS)
+    return build
+
+
+_EVENTS = CompiledQuery(_events(private=True), report=int)
+_PUBLIC_EVENTS = CompiledQuery(_events(private=False), report=int)
 _PHOTOS = CompiledQuery(
     lambda report: ReportPhoto.objects.filter(report_id=report), report=int)
 

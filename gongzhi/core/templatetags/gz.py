@@ -6,6 +6,7 @@ from django.utils import translation
 from django.utils.module_loading import autodiscover_modules
 from django.utils.safestring import SafeString, mark_safe
 
+from gongzhi.core.forms import BlankForm
 from gongzhi.core.nav import community_nav, community_nav_links
 from gongzhi.core.phone import mask_phone
 
@@ -17,11 +18,11 @@ _BLANK_FORMS: dict[tuple, SafeString] = {}
 
 @register.simple_tag
 def blank_form(form) -> SafeString:
-    """``includes/form.html`` for ``form``. A :class:`~gongzhi.core.forms.BlankForm` with
+    """``includes/form.html`` for ``form``. A :class:`BlankForm` with
     nothing typed and no initial values is rendered once per process, language, prefix and
     id scheme (a form's widgets cost ~0.4 ms each to render); any other form each time."""
     key = None
-    if getattr(form, "renders_blank", None) is not None and form.renders_blank():
+    if isinstance(form, BlankForm) and form.renders_blank():
         key = (type(form), form.prefix, form.auto_id, form.label_suffix,
                form.use_required_attribute, translation.get_language())
         html = _BLANK_FORMS.get(key)
