@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from gongzhi.core.compiled import ViewerQuery
 from gongzhi.core.nav import NavLink, nav_section
 from gongzhi.core.now import NowBlock, NowItem, now_section
+from gongzhi.core.urlcache import reverse
 
 
 @nav_section("activities")

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from gongzhi.core.compiled import ViewerQuery
 from gongzhi.core.nav import PRIMARY, NavLink, nav_section
 from gongzhi.core.now import NowBlock, NowItem, now_section
+from gongzhi.core.urlcache import reverse
 
 
 @nav_section("decisions")

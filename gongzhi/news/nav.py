@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from gongzhi.core.compiled import ViewerQuery
 from gongzhi.core.nav import NavLink, nav_section
 from gongzhi.core.now import NowBlock, NowItem, now_section, shown_feed_sources
+from gongzhi.core.urlcache import reverse
 
 
 @nav_section("news")

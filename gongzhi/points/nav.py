@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from gongzhi.core.nav import WORK, NavLink, nav_section
 from gongzhi.core.now import NowBlock, NowItem, now_section
+from gongzhi.core.urlcache import reverse
 
 
 @nav_section("points")

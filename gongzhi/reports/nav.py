@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.db.models import Count, Window
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from gongzhi.core.compiled import ViewerQuery
 from gongzhi.core.nav import PRIMARY, WORK, NavLink, nav_section
 from gongzhi.core.now import NowBlock, NowItem, now_section
+from gongzhi.core.urlcache import reverse
 
 
 @nav_section("reports")

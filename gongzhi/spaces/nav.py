@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.nav import PRIMARY, WORK, NavLink, nav_section
+from gongzhi.core.urlcache import reverse
 
 
 @nav_section("spaces")

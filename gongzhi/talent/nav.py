@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from gongzhi.core.nav import WORK, NavLink, nav_section
+from gongzhi.core.urlcache import reverse
 
 
 @nav_section("talent")
