@@ -7,7 +7,7 @@ from django.utils.module_loading import autodiscover_modules
 from django.utils.safestring import SafeString, mark_safe
 
 from gongzhi.core.forms import BlankForm
-from gongzhi.core.nav import community_nav, community_nav_links
+from gongzhi.core.nav import render_community_nav
 from gongzhi.core.phone import mask_phone
 
 register = template.Library()
@@ -38,22 +38,13 @@ _nav_discovered = False
 
 
 @register.simple_tag(takes_context=True)
-def community_links(context, community):
+def community_nav_html(context, community) -> SafeString:
+    """The community menu drawn (``core.nav.render_community_nav``)."""
     global _nav_discovered
     if not _nav_discovered:  # import every app's nav.py once, not on every page
         autodiscover_modules("nav")
         _nav_discovered = True
-    return community_nav_links(context["request"], community)
-
-
-@register.simple_tag(takes_context=True)
-def community_menu(context, community):
-    """The grouped navigation (primary links, "more", workbench) for the bar."""
-    global _nav_discovered
-    if not _nav_discovered:
-        autodiscover_modules("nav")
-        _nav_discovered = True
-    return community_nav(context["request"], community)
+    return render_community_nav(context["request"], community)
 
 
 @register.simple_tag(takes_context=True)
