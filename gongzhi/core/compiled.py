@@ -43,6 +43,8 @@ from django.db.models.query import (  # type: ignore[attr-defined]
     get_related_populators,
 )
 
+from gongzhi.core.db import prepared_cursor
+
 _KINDS = (int, str, dt.datetime)
 
 
@@ -158,7 +160,9 @@ def _rows(entry: _Compiled, params: list[Any]) -> list[Any]:
     """The rows of a compiled queryset, as the queryset gives them."""
     compiler = entry.compiler
     alias = compiler.using
-    with connections[alias].cursor() as cursor:
+    # the SQL never changes: on PostgreSQL it is prepared once per connection, so later
+    # runs skip parsing and planning (~0.2 ms of a lookup's 0.45 ms, bench/pages_bench.py)
+    with prepared_cursor(connections[alias]) as cursor:
         cursor.execute(entry.sql, params)
         fetched = cursor.fetchall()
     rows = list(compiler.results_iter(results=[fetched]))

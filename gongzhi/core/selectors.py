@@ -73,12 +73,22 @@ def community_org_summary(community: Community):
     return Organisation.objects.alive().filter(community=community).order_by("kind", "name")[:12]
 
 
+def _membership_with_household(user: int, community: int):
+    from gongzhi.accounts.models import Membership
+
+    return (Membership.objects.filter(user_id=user, community_id=community)
+            .select_related("household"))
+
+
+# on every member's community home: its SQL is built once (core.compiled)
+_MEMBERSHIP = CompiledQuery(_membership_with_household, user=int, community=int)
+
+
 def membership_of(user, community: Community):
     """The person's membership of ``community`` (with its household), or None: read once
     per request and community (the home's notice and the news audience share it), and
     not at all when the request's access rows show no membership there."""
     from gongzhi.accounts.access import _unwrap, membership_statuses
-    from gongzhi.accounts.models import Membership
 
     if not user.is_authenticated:
         return None
@@ -86,8 +96,7 @@ def membership_of(user, community: Community):
     cache = user.__dict__.setdefault("_gz_membership", {})
     if community.pk not in cache:
         cache[community.pk] = (
-            Membership.objects.filter(user=user, community=community)
-            .select_related("household").first()
+            _MEMBERSHIP.first(user=user.pk, community=community.pk)
             if community.pk in membership_statuses(user) else None)
     return cache[community.pk]
 

@@ -58,6 +58,24 @@ def test_community_lookup_matches_and_refuses_inactive(personas):
         community_or_404("x" * 200)
 
 
+def test_membership_with_household_is_the_orms_answer(personas):
+    from gongzhi.accounts.models import Membership
+    from gongzhi.core.selectors import membership_of
+
+    community, user = personas.community, personas.owner  # a member with a household
+    expected = Membership.objects.select_related("household").get(user=user,
+                                                                   community=community)
+    found = membership_of(user, community)
+    assert _fields(found) == _fields(expected)
+    assert expected.household is not None and _fields(found.household) == _fields(
+        expected.household)
+    with CaptureQueriesContext(connection) as ctx:
+        assert membership_of(user, community) is found  # kept for the request
+    assert not ctx.captured_queries
+    # a community where the person has no membership: None, without a query
+    assert membership_of(personas.outsider, community) is None
+
+
 def test_values_list_rows_and_ints(personas):
     query = CompiledQuery(lambda pk: Community.objects.filter(pk__gte=pk).order_by("pk")
                           .values_list("pk", "slug"), pk=int)
