@@ -188,6 +188,66 @@ def test_detail_actions_through_pages(personas, make_report, org, reporter, clie
                                          ).status_code == 403
 
 
+def test_action_forms_escape_names_and_select_the_assigned_organisation(
+        personas, make_report, org):
+    from gongzhi.testing.factories import OrganisationFactory
+
+    report = make_report()
+    slug = personas.community.slug
+    evil = OrganisationFactory(community=personas.community, name='<img src=x onerror=1>物业')
+    worker = personas.client("worker")
+    detail = reverse("reports:detail", args=[slug, report.pk])
+    page = worker.get(detail, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "<img src=x" not in page and "&lt;img src=x onerror=1&gt;物业" in page
+    assert f'<option value="{org.pk}">大院物业</option>' in page
+    # a new report: accept (with an organisation) and refuse (with a reason), no photo
+    assert page.count('name="organisation"') == 1 and 'name="photos"' not in page
+    assert "理由" in page and "Reason (public)" not in page
+    services.report_transition(actor=personas.worker, report=report, action="accept",
+                               organisation=evil, note="")
+    page = worker.get(detail).content.decode()
+    # accepted: reassign selects the organisation it is with; start needs no note
+    assert f'<option value="{evil.pk}" selected>' in page
+    start = page[page.index('aria-labelledby="act-start-h"'):]
+    assert 'name="note"' not in start[:start.index("</form>")]
+    resolve = page[page.index('aria-labelledby="act-resolve-h"'):]
+    assert 'name="photos"' in resolve[:resolve.index("</form>")]
+    # the resident sees no action form at all
+    assert 'class="card action-form"' not in personas.client("verified").get(
+        detail).content.decode()
+
+
+def test_a_failed_step_keeps_the_organisation_and_note_typed(personas, make_report, org,
+                                                             other_org):
+    report = make_report()
+    slug = personas.community.slug
+    worker = personas.client("worker")
+    response = worker.post(reverse("reports:act", args=[slug, report.pk]),
+                           {"action": "accept", "organisation": "999999", "note": "交给维修"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    form = html[html.index('aria-labelledby="act-accept-h"'):]
+    form = form[:form.index("</form>")]
+    assert "交给维修</textarea>" in form and 'role="alert"' in form
+    assert f'<option value="{other_org.pk}">' in form  # nothing valid was chosen
+    # the other form is drawn fresh
+    refuse = html[html.index('aria-labelledby="act-refuse-h"'):]
+    assert 'role="alert"' not in refuse[:refuse.index("</form>")]
+
+
+def test_a_step_no_longer_open_says_why(personas, make_report, org):
+    """The page was old: someone else accepted the report; refusing it now says so."""
+    report = make_report()
+    services.report_transition(actor=personas.worker, report=report, action="accept",
+                               organisation=org, note="")
+    response = personas.client("admin").post(
+        reverse("reports:act", args=[personas.community.slug, report.pk]),
+        {"action": "refuse", "note": "不在范围内"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'role="alert"' in html and 'value="refuse"' not in html
+
+
 def test_nav_links(personas, org_member):
     slug = personas.community.slug
     html = personas.client("worker").get(reverse("reports:list", args=[slug])).content.decode()
