@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.core.feed import FeedBranch, FeedEvent, feed_branches
+from gongzhi.core.feed import FeedBranch, FeedEvent, feed_branches, feed_moments
 
 
 @feed_branches("activities", label=_("Activities"))
@@ -19,7 +16,8 @@ def activities_this_week(community, user, since) -> list[FeedBranch]:
     from gongzhi.activities import selectors
     from gongzhi.activities.models import Occurrence
 
-    start, end = selectors.week_bounds(timezone.localdate())
+    moments = feed_moments()  # this week (selectors.week_bounds), as values
+    start, end = moments.week_start, moments.week_end
     if since is not None:
         start = max(start, since)
 
@@ -32,7 +30,6 @@ def activities_this_week(community, user, since) -> list[FeedBranch]:
                          else gettext("Community activity"), obj_id=pk)
 
     return [FeedBranch(
-        kind="date", rows=selectors.occurrences_between(community, start,
-                                                        end + dt.timedelta(0)),
+        kind="date", rows=selectors.occurrences_between(community, start, end),
         at=F("starts_at"), order=("-starts_at", "-id"), event=event,
         data={"title": F("activity__title"), "status": F("status")})]

@@ -34,5 +34,6 @@ class IsoUtc(Func):
         sql, params = compiler.compile(self.source_expressions[0])
         return f"(replace({sql}, ' ', 'T') || '+00:00')", params
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
+    def as_sql(self, compiler: Any, connection: Any, *args: Any,
+               **extra: Any) -> tuple[str, list]:
         raise NotImplementedError(f"IsoUtc on {connection.vendor}")

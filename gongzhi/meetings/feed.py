@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.core.feed import FeedBranch, FeedEvent, feed_branches, feed_datetime
+from gongzhi.core.feed import FeedBranch, FeedEvent, feed_branches, feed_datetime, feed_moments
 
 
 @feed_branches("meetings", label=_("Meetings"))
@@ -16,7 +16,7 @@ def meeting_events(community, user, since) -> list[FeedBranch]:
     from gongzhi.meetings import selectors
     from gongzhi.meetings.models import Meeting
 
-    now = timezone.now()
+    now = feed_moments().now
     qs = selectors.meetings_visible_to(user, community)
     announced = qs.filter(status=Meeting.Status.PUBLISHED, starts_at__gte=now)
     held = qs.filter(status=Meeting.Status.HELD, starts_at__lte=now)

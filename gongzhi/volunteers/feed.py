@@ -11,16 +11,17 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.core.feed import FeedBranch, FeedEvent, feed_branches, feed_datetime
+from gongzhi.core.feed import FeedBranch, FeedEvent, feed_branches, feed_datetime, feed_moments
 
 
 @feed_branches("volunteers", label=_("Volunteer shifts this week"))
 def shifts_this_week(community, user, since) -> list[FeedBranch]:
     from gongzhi.volunteers import selectors
 
-    now = timezone.now()
-    week = now + dt.timedelta(days=7)
-    shifts = selectors.upcoming_shifts(community, limit=None).filter(starts_at__lte=week)
+    moments = feed_moments()
+    now = moments.now
+    shifts = selectors.upcoming_shifts(community, limit=None, now=now).filter(
+        starts_at__lte=moments.in_a_week)
 
     def event(community, pk, at, data) -> FeedEvent:
         starts = timezone.localtime(feed_datetime(data["starts_at"]))

@@ -11,10 +11,11 @@ from django.utils import timezone
 from gongzhi.volunteers.models import Corps, Shift, ShiftSignup, Team
 
 
-def upcoming_shifts(community, *, project=None, limit: int | None = 200) -> QuerySet[Shift]:
-    """Open shifts that have not ended, soonest first."""
+def upcoming_shifts(community, *, project=None, limit: int | None = 200,
+                    now: dt.datetime | None = None) -> QuerySet[Shift]:
+    """Open shifts that have not ended (by ``now``, default the time now), soonest first."""
     qs = (Shift.objects.filter(community=community, cancelled_at__isnull=True,
-                               ends_at__gte=timezone.now(), opportunity__is_active=True)
+                               ends_at__gte=now or timezone.now(), opportunity__is_active=True)
           .select_related("opportunity__team", "opportunity__space", "opportunity__project")
           .order_by("starts_at", "id"))
     if project is not None:
