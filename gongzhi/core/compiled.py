@@ -30,7 +30,7 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.core.exceptions import EmptyResultSet
@@ -80,6 +80,9 @@ class _Compiled:
     slots: tuple[_Slot, ...]
     values: bool  # a values_list() queryset
     flat: bool    # ... with flat=True
+    # how rows are read (converters, model columns, related populators): worked out by
+    # Django for every query, here once (``_reader``)
+    kept: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 def find_slots(connection, params: Any, stand_ins: dict[str, Any],
@@ -156,6 +159,28 @@ def _params(entry: _Compiled, kinds: dict[str, type], values: dict[str, Any]) ->
     return params
 
 
+def _reader(entry: _Compiled) -> dict[str, Any]:
+    """What ``results_iter`` and ``ModelIterable`` work out before reading rows -- the
+    columns' converters, the model's columns, the related populators -- once per compiled
+    query (the same SQL always has the same columns)."""
+    kept = entry.kept
+    if not kept:
+        compiler = entry.compiler
+        fields = [s[0] for s in compiler.select[0:compiler.col_count]]
+        kept["converters"] = compiler.get_converters(fields)
+        kept["composite"] = compiler.has_composite_fields(fields)
+        kept["fields"] = fields
+        if not entry.values:
+            klass_info, select = compiler.klass_info, compiler.select
+            start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+            kept["model"] = klass_info["model"]
+            kept["span"] = (start, end)
+            kept["init_list"] = [f[0].target.attname for f in select[start:end]]
+            kept["populators"] = get_related_populators(klass_info, select, compiler.using)
+            kept["annotations"] = tuple((compiler.annotation_col_map or {}).items())
+    return kept
+
+
 def _rows(entry: _Compiled, params: list[Any]) -> list[Any]:
     """The rows of a compiled queryset, as the queryset gives them."""
     compiler = entry.compiler
@@ -165,20 +190,24 @@ def _rows(entry: _Compiled, params: list[Any]) -> list[Any]:
     with prepared_cursor(connections[alias]) as cursor:
         cursor.execute(entry.sql, params)
         fetched = cursor.fetchall()
-    rows = list(compiler.results_iter(results=[fetched]))
+    reader = _reader(entry)
+    rows: Any = fetched
+    if reader["converters"]:
+        rows = compiler.apply_converters(rows, reader["converters"])
+    if reader["composite"]:
+        rows = compiler.composite_fields_to_tuples(rows, reader["fields"])
+    rows = list(rows)
     if entry.values:
         return [row[0] for row in rows] if entry.flat else [tuple(row) for row in rows]
-    klass_info, select = compiler.klass_info, compiler.select
-    start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-    init_list = [f[0].target.attname for f in select[start:end]]
-    populators = get_related_populators(klass_info, select, alias)
-    model = klass_info["model"]
+    model, (start, end) = reader["model"], reader["span"]
+    init_list, populators = reader["init_list"], reader["populators"]
+    annotations = reader["annotations"]
     objects = []
     for row in rows:
         obj = model.from_db(alias, init_list, row[start:end])
         for populator in populators:
             populator.populate(row, obj)
-        for attr, position in (compiler.annotation_col_map or {}).items():
+        for attr, position in annotations:
             setattr(obj, attr, row[position])
         objects.append(obj)
     return objects

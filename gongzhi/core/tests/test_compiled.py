@@ -44,6 +44,24 @@ def test_session_with_user_is_the_orms_answer(client, personas):
     assert SESSION_WITH_USER.first(key="no-such-session", now=now) is None
 
 
+def test_the_kept_row_reader_serves_every_run_afresh(client, personas):
+    """Converters, columns and related populators are worked out once per compiled
+    query: each run still gets its own rows and its own related objects."""
+    now = timezone.now()
+    found = {}
+    for user in (personas.resident, personas.worker, personas.resident):
+        client.force_login(user)
+        key = client.session.session_key
+        row = SESSION_WITH_USER.first(key=key, now=now)
+        expected = UserSession.objects.select_related("user").get(session_key=key)
+        assert _fields(row) == _fields(expected)
+        assert _fields(row.user) == _fields(expected.user)
+        assert row.user is not found.get(user.pk)  # a new object each run
+        found[user.pk] = row.user
+        client.logout()
+    assert found[personas.resident.pk].pk != found[personas.worker.pk].pk
+
+
 def test_community_lookup_matches_and_refuses_inactive(personas):
     from django.http import Http404
 
