@@ -12,8 +12,10 @@ for a new app) and, for staff, a "Workbench" menu (``WORK``). Both menus are nat
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.http import HttpRequest
 from django.utils.functional import Promise
@@ -22,6 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.compiled import ByAnswers, NotCompilable, Viewer
 from gongzhi.core.urlcache import reverse
 
 PRIMARY = "primary"
@@ -65,20 +68,113 @@ def nav_section(name: str) -> Callable[[Callable], Callable]:
     return decorator
 
 
-def community_nav_links(request: HttpRequest, community) -> list[NavLink]:
+def _section_links(request: Any, community) -> list[NavLink]:
     links: list[NavLink] = []
     for fn in _sections.values():
         links.extend(fn(request, community))
-    # Only the most specific link is current ("My reports" rather than also "Reports").
-    matches = [link for link in links if request.path.startswith(link.url)]
-    if matches:
-        max(matches, key=lambda link: len(link.url)).current = True
     return sorted(links, key=lambda link: link.order)
+
+
+class _NavViewer(Viewer):
+    """The person, while the menu is built for keeping: answers ``is_authenticated``,
+    ``has_perm`` and the roles (``core.compiled.Viewer``); unlike a query's viewer it has
+    no stand-in id (a link with the person's id in it is not the same for everyone)."""
+
+    __slots__ = ()
+
+    @property
+    def pk(self) -> int | None:
+        self.missed.append("pk")
+        raise AttributeError("the menu is built for every person alike: no id")
+
+    id = pk
+
+    def __int__(self) -> int:
+        self.missed.append("pk")
+        raise NotCompilable("the menu is built for every person alike: no id")
+
+
+class _Asking:
+    """The request a section sees while the menu is built for keeping: its user only."""
+
+    __slots__ = ("user",)
+
+    def __init__(self, user: Any) -> None:
+        self.user = user
+
+
+@dataclass
+class _Kept:
+    links: tuple[NavLink, ...]
+    html: dict[tuple, SafeString] = field(default_factory=dict)
+
+
+_KEPT = ByAnswers(limit=5000)
+_BY_REQUEST = "per request"
+
+
+def _kept(request: HttpRequest, community) -> _Kept | None:
+    """The menu's links for this kind of person in this community, built once: the
+    sections run with a person who answers only ``has_perm``, the roles and whether they
+    are signed in, and a community that gives only its id, short name, subdistrict and
+    name. Anyone who gives the same answers gets the same links; a section that wants to
+    know more (the person's id, a query, another field) makes the menu be built for each
+    request (None)."""
+    from django.conf import settings
+    from django.db import connections
+    from django.urls import get_script_prefix, get_urlconf
+    from django.utils import translation
+
+    from gongzhi.core.compiled import building
+
+    fields = {"id": community.pk, "slug": community.slug, "name": community.name,
+              "subdistrict_id": community.subdistrict_id}
+    key = ("nav", *fields.values(), translation.get_language(), get_script_prefix(),
+           get_urlconf(), settings.ROOT_URLCONF, tuple(_sections))
+    found = _KEPT.find(key, request.user, community)
+    if found is None:
+        # from_db takes the values in the model's field order
+        names = [f.attname for f in community._meta.concrete_fields if f.attname in fields]
+        fake = type(community).from_db(None, names, [fields[name] for name in names])
+
+        def refuse(*args: Any, fields: Any = None, **kwargs: Any) -> None:
+            raise NotCompilable(f"the menu read the community's {sorted(fields or [])}")
+
+        fake.refresh_from_db = refuse
+        viewer = _NavViewer(request.user, community, fake)
+        try:
+            with building(viewer, list(connections)):
+                found = _Kept(tuple(_section_links(_Asking(viewer), fake)))
+        except NotCompilable:
+            found = _BY_REQUEST
+        _KEPT.add(key, viewer, found)
+    return None if isinstance(found, str) else found
+
+
+def _mark_current(request: HttpRequest, links: list[NavLink]) -> int | None:
+    # Only the most specific link is current ("My reports" rather than also "Reports").
+    matches = [i for i, link in enumerate(links) if request.path.startswith(link.url)]
+    if not matches:
+        return None
+    current = max(matches, key=lambda i: len(links[i].url))
+    links[current].current = True
+    return current
+
+
+def community_nav_links(request: HttpRequest, community) -> list[NavLink]:
+    kept = _kept(request, community)
+    links = ([dataclasses.replace(link) for link in kept.links] if kept is not None
+             else _section_links(request, community))
+    _mark_current(request, links)
+    return links
 
 
 def community_nav(request: HttpRequest, community) -> CommunityNav:
     """The links grouped for the bar: primary (at most ``PRIMARY_MAX``), more, workbench."""
-    links = community_nav_links(request, community)
+    return _grouped(community_nav_links(request, community))
+
+
+def _grouped(links: list[NavLink]) -> CommunityNav:
     primary = [link for link in links if link.group == PRIMARY]
     overflow = primary[PRIMARY_MAX:]
     primary = primary[:PRIMARY_MAX]
@@ -109,13 +205,26 @@ def _menu(css: str, title: str, links: list[NavLink], current: bool) -> SafeStri
 def render_community_nav(request: HttpRequest, community) -> SafeString:
     """The community menu's HTML (``community_nav`` drawn): built here rather than in a
     template, as it is on every community page and a template costs ~0.5 ms a page for
-    its twenty links. Every text is escaped by ``format_html``."""
-    nav = community_nav(request, community)
+    its twenty links. Every text is escaped by ``format_html``. Kept with the links it
+    draws (``_kept``), once for each current link."""
     match = getattr(request, "resolver_match", None)
+    home_current = match is not None and match.url_name == "community"
+    kept = _kept(request, community)
+    if kept is None:
+        return _draw(request, community, community_nav(request, community), home_current)
+    links = [dataclasses.replace(link) for link in kept.links]
+    variant = (_mark_current(request, links), home_current)
+    html = kept.html.get(variant)
+    if html is None:
+        html = kept.html[variant] = _draw(request, community, _grouped(links), home_current)
+    return html
+
+
+def _draw(request: HttpRequest, community, nav: CommunityNav, home_current: bool
+          ) -> SafeString:
     home = format_html('<li><a href="{}"{}>{}</a></li>',
                        reverse("core:community", args=[community.slug]),
-                       _CURRENT if match is not None and match.url_name == "community" else "",
-                       gettext("Home"))
+                       _CURRENT if home_current else "", gettext("Home"))
     more = (_menu("nav-details", gettext("More"), nav.more, nav.more_current)
             if nav.more else "")
     work = (_menu("nav-details nav-work", gettext("Workbench"), nav.work, nav.work_current)
