@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gongzhi.activities.models import Activity, ActivityPhoto, Child, Occurrence, Registration
+from gongzhi.core.now import week_bounds
 
 LIVE = ~Q(status=Registration.Status.CANCELLED)
 
@@ -38,13 +39,6 @@ def occurrences_between(community, start: dt.datetime, end: dt.datetime, *,
     if not include_cancelled:
         qs = qs.filter(status=Occurrence.Status.SCHEDULED)
     return qs
-
-
-def week_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    monday = day - dt.timedelta(days=day.weekday())
-    tz = timezone.get_current_timezone()
-    start = dt.datetime.combine(monday, dt.time(), tzinfo=tz)
-    return start, start + dt.timedelta(days=7)
 
 
 def week(community, day: dt.date) -> list[tuple[dt.date, list[Occurrence]]]:

@@ -63,11 +63,13 @@ from gongzhi.core.compiled import (
     ByAnswers,
     NotCompilable,
     Viewer,
+    _stand_in,
     building,
     find_slots,
     stand_in_community,
 )
 from gongzhi.core.db import prepared_cursor
+from gongzhi.core.now import week_bounds
 
 
 @dataclass(frozen=True)
@@ -115,10 +117,8 @@ class Moments:
 
     @classmethod
     def at(cls, now: datetime) -> Moments:
-        day = timezone.localtime(now).date()
-        monday = day - dt.timedelta(days=day.weekday())
-        start = datetime.combine(monday, dt.time(), tzinfo=timezone.get_current_timezone())
-        return cls(now=now, week_start=start, week_end=start + dt.timedelta(days=7),
+        start, end = week_bounds(timezone.localtime(now).date())
+        return cls(now=now, week_start=start, week_end=end,
                    in_a_week=now + dt.timedelta(days=7))
 
 
@@ -255,8 +255,7 @@ def _fragments(source: FeedSource, fake: Any, viewer: Viewer, limit: int,
     """The source's branches built for the stand-ins, their ids found in the SQL."""
     assert source.branches is not None
     fragments = []
-    stand_ins = Moments(*(dt.datetime(1902, 3, 4, 5, 6, 7, 200_000 + i, tzinfo=dt.UTC)
-                          for i in range(len(_MOMENT_NAMES))))
+    stand_ins = Moments(*(_stand_in(dt.datetime, 100 + i) for i in range(len(_MOMENT_NAMES))))
     values = {"community": fake.pk, "viewer": VIEWER_ID,
               **{name: getattr(stand_ins, name) for name in _MOMENT_NAMES}}
     _building_moments.stand_ins = stand_ins

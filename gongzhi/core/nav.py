@@ -211,17 +211,16 @@ def render_community_nav(request: HttpRequest, community) -> SafeString:
     home_current = match is not None and match.url_name == "community"
     kept = _kept(request, community)
     if kept is None:
-        return _draw(request, community, community_nav(request, community), home_current)
+        return _draw(community, community_nav(request, community), home_current)
     links = [dataclasses.replace(link) for link in kept.links]
     variant = (_mark_current(request, links), home_current)
     html = kept.html.get(variant)
     if html is None:
-        html = kept.html[variant] = _draw(request, community, _grouped(links), home_current)
+        html = kept.html[variant] = _draw(community, _grouped(links), home_current)
     return html
 
 
-def _draw(request: HttpRequest, community, nav: CommunityNav, home_current: bool
-          ) -> SafeString:
+def _draw(community, nav: CommunityNav, home_current: bool) -> SafeString:
     home = format_html('<li><a href="{}"{}>{}</a></li>',
                        reverse("core:community", args=[community.slug]),
                        _CURRENT if home_current else "", gettext("Home"))

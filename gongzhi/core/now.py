@@ -13,10 +13,12 @@ not listed twice on one screen, and the feed's query reads fewer sources.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.http import HttpRequest
+from django.utils import timezone
 
 
 @dataclass
@@ -77,3 +79,11 @@ def community_now(request: HttpRequest, community) -> list[NowBlock]:
             blocks.append(block)
             shown.update(_block_feed_sources.get(key, ()))
     return blocks
+
+
+def week_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The week of ``day``: its Monday at 00:00 and the Monday after, in the current time
+    zone (the activity calendar's week and the feed's "this week")."""
+    monday = day - dt.timedelta(days=day.weekday())
+    start = dt.datetime.combine(monday, dt.time(), tzinfo=timezone.get_current_timezone())
+    return start, start + dt.timedelta(days=7)

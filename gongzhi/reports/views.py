@@ -163,6 +163,10 @@ class ActionForm:
     note: str
 
 
+def _errors(form) -> tuple[str, ...]:
+    return tuple(str(e) for errs in form.errors.values() for e in errs)
+
+
 def _action_forms(actions, organisations, report, failed=None) -> list[ActionForm]:
     forms = []
     for t in actions:
@@ -179,8 +183,7 @@ def _action_forms(actions, organisations, report, failed=None) -> list[ActionFor
             note_label=None if t.action in _NO_NOTE else _NOTE_LABELS.get(
                 t.action, _l("Note (public, optional)")),
             photo=t.action == "resolve", danger=t.action in _DANGER,
-            errors=tuple(str(e) for errs in failed.errors.values() for e in errs)
-            if mine else (),
+            errors=_errors(failed) if mine else (),
             note=str(failed.data.get("note", "")) if mine else ""))
     return forms
 
@@ -194,9 +197,8 @@ def _detail_context(request, community, report, transition_form=None, hide_form=
     action_forms = _action_forms(actions, organisations, report, transition_form)
     # a step refused that has no form here any more (the page was old: someone else took
     # the report on): its errors are said above the forms
-    step_errors = (tuple(str(e) for errs in transition_form.errors.values() for e in errs)
-                   if transition_form is not None and not any(f.errors for f in action_forms)
-                   else ())
+    step_errors = (_errors(transition_form) if transition_form is not None
+                   and not any(f.errors for f in action_forms) else ())
     return {
         "community": community, "report": report,
         "events": selectors.timeline(user, report),

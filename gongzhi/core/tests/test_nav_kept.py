@@ -40,7 +40,7 @@ def _request(personas, name, path):
 
 def _per_request(request, community):
     match = request.resolver_match
-    return nav._draw(request, community, nav.community_nav(request, community),
+    return nav._draw(community, nav.community_nav(request, community),
                      match is not None and match.url_name == "community")
 
 
