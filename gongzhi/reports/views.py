@@ -4,7 +4,6 @@ the work queue, statistics (charts, tables, CSV) and response targets."""
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,19 +12,16 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import format_html_join
 from django.utils.http import urlencode
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from gongzhi.core.forms import add_service_errors
 from gongzhi.core.http import AuthedRequest, community_or_404, require_perm
 from gongzhi.core.middleware import form_reports_bad_input
 from gongzhi.core.paging import id_page
-from gongzhi.orgs.selectors import organisation_choices
-from gongzhi.reports import selectors, services
+from gongzhi.orgs.selectors import organisation_choices, organisation_in
+from gongzhi.reports import drawing, selectors, services
 from gongzhi.reports.forms import HideForm, ReportForm, TargetsForm, TransitionForm
 from gongzhi.reports.models import Category, Status
 from gongzhi.reports.workflow import TRANSITIONS, actions_for
@@ -139,71 +135,22 @@ def similar(request: HttpRequest, slug: str) -> HttpResponse:
         "can_me_too": request.user.has_perm("reports.me_too", community)})
 
 
-# what each action's form asks for besides the action itself
-_NOTE_LABELS = {"refuse": _l("Reason (public)"), "resolve": _l("What was done (public)"),
-                "reopen": _l("What is still wrong?")}
-_NO_NOTE = frozenset({"start", "confirm"})
-_WITH_ORG = frozenset({"accept", "assign"})
-_DANGER = frozenset({"refuse", "reopen"})
-_SELECTED = mark_safe(" selected")
-
-
-@dataclass(frozen=True)
-class ActionForm:
-    """One "next step" form of the report page, worked out here so the template only
-    draws it (it is on every page a worker opens)."""
-
-    action: str
-    label: object
-    org_options: SafeString | None  # the <option>s of the organisation choice, if asked
-    note_label: object | None  # the note's label, if a note is asked for
-    photo: bool
-    danger: bool
-    errors: tuple[str, ...]  # of the submission that failed, with what was typed kept
-    note: str
-
-
-def _errors(form) -> tuple[str, ...]:
-    return tuple(str(e) for errs in form.errors.values() for e in errs)
-
-
-def _action_forms(actions, organisations, report, failed=None) -> list[ActionForm]:
-    forms = []
-    for t in actions:
-        mine = failed is not None and failed.failed_action == t.action
-        options = None
-        if t.action in _WITH_ORG:
-            chosen = str(failed.data.get("organisation", "")) if mine else str(
-                report.organisation_id or "")
-            options = format_html_join("", '<option value="{}"{}>{}</option>', (
-                (o.pk, _SELECTED if str(o.pk) == chosen else "", o.name)
-                for o in organisations))
-        forms.append(ActionForm(
-            action=t.action, label=t.label, org_options=options,
-            note_label=None if t.action in _NO_NOTE else _NOTE_LABELS.get(
-                t.action, _l("Note (public, optional)")),
-            photo=t.action == "resolve", danger=t.action in _DANGER,
-            errors=_errors(failed) if mine else (),
-            note=str(failed.data.get("note", "")) if mine else ""))
-    return forms
-
-
 def _detail_context(request, community, report, transition_form=None, hide_form=None):
     user = request.user
     actions = actions_for(user, report)
-    organisations = (_organisations(community) if any(t.action in _WITH_ORG for t in actions)
-                     else [])
+    organisations = (_organisations(community) if any(t.action in drawing.WITH_ORG
+                                                      for t in actions) else [])
     can_moderate = user.has_perm("reports.moderate", report)
-    action_forms = _action_forms(actions, organisations, report, transition_form)
+    forms = drawing.action_forms(actions, organisations, report, transition_form)
     # a step refused that has no form here any more (the page was old: someone else took
     # the report on): its errors are said above the forms
-    step_errors = (_errors(transition_form) if transition_form is not None
-                   and not any(f.errors for f in action_forms) else ())
+    step_errors = (drawing.form_errors(transition_form) if transition_form is not None
+                   and not any(f.errors for f in forms) else ())
     return {
         "community": community, "report": report,
         "events": selectors.timeline(user, report),
         "photos": selectors.photos(report),
-        "action_forms": action_forms, "step_errors": step_errors,
+        "next_step": drawing.next_step_html(request, community, report, forms, step_errors),
         "hide_form": hide_form or (HideForm() if can_moderate else None),
         "can_moderate": can_moderate,
         "show_reporter": user.has_perm("reports.view_reporter", report),
@@ -241,7 +188,7 @@ def report_act(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     form = TransitionForm(request.POST, request.FILES, organisations=orgs)
     if form.is_valid():
         data = form.cleaned_data
-        org = next((o for o in orgs if o.pk == data.get("organisation")), None)
+        org = organisation_in(community, data.get("organisation"))
         try:
             services.report_transition(actor=request.user, report=report, action=action,
                                        organisation=org, note=data["note"],
