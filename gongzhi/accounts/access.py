@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.functional import LazyObject, empty
 
 from gongzhi.accounts.models import Membership, Role, RoleAssignment
 from gongzhi.core.compiled import Viewer
@@ -66,8 +67,6 @@ def community_of(obj: Any) -> Community | None:
 def _unwrap(user):
     """The real User behind request.user's lazy wrapper, so views (which hold the wrapper)
     and has_perm (which gets the real object) share one cache."""
-    from django.utils.functional import LazyObject, empty
-
     if isinstance(user, LazyObject):
         wrapped = user.__dict__.get("_wrapped")
         if wrapped is not None and wrapped is not empty:

@@ -13,7 +13,7 @@ for a new app) and, for staff, a "Workbench" menu (``WORK``). Both menus are nat
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -151,13 +151,21 @@ def _kept(request: HttpRequest, community) -> _Kept | None:
     return None if isinstance(found, str) else found
 
 
+def _current(request: HttpRequest, links: Sequence[NavLink]) -> int | None:
+    """The index of the link of the page shown: only the most specific one ("My reports"
+    rather than also "Reports")."""
+    path = request.path
+    current, length = None, -1
+    for i, link in enumerate(links):
+        if len(link.url) > length and path.startswith(link.url):
+            current, length = i, len(link.url)
+    return current
+
+
 def _mark_current(request: HttpRequest, links: list[NavLink]) -> int | None:
-    # Only the most specific link is current ("My reports" rather than also "Reports").
-    matches = [i for i, link in enumerate(links) if request.path.startswith(link.url)]
-    if not matches:
-        return None
-    current = max(matches, key=lambda i: len(links[i].url))
-    links[current].current = True
+    current = _current(request, links)
+    if current is not None:
+        links[current].current = True
     return current
 
 
@@ -212,10 +220,13 @@ def render_community_nav(request: HttpRequest, community) -> SafeString:
     kept = _kept(request, community)
     if kept is None:
         return _draw(community, community_nav(request, community), home_current)
-    links = [dataclasses.replace(link) for link in kept.links]
-    variant = (_mark_current(request, links), home_current)
+    current = _current(request, kept.links)
+    variant = (current, home_current)
     html = kept.html.get(variant)
-    if html is None:
+    if html is None:  # the kept links copied, so that marking one current keeps them as kept
+        links = [dataclasses.replace(link) for link in kept.links]
+        if current is not None:
+            links[current].current = True
         html = kept.html[variant] = _draw(community, _grouped(links), home_current)
     return html
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -22,6 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.http import csrf_token
+from gongzhi.core.urlcache import reverse
 
 # what each action's form asks for besides the action itself
 _NOTE_LABELS = {"refuse": _("Reason (public)"), "resolve": _("What was done (public)"),

@@ -20,6 +20,7 @@ from gongzhi.core.forms import add_service_errors
 from gongzhi.core.http import AuthedRequest, community_or_404, require_perm
 from gongzhi.core.middleware import form_reports_bad_input
 from gongzhi.core.paging import id_page
+from gongzhi.core.urlcache import reverse as kept_reverse
 from gongzhi.orgs.selectors import organisation_choices, organisation_in
 from gongzhi.reports import drawing, selectors, services
 from gongzhi.reports.forms import HideForm, ReportForm, TargetsForm, TransitionForm
@@ -153,6 +154,8 @@ def _detail_context(request, community, report, transition_form=None, hide_form=
         "next_step": drawing.next_step_html(request, community, report, forms, step_errors),
         "hide_form": hide_form or (HideForm() if can_moderate else None),
         "can_moderate": can_moderate,
+        "moderate_url": (kept_reverse("reports:moderate", args=[community.slug, report.pk])
+                         if can_moderate else ""),
         "show_reporter": user.has_perm("reports.view_reporter", report),
         "can_me_too": (report.is_open and not report.is_hidden
                        and user.has_perm("reports.me_too", report)
