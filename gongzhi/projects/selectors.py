@@ -17,6 +17,8 @@ from gongzhi.projects.models import (
     Project,
     ProjectPhoto,
     Proposal,
+    ProposalImage,
+    ProposalVersion,
     Result,
     ResultUpdate,
     Stakeholder,
@@ -195,19 +197,43 @@ def supported_ids(user, proposals) -> set[int]:
                .values_list("proposal_id", flat=True))
 
 
+# The proposal page's reads, compiled once: the proposal with its five related rows joined
+# took PostgreSQL 2.8 ms to plan for 0.4 ms of work, and Django as long again to build.
+def _proposal_query(project, pk):
+    return (Proposal.objects.select_related("author", "space", "merged_into", "answered_by")
+            .filter(project_id=project, pk=pk))
+
+
+_PROPOSAL = CompiledQuery(_proposal_query, project=int, pk=int)
+_PROPOSAL_FOR = CompiledQuery(
+    lambda project, pk, user: _proposal_query(project, pk).annotate(my_support=Exists(
+        Support.objects.filter(proposal=OuterRef("pk"), user_id=user))),
+    project=int, pk=int, user=int)
+_PROPOSAL_RELATED = (
+    ("images", CompiledQuery(lambda pk: ProposalImage.objects.filter(proposal_id=pk), pk=int)),
+    ("versions", CompiledQuery(lambda pk: ProposalVersion.objects.filter(proposal_id=pk),
+                               pk=int)),
+    ("amendments", CompiledQuery(lambda pk: Amendment.objects.filter(proposal_id=pk)
+                                 .select_related("author"), pk=int)),
+    ("results", CompiledQuery(lambda pk: Result.objects.filter(proposal_id=pk), pk=int)),
+)
+
+
 def proposal_page(project: Project, pk: int, user=None) -> Proposal:
-    """One proposal with what its page shows; for a signed-in ``user`` also
-    ``my_support`` (whether they support it), in the same query."""
-    qs = (Proposal.objects.select_related("author", "space", "merged_into", "answered_by",
-                                          "project__community")
-          .prefetch_related("images", "versions",
-                            Prefetch("amendments", queryset=Amendment.objects
-                                     .select_related("author")),
-                            Prefetch("results", queryset=Result.objects.all())))
+    """One proposal of ``project`` with what its page shows (author, space, the proposal
+    it was merged into, who answered it; images, versions, amendments with their authors,
+    results); for a signed-in ``user`` also ``my_support`` (whether they support it), in
+    the same query. Raises ``Proposal.DoesNotExist``."""
     if user is not None and user.is_authenticated:
-        qs = qs.annotate(my_support=Exists(Support.objects.filter(
-            proposal=OuterRef("pk"), user_id=user.pk)))
-    return qs.get(project=project, pk=pk)
+        proposal = _PROPOSAL_FOR.first(project=project.pk, pk=pk, user=user.pk)
+    else:
+        proposal = _PROPOSAL.first(project=project.pk, pk=pk)
+    if proposal is None:
+        raise Proposal.DoesNotExist(f"no proposal {pk} in project {project.pk}")
+    proposal.project = project
+    for name, query in _PROPOSAL_RELATED:
+        set_prefetched(proposal, name, query.all(pk=pk))
+    return proposal
 
 
 def supported(user, proposal: Proposal) -> bool:

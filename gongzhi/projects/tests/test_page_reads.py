@@ -131,3 +131,70 @@ def test_an_empty_project_and_a_project_without_phases(personas):
     assert selectors.tasks_for(page, personas.owner) == []
     assert selectors.evaluation_summary(page) == {"n": 0, "avg": None}
     assert selectors.project_results(page) == []
+
+
+def _orm_proposal_page(project, pk, user=None):
+    """What proposal_page gave when it was the ORM's query (before it was compiled)."""
+    from django.db.models import Exists, OuterRef, Prefetch
+
+    from gongzhi.projects.models import Amendment, Support
+
+    qs = (Proposal.objects.select_related("author", "space", "merged_into", "answered_by",
+                                          "project__community")
+          .prefetch_related("images", "versions",
+                            Prefetch("amendments", queryset=Amendment.objects
+                                     .select_related("author")),
+                            Prefetch("results", queryset=Result.objects.all())))
+    if user is not None and user.is_authenticated:
+        qs = qs.annotate(my_support=Exists(Support.objects.filter(
+            proposal=OuterRef("pk"), user_id=user.pk)))
+    return qs.get(project=project, pk=pk)
+
+
+def _row(obj):
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def test_the_proposal_page_is_the_orms_answer(personas, project, django_assert_num_queries):
+    from gongzhi.projects.models import Amendment, ProposalImage, ProposalVersion, Support
+
+    space = space_create(actor=None, community=personas.community, kind="pocket_park",
+                         name="锅炉房", geometry=square(LON, LAT))
+    target = ProposalFactory(project=project)
+    proposal = ProposalFactory(project=project, author=personas.verified, space=space,
+                               merged_into=target, answered_by=personas.worker,
+                               answer=Proposal.Answer.ACCEPTED)
+    for i in range(2):
+        ProposalImage.objects.create(proposal=proposal, image=f"proposals/{i}.png",
+                                     caption=f"图{i}")
+        ProposalVersion.objects.create(proposal=proposal, version=i + 1, title=f"第{i}版",
+                                       description="旧的说明", changed_by=personas.worker)
+        Amendment.objects.create(proposal=proposal, author=personas.owner, title=f"修改{i}",
+                                 description="改成这样", based_on_version=1)
+    Result.objects.create(community=personas.community, project=project, proposal=proposal,
+                          title="成果")
+    Support.objects.create(proposal=proposal, user=personas.owner)
+    other = ProposalFactory()  # another project's: not found through this one
+    for user in (None, personas.owner, personas.verified):
+        orm = _orm_proposal_page(project, proposal.pk, user)
+        # the proposal, its images, versions, amendments and results: five queries
+        with django_assert_num_queries(5):
+            got = selectors.proposal_page(project, proposal.pk, user=user)
+            related = {name: [(_row(o), _row(o.author) if name == "amendments" else None)
+                              for o in getattr(got, name).all()]
+                       for name in ("images", "versions", "amendments", "results")}
+        assert _row(got) == _row(orm)
+        for name in ("author", "space", "merged_into", "answered_by"):
+            assert _row(getattr(got, name)) == _row(getattr(orm, name))
+        assert got.project is project
+        assert related == {name: [(_row(o), _row(o.author) if name == "amendments" else None)
+                                  for o in getattr(orm, name).all()]
+                           for name in ("images", "versions", "amendments", "results")}
+        assert [len(v) for v in related.values()] == [2, 2, 2, 1]
+        assert getattr(got, "my_support", None) == getattr(orm, "my_support", None)
+    assert selectors.proposal_page(project, proposal.pk, user=personas.owner).my_support
+    assert not selectors.proposal_page(project, proposal.pk, user=personas.verified).my_support
+    with pytest.raises(Proposal.DoesNotExist):
+        selectors.proposal_page(project, other.pk, user=personas.owner)
+    with pytest.raises(Proposal.DoesNotExist):
+        selectors.proposal_page(project, other.pk)
