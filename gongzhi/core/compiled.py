@@ -35,7 +35,7 @@ from typing import Any, cast
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
-from django.db.models import Model, QuerySet
+from django.db.models import Model, QuerySet, prefetch_related_objects
 from django.db.models.query import (  # type: ignore[attr-defined]
     FlatValuesListIterable,
     ModelIterable,
@@ -211,6 +211,32 @@ def _rows(entry: _Compiled, params: list[Any]) -> list[Any]:
             setattr(obj, attr, row[position])
         objects.append(obj)
     return objects
+
+
+def prepared_rows(queryset: QuerySet) -> list[Any] | None:
+    """The rows of ``queryset`` as iterating it gives them (model instances with their
+    ``select_related`` objects and annotations, then its prefetches), its SQL run through
+    ``prepared_cursor``: for a query built for each request whose SQL text repeats (the
+    same shape with other values), so that PostgreSQL plans it once per connection, not
+    on every run. Unlike ``CompiledQuery`` nothing is kept: the queryset is compiled each
+    time and any value may be in it. None for what this does not read the way the
+    queryset would (not model instances, related objects known to the queryset): iterate
+    the queryset then."""
+    if (queryset._iterable_class is not ModelIterable
+            or queryset._known_related_objects):  # type: ignore[attr-defined]
+        return None
+    alias = queryset.db
+    compiler = queryset.query.get_compiler(using=alias)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return []
+    rows = _rows(_Compiled(compiler, sql, tuple(params), (), values=False, flat=False),
+                 list(params))
+    lookups = queryset._prefetch_related_lookups  # type: ignore[attr-defined]
+    if lookups and rows:
+        prefetch_related_objects(rows, *lookups)
+    return rows
 
 
 class CompiledQuery:

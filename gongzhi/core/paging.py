@@ -7,11 +7,13 @@ walk for the usual orders), then fetches that page's rows with all their joins, 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+
+from gongzhi.core.compiled import prepared_rows
 
 
 def id_page(qs: QuerySet[Any], number: Any, per_page: int,
@@ -26,9 +28,20 @@ def id_page(qs: QuerySet[Any], number: Any, per_page: int,
     ids_qs = qs.select_related(None).prefetch_related(None).values_list("pk", flat=True)
     page = Paginator(ids_qs, per_page).get_page(number)
     ids = list(page.object_list)
-    row_qs = qs.order_by().filter(pk__in=ids)
-    if rows is not None:
-        row_qs = rows(row_qs)
-    rows_by_pk = {row.pk: row for row in row_qs} if ids else {}
+    rows_by_pk = {row.pk: row for row in _page_rows(qs, ids, per_page, rows)} if ids else {}
     page.object_list = [rows_by_pk[pk] for pk in ids if pk in rows_by_pk]
     return page
+
+
+def _page_rows(qs: QuerySet[Any], ids: list[Any], per_page: int,
+               rows: Callable[[QuerySet[Any]], QuerySet[Any]] | None) -> Iterable[Any]:
+    # The ids are padded to the page size with the last one, so that the rows' SQL has the
+    # same text on every page and is planned once per connection (core.compiled
+    # .prepared_rows): with its joins PostgreSQL spent 1.3-3.4 ms planning a query it ran
+    # in 0.5-0.7 ms (the proposal list on city1). A repeated id in IN matches nothing more.
+    padded = ids + [ids[-1]] * (max(per_page, 1) - len(ids)) if ids else ids
+    row_qs = qs.order_by().filter(pk__in=padded)
+    if rows is not None:
+        row_qs = rows(row_qs)
+    found = prepared_rows(row_qs)
+    return row_qs if found is None else found
